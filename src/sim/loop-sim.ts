@@ -1,0 +1,75 @@
+// A host's view of the virtual clock: the LoopPort a simulated component receives.
+// Each host may run on a skewed clock (offset, drift); its timers are tagged with the
+// host as owner so a crash can drop them all.
+
+import type { LoopPort, TimerHandle } from '../core/ports.js';
+import type { ScheduledTask } from '../core/scheduler.js';
+import { checkFinite, checkFunction, checkNonNegative } from '../core/validate.js';
+import type { SimKernel } from './sim-kernel.js';
+
+export interface LoopSimOptions {
+  /** Tag on every timer this loop schedules (the host). */
+  owner?: unknown;
+  /** Added to virtual time to give this host's clock (ms). */
+  offsetMs?: number;
+  /** Clock rate error in parts per million (a fast clock is positive). */
+  driftPpm?: number;
+}
+
+export class LoopSim implements LoopPort {
+  readonly owner: unknown;
+  private offsetMs: number;
+  private rate: number;
+
+  constructor(
+    private readonly kernel: SimKernel,
+    options: LoopSimOptions = {},
+  ) {
+    this.owner = options.owner;
+    this.offsetMs = options.offsetMs ?? 0;
+    this.rate = 1 + (options.driftPpm ?? 0) / 1e6;
+    checkFinite('offsetMs', this.offsetMs);
+    checkFinite('driftPpm', options.driftPpm ?? 0);
+  }
+
+  now(): number {
+    return this.kernel.now() * this.rate + this.offsetMs;
+  }
+
+  callAt(whenMs: number, callback: () => void): TimerHandle {
+    checkFinite('whenMs', whenMs);
+    checkFunction('callback', callback);
+    // Timers are relative underneath, like a monotonic clock: the delay is measured on this host's clock.
+    const delayMs = Math.max(0, whenMs - this.now()) / this.rate;
+    return this.kernel.schedule(this.kernel.now() + delayMs, callback, this.owner);
+  }
+
+  callLater(delayMs: number, callback: () => void): TimerHandle {
+    checkNonNegative('delayMs', delayMs);
+    checkFunction('callback', callback);
+    return this.kernel.schedule(this.kernel.now() + delayMs / this.rate, callback, this.owner);
+  }
+
+  addCallback(callback: () => void): TimerHandle {
+    checkFunction('callback', callback);
+    return this.kernel.schedule(this.kernel.now(), callback, this.owner);
+  }
+
+  cancel(handle: TimerHandle): void {
+    this.kernel.cancel(handle as ScheduledTask);
+  }
+
+  /** Steps this host's clock by `deltaMs` (an NTP jump); pending timers keep their real delays. */
+  jump(deltaMs: number): void {
+    checkFinite('deltaMs', deltaMs);
+    this.offsetMs += deltaMs;
+  }
+
+  setDriftPpm(driftPpm: number): void {
+    checkFinite('driftPpm', driftPpm);
+    const now = this.now();
+    this.rate = 1 + driftPpm / 1e6;
+    // Keep the clock continuous across the rate change.
+    this.offsetMs = now - this.kernel.now() * this.rate;
+  }
+}

@@ -1,0 +1,238 @@
+// The simulation kernel: one virtual clock and one scheduler shared by every host, and
+// the run loop that drives them. Each event runs in its own real macrotask (a batch of
+// real setImmediate calls), so every microtask an event causes, however deep its await
+// chain, runs before the next event and before virtual time moves, exactly as Node
+// drains microtasks between two timer callbacks.
+
+import { Scheduler, type ScheduledTask } from '../core/scheduler.js';
+import { checkFinite, checkInteger, checkNonNegative, checkOptions } from '../core/validate.js';
+
+// Captured at load time: the fake-timers bridge replaces the global during a run, and
+// the kernel itself must keep stepping on real macrotasks.
+const realSetImmediate = globalThis.setImmediate;
+
+/** Default step budget of one run: a runaway workload stops with an error, not a hang. */
+export const DEFAULT_STEPS_MAX = 50_000_000;
+const BATCH_MAX = 1024;
+
+export interface RunLimits {
+  /** Stop when virtual time would pass this absolute time (ms). */
+  untilMs?: number;
+  /** Stop after this much virtual time (ms) from now. */
+  forMs?: number;
+  /** Stop when no event is left (the default when neither untilMs nor forMs is given). */
+  untilIdle?: boolean;
+  /** The most events this run may execute before it fails. */
+  stepsMax?: number;
+}
+
+export interface RunSummary {
+  /** Events executed by this run. */
+  steps: number;
+  /** Virtual time when the run stopped (ms). */
+  nowMs: number;
+  /** Why it stopped. */
+  reason: 'idle' | 'time' | 'stopped';
+}
+
+/** Thrown when a run exceeds its step budget. */
+export class StepBudgetError extends Error {
+  constructor(
+    readonly stepsMax: number,
+    readonly nowMs: number,
+  ) {
+    super(`simulation stopped: step budget stepsMax=${stepsMax} exhausted at virtual time ${nowMs}ms (raise stepsMax or look for a busy loop)`);
+    this.name = 'StepBudgetError';
+  }
+}
+
+/** Decides, just before a due task runs, whether it must wait (a paused host): returns the time to defer it to. */
+export type TaskGate = (task: ScheduledTask) => number | undefined;
+
+interface ActiveRun {
+  resolve(summary: RunSummary): void;
+  reject(error: unknown): void;
+  untilMs: number;
+  stepsMax: number;
+  steps: number;
+}
+
+export class SimKernel {
+  private readonly scheduler = new Scheduler();
+  private nowMsValue: number;
+  private active: ActiveRun | undefined;
+  private generation = 0;
+  private batchLeft = 0;
+  private stopRequested = false;
+  private gate: TaskGate | undefined;
+  private observer: ((task: ScheduledTask) => void) | undefined;
+  /** The task running right now, if any (its owner is the current host). */
+  current: ScheduledTask | undefined;
+  /** Events executed over the kernel's whole life. */
+  stepsTotal = 0;
+
+  constructor(options: { startMs?: number } = {}) {
+    checkOptions('SimKernel options', options, ['startMs']);
+    const startMs = options.startMs ?? 0;
+    checkFinite('startMs', startMs);
+    this.nowMsValue = startMs;
+  }
+
+  /** Virtual time, in ms. Never moves during an event. */
+  now(): number {
+    return this.nowMsValue;
+  }
+
+  /** Events waiting. */
+  get pending(): number {
+    return this.scheduler.size;
+  }
+
+  get isRunning(): boolean {
+    return this.active !== undefined;
+  }
+
+  schedule(deadlineMs: number, callback: () => void, owner?: unknown): ScheduledTask {
+    // A deadline in the past runs as soon as possible, but never rewinds time.
+    return this.scheduler.schedule(Math.max(deadlineMs, this.nowMsValue), callback, owner);
+  }
+
+  cancel(task: ScheduledTask): boolean {
+    return this.scheduler.cancel(task);
+  }
+
+  isPending(task: ScheduledTask): boolean {
+    return this.scheduler.isPending(task);
+  }
+
+  /** Drops every pending task for which `predicate` holds (used when a host crashes). */
+  removeWhere(predicate: (task: ScheduledTask) => boolean): number {
+    return this.scheduler.removeWhere(predicate);
+  }
+
+  /** Deadline of the next event, if any. */
+  nextDeadline(): number | undefined {
+    return this.scheduler.peek()?.deadlineMs;
+  }
+
+  setGate(gate: TaskGate | undefined): void {
+    this.gate = gate;
+  }
+
+  /** Called before each task runs (the trace hooks in here). */
+  setObserver(observer: ((task: ScheduledTask) => void) | undefined): void {
+    this.observer = observer;
+  }
+
+  /** Asks the current run to stop after the event now running. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Runs events in virtual time until a limit is reached. Resolves after all their microtasks. */
+  run(limits: RunLimits = {}): Promise<RunSummary> {
+    let untilMs: number;
+    let stepsMax: number;
+    try {
+      ({ untilMs, stepsMax } = this.checkLimits(limits));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.stopRequested = false;
+    return new Promise<RunSummary>((resolve, reject) => {
+      this.active = { resolve, reject, untilMs, stepsMax, steps: 0 };
+      this.queueBatch();
+    });
+  }
+
+  private checkLimits(limits: RunLimits): { untilMs: number; stepsMax: number } {
+    checkOptions('run options', limits, ['untilMs', 'forMs', 'untilIdle', 'stepsMax']);
+    if (this.active) throw new Error('SimKernel.run: a run is already in progress');
+    if (limits.untilMs !== undefined) checkFinite('untilMs', limits.untilMs);
+    if (limits.forMs !== undefined) checkNonNegative('forMs', limits.forMs);
+    if (limits.untilMs !== undefined && limits.forMs !== undefined) {
+      throw new RangeError('run options: give untilMs or forMs, not both');
+    }
+    const stepsMax = limits.stepsMax ?? DEFAULT_STEPS_MAX;
+    checkInteger('stepsMax', stepsMax, 1);
+    const untilMs = limits.untilMs ?? (limits.forMs !== undefined ? this.nowMsValue + limits.forMs : Infinity);
+    return { untilMs, stepsMax };
+  }
+
+  /** Runs exactly one event (if any) and waits for its microtasks. Returns whether one ran. */
+  async step(): Promise<boolean> {
+    if (this.active) throw new Error('SimKernel.step: a run is in progress');
+    const task = this.scheduler.pop();
+    if (!task) return false;
+    this.execute(task);
+    await new Promise<void>((resolve) => realSetImmediate(resolve));
+    return true;
+  }
+
+  private queueBatch(): void {
+    const generation = ++this.generation;
+    const n = Math.min(BATCH_MAX, Math.max(8, this.scheduler.size));
+    this.batchLeft = n;
+    const onImmediate = (): void => this.onImmediate(generation);
+    for (let i = 0; i < n; i++) realSetImmediate(onImmediate);
+  }
+
+  private onImmediate(generation: number): void {
+    if (generation !== this.generation) return;
+    this.batchLeft--;
+    const run = this.active;
+    if (!run) return;
+    try {
+      const reason = this.stepWithin(run);
+      if (reason) return this.finish({ steps: run.steps, nowMs: this.nowMsValue, reason });
+    } catch (error) {
+      this.active = undefined;
+      this.generation++;
+      run.reject(error);
+      return;
+    }
+    if (this.batchLeft === 0) this.queueBatch();
+  }
+
+  /** Runs the next event if the run's limits allow; returns a reason to stop, or undefined. */
+  private stepWithin(run: ActiveRun): RunSummary['reason'] | undefined {
+    if (this.stopRequested) return 'stopped';
+    const next = this.scheduler.peek();
+    if (!next) return run.untilMs === Infinity ? 'idle' : this.advanceTo(run.untilMs);
+    if (next.deadlineMs > run.untilMs) return this.advanceTo(run.untilMs);
+    if (run.steps >= run.stepsMax) throw new StepBudgetError(run.stepsMax, this.nowMsValue);
+    const task = this.scheduler.pop() as ScheduledTask;
+    if (task.deadlineMs > this.nowMsValue) this.nowMsValue = task.deadlineMs;
+    const deferToMs = this.gate?.(task);
+    if (deferToMs !== undefined && deferToMs > this.nowMsValue) {
+      this.scheduler.schedule(deferToMs, task.callback, task.owner);
+      return undefined;
+    }
+    run.steps++;
+    this.execute(task);
+    return undefined;
+  }
+
+  private advanceTo(untilMs: number): 'time' {
+    if (untilMs > this.nowMsValue) this.nowMsValue = untilMs;
+    return 'time';
+  }
+
+  private execute(task: ScheduledTask): void {
+    this.stepsTotal++;
+    this.current = task;
+    try {
+      this.observer?.(task);
+      task.callback();
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  private finish(summary: RunSummary): void {
+    const run = this.active as ActiveRun;
+    this.active = undefined;
+    this.generation++;
+    run.resolve(summary);
+  }
+}
