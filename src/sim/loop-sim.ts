@@ -20,6 +20,7 @@ export class LoopSim implements LoopPort {
   readonly owner: unknown;
   private offsetMs: number;
   private rate: number;
+  private dead = false;
 
   constructor(
     private readonly kernel: SimKernel,
@@ -39,6 +40,7 @@ export class LoopSim implements LoopPort {
   callAt(whenMs: number, callback: () => void): TimerHandle {
     checkFinite('whenMs', whenMs);
     checkFunction('callback', callback);
+    if (this.dead) return { deadlineMs: whenMs };
     // Timers are relative underneath, like a monotonic clock: the delay is measured on this host's clock.
     const delayMs = Math.max(0, whenMs - this.now()) / this.rate;
     return this.kernel.schedule(this.kernel.now() + delayMs, callback, this.owner);
@@ -47,16 +49,31 @@ export class LoopSim implements LoopPort {
   callLater(delayMs: number, callback: () => void): TimerHandle {
     checkNonNegative('delayMs', delayMs);
     checkFunction('callback', callback);
+    if (this.dead) return { deadlineMs: this.now() + delayMs };
     return this.kernel.schedule(this.kernel.now() + delayMs / this.rate, callback, this.owner);
   }
 
   addCallback(callback: () => void): TimerHandle {
     checkFunction('callback', callback);
+    if (this.dead) return { deadlineMs: this.now() };
     return this.kernel.schedule(this.kernel.now(), callback, this.owner);
   }
 
   cancel(handle: TimerHandle): void {
     this.kernel.cancel(handle as ScheduledTask);
+  }
+
+  /**
+   * Kills this loop (its host crashed): pending timers are dropped by the caller through the
+   * kernel, and anything the dead incarnation schedules from now on is ignored, so code of a
+   * crashed process never runs again.
+   */
+  kill(): void {
+    this.dead = true;
+  }
+
+  get isDead(): boolean {
+    return this.dead;
   }
 
   /** Steps this host's clock by `deltaMs` (an NTP jump); pending timers keep their real delays. */
