@@ -1,0 +1,99 @@
+// Proves TotoError keeps Toto's codes and {code, value} wire form, rebuilds itself from JSON (malformed input becomes a SERVER error), wraps foreign errors, and TimeoutError is a TIMEOUT TotoError.
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, TimeoutError, TotoError } from '../../../src/core/errors.js';
+
+describe('ErrorCode', () => {
+  it("keeps Toto's numeric codes", () => {
+    expect(ErrorCode).toMatchObject({
+      TIMEOUT: -1,
+      SERVER: 1000,
+      INVALID_METHOD: 1001,
+      MISSING_METHOD: 1002,
+      MISSING_PARAMS: 1003,
+      NOT_AUTHORIZED: 1004,
+      USER_NOT_FOUND: 1005,
+      USER_ID_EXISTS: 1006,
+      INVALID_SESSION_ID: 1007,
+      INVALID_HMAC: 1008,
+      INVALID_RESPONSE_HMAC: 1009,
+      INVALID_USER_ID: 1010,
+    });
+    const codes = Object.values(ErrorCode);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});
+
+describe('TotoError', () => {
+  it('carries code, value, symbolic name and a readable message', () => {
+    const error = new TotoError(ErrorCode.MISSING_METHOD, 'Missing method');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('TotoError');
+    expect(error.code).toBe(1002);
+    expect(error.value).toBe('Missing method');
+    expect(error.codeName).toBe('MISSING_METHOD');
+    expect(error.message).toBe('Missing method (MISSING_METHOD 1002)');
+  });
+
+  it('accepts codes that are not Toto\'s', () => {
+    const error = new TotoError(4242, 'app specific');
+    expect(error.codeName).toBeUndefined();
+    expect(error.message).toBe('app specific (code 4242)');
+  });
+
+  it('serializes to {code, value} and back', () => {
+    const error = new TotoError(ErrorCode.NOT_AUTHORIZED, 'Not authorized');
+    expect(error.toJSON()).toEqual({ code: 1004, value: 'Not authorized' });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ code: 1004, value: 'Not authorized' });
+    const back = TotoError.fromJSON(JSON.parse(JSON.stringify(error)));
+    expect(back).toBeInstanceOf(TotoError);
+    expect(back.toJSON()).toEqual(error.toJSON());
+  });
+
+  it('reads a value that is missing or not a string', () => {
+    expect(TotoError.fromJSON({ code: 1000 }).value).toBe('');
+    expect(TotoError.fromJSON({ code: 1000, value: 12 }).value).toBe('12');
+  });
+
+  it('turns malformed error JSON into a SERVER error describing it', () => {
+    const cases: [unknown, string][] = [
+      [null, 'malformed error: null'],
+      ['oops', 'malformed error: "oops"'],
+      [{ value: 'no code' }, 'malformed error: {"value":"no code"}'],
+      [{ code: '1001', value: 'string code' }, 'malformed error: {"code":"1001","value":"string code"}'],
+      [{ code: 1.5, value: 'fraction' }, 'malformed error: {"code":1.5,"value":"fraction"}'],
+      [undefined, 'malformed error: undefined'],
+    ];
+    for (const [input, value] of cases) {
+      const error = TotoError.fromJSON(input);
+      expect(error.code).toBe(ErrorCode.SERVER);
+      expect(error.value).toBe(value);
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(TotoError.fromJSON(cyclic).value).toBe('malformed error: [object Object]');
+  });
+
+  it('from(): keeps a TotoError, wraps an Error or anything else as SERVER', () => {
+    const original = new TotoError(ErrorCode.INVALID_HMAC, 'bad hmac');
+    expect(TotoError.from(original)).toBe(original);
+    const wrapped = TotoError.from(new RangeError('boom'));
+    expect(wrapped.code).toBe(ErrorCode.SERVER);
+    expect(wrapped.value).toBe('boom');
+    expect(TotoError.from('text').toJSON()).toEqual({ code: 1000, value: 'text' });
+    expect(TotoError.from(undefined).value).toBe('undefined');
+  });
+});
+
+describe('TimeoutError', () => {
+  it('is a TotoError with code TIMEOUT', () => {
+    const error = new TimeoutError();
+    expect(error).toBeInstanceOf(TotoError);
+    expect(error.name).toBe('TimeoutError');
+    expect(error.code).toBe(ErrorCode.TIMEOUT);
+    expect(error.value).toBe('Timeout');
+    expect(error.codeName).toBe('TIMEOUT');
+    expect(error.toJSON()).toEqual({ code: -1, value: 'Timeout' });
+    expect(new TimeoutError('runSync: 50ms passed').message).toBe('runSync: 50ms passed (TIMEOUT -1)');
+    expect(TotoError.from(error)).toBe(error);
+  });
+});
