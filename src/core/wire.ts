@@ -1,0 +1,333 @@
+// Toto's worker wire format, as pure functions shared by the worker, the router and the
+// worker connections. An invocation payload is compress(dumps({method, parameters})); a reply
+// is compress(dumps(result)) or, on failure, compress(dumps({error: {code, value}})).
+// Over ZeroMQ the connection's DEALER sends ['', id, payload] (the empty frame is the delimiter a
+// REQ would add), a REP worker sees [id, payload] and answers [id, reply] -- or just [id] to
+// acknowledge an @asynchronous method at once -- and the DEALER receives ['', id, ...].
+// Over HTTP the body is the same compressed payload, POSTed with Content-Type: serialization mime
+// and no Content-Encoding (Toto sent none), and the reply body is serialized but not compressed
+// (Toto's HTTP connection read it with loads(body), no decompress).
+// Unlike Toto, decoding is bounded (maxPayloadBytes) and every malformed input is a WireFormatError
+// that says what was wrong.
+
+import { noCompression, type Compression, type Serialization } from './codec.js';
+import { TotoError } from './errors.js';
+import { checkInteger, checkOptions, describe, expected } from './validate.js';
+
+/** The codecs one side of a worker link uses; structurally the same as src/adapters' Codecs. */
+export interface WireCodecs {
+  serialization: Serialization;
+  compression: Compression;
+}
+
+/** What a connection asks a worker to run. */
+export interface Invocation {
+  method: string;
+  parameters: unknown;
+}
+
+/** A decoded reply: the method's value, or the error the worker sent as `{error: {code, value}}`. */
+export type Reply = { ok: true; value: unknown } | { ok: false; error: TotoError };
+
+export interface WireOptions {
+  /** Largest payload accepted, compressed and decompressed, in bytes. Default 16 MiB. */
+  maxPayloadBytes?: number;
+}
+
+/** Default bound on one payload: 16 MiB. Toto had none. */
+export const MAX_PAYLOAD_BYTES_DEFAULT = 16 * 1024 * 1024;
+
+/** Largest message id accepted, in bytes (Toto sent str(uuid4()): 36 ASCII bytes). */
+export const MAX_MESSAGE_ID_BYTES = 255;
+
+/** Input from the wire (or for it) that does not follow the format. A worker answers it as a SERVER error, as Toto did. */
+export class WireFormatError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WireFormatError';
+  }
+}
+
+const METHOD_NAME = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
+/** True for a method name Toto can route: dot-separated segments of [A-Za-z0-9_]. */
+export function isMethodName(value: unknown): value is string {
+  return typeof value === 'string' && METHOD_NAME.test(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payloads
+
+/** compress(dumps({method, parameters})). Undefined parameters become {} (Toto's default). */
+export function encodeInvocation(invocation: Invocation, codecs: WireCodecs, options?: WireOptions): Uint8Array {
+  const max = maxPayloadBytes(options);
+  if (invocation === null || typeof invocation !== 'object') {
+    throw new TypeError(expected('invocation', 'an object {method, parameters}', invocation));
+  }
+  checkMethod(invocation.method, TypeError);
+  const parameters = invocation.parameters === undefined ? {} : invocation.parameters;
+  return encode('invocation', { method: invocation.method, parameters }, codecs, max);
+}
+
+/** Reads an invocation payload, checking its size, its codecs and its shape. */
+export function decodeInvocation(payload: Uint8Array, codecs: WireCodecs, options?: WireOptions): Invocation {
+  const value = decode('invocation', payload, codecs, maxPayloadBytes(options));
+  if (!isPlainObject(value)) {
+    throw new WireFormatError(expected('invocation', 'an object {method, parameters}', value));
+  }
+  checkMethod(value.method, WireFormatError);
+  if (!Object.hasOwn(value, 'parameters')) {
+    throw new WireFormatError('invocation.parameters: missing (Toto always sends it; {} for none)');
+  }
+  return { method: value.method, parameters: value.parameters };
+}
+
+/**
+ * compress(dumps(result)). An Error (TotoError or not) is sent as `{error: {code, value}}` by
+ * Toto's rule (TotoError.from); undefined is sent as null, as a Python method returning None.
+ */
+export function encodeReply(result: unknown, codecs: WireCodecs, options?: WireOptions): Uint8Array {
+  if (result instanceof Error) return encodeErrorReply(result, codecs, options);
+  return encode('reply', result === undefined ? null : result, codecs, maxPayloadBytes(options));
+}
+
+/** compress(dumps({error: {code, value}})) for anything thrown: a TotoError keeps its code, the rest become SERVER (1000). */
+export function encodeErrorReply(error: unknown, codecs: WireCodecs, options?: WireOptions): Uint8Array {
+  return encode('reply', { error: TotoError.from(error).toJSON() }, codecs, maxPayloadBytes(options));
+}
+
+/**
+ * Reads a reply payload. An object whose only key is `error` is an error reply (a malformed one
+ * becomes a SERVER error describing it, via TotoError.fromJSON); anything else is the value.
+ */
+export function decodeReply(payload: Uint8Array, codecs: WireCodecs, options?: WireOptions): Reply {
+  const value = decode('reply', payload, codecs, maxPayloadBytes(options));
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === 'error') return { ok: false, error: TotoError.fromJSON(value.error) };
+  }
+  return { ok: true, value };
+}
+
+function encode(what: string, value: unknown, codecs: WireCodecs, max: number): Uint8Array {
+  checkCodecs(codecs);
+  const { serialization, compression } = codecs;
+  let bytes: Uint8Array;
+  try {
+    bytes = serialization.dumps(value);
+  } catch (error) {
+    throw new WireFormatError(codecFailure(what, serialization.name, 'encode value', error), { cause: error });
+  }
+  let payload: Uint8Array;
+  try {
+    payload = compression.compress(bytes);
+  } catch (error) {
+    throw new WireFormatError(codecFailure(what, compression.name, 'compress payload', error), { cause: error });
+  }
+  if (payload.byteLength > max) {
+    throw new WireFormatError(`${what}: encoded payload of ${payload.byteLength} bytes exceeds maxPayloadBytes (${max})`);
+  }
+  return payload;
+}
+
+function decode(what: string, payload: unknown, codecs: WireCodecs, max: number): unknown {
+  checkCodecs(codecs);
+  if (!(payload instanceof Uint8Array)) {
+    throw new WireFormatError(expected(`${what} payload`, 'a Uint8Array', payload));
+  }
+  if (payload.byteLength > max) {
+    throw new WireFormatError(`${what}: payload of ${payload.byteLength} bytes exceeds maxPayloadBytes (${max})`);
+  }
+  const { serialization, compression } = codecs;
+  let bytes: Uint8Array;
+  try {
+    bytes = compression.decompress(payload);
+  } catch (error) {
+    throw new WireFormatError(codecFailure(what, compression.name, 'decompress payload', error), { cause: error });
+  }
+  if (bytes.byteLength > max) {
+    throw new WireFormatError(
+      `${what}: decompressed payload of ${bytes.byteLength} bytes exceeds maxPayloadBytes (${max})`,
+    );
+  }
+  try {
+    return serialization.loads(bytes);
+  } catch (error) {
+    throw new WireFormatError(codecFailure(what, serialization.name, 'decode payload', error), { cause: error });
+  }
+}
+
+/** "<what>: <codec>: ..." -- our codecs' messages already start with their name; a custom codec's may not. */
+function codecFailure(what: string, codec: string, action: string, error: unknown): string {
+  const message = messageOf(error);
+  return message.startsWith(`${codec}: `) ? `${what}: ${message}` : `${what}: ${codec}: cannot ${action}: ${message}`;
+}
+
+function checkMethod(method: unknown, ErrorClass: new (message: string) => Error): asserts method is string {
+  if (!isMethodName(method)) {
+    throw new ErrorClass(expected('invocation.method', 'a dotted method name like "a.b.c"', method));
+  }
+}
+
+function checkCodecs(codecs: unknown): asserts codecs is WireCodecs {
+  const ok =
+    isPlainObject(codecs) &&
+    isPlainObject(codecs.serialization) &&
+    isPlainObject(codecs.compression) &&
+    typeof codecs.serialization.dumps === 'function' &&
+    typeof codecs.serialization.loads === 'function' &&
+    typeof codecs.compression.compress === 'function' &&
+    typeof codecs.compression.decompress === 'function';
+  if (!ok) throw new TypeError(expected('codecs', 'an object {serialization, compression} (see createCodecs)', codecs));
+}
+
+function maxPayloadBytes(options: WireOptions | undefined): number {
+  checkOptions('wire options', options, ['maxPayloadBytes']);
+  const max = options?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES_DEFAULT;
+  checkInteger('maxPayloadBytes', max, 1);
+  return max;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ZeroMQ frames
+
+/** What a REP worker receives: the message id and the invocation payload. */
+export interface RepRequest {
+  id: Uint8Array;
+  payload: Uint8Array;
+}
+
+/** What the connection's DEALER receives: a reply, or Toto's bare acknowledgement of an @asynchronous method. */
+export type DealerReply = { kind: 'reply'; id: Uint8Array; payload: Uint8Array } | { kind: 'ack'; id: Uint8Array };
+
+const EMPTY = new Uint8Array(0);
+
+/** ['', id, payload]: the empty delimiter first, as a REQ would send, so a REP sees [id, payload]. */
+export function dealerRequestFrames(id: Uint8Array, payload: Uint8Array): Uint8Array[] {
+  checkMessageId('dealer request', id, TypeError);
+  checkFrame('dealer request', 'payload', payload, TypeError);
+  return [EMPTY, id, payload];
+}
+
+/** [id, payload] as a REP socket delivers it (the delimiter already stripped). */
+export function parseRepRequest(frames: unknown): RepRequest {
+  const list = checkFrames('rep request', frames);
+  if (list.length !== 2) {
+    throw new WireFormatError(`rep request: expected 2 frames [id, payload], got ${list.length}`);
+  }
+  const [id, payload] = list as [Uint8Array, Uint8Array];
+  checkMessageId('rep request', id, WireFormatError);
+  return { id, payload };
+}
+
+/** [id, payload]: a REP worker's reply. */
+export function repReplyFrames(id: Uint8Array, payload: Uint8Array): Uint8Array[] {
+  checkMessageId('rep reply', id, TypeError);
+  checkFrame('rep reply', 'payload', payload, TypeError);
+  return [id, payload];
+}
+
+/** [id]: Toto's acknowledgement, sent before an @asynchronous method runs. */
+export function repAckFrames(id: Uint8Array): Uint8Array[] {
+  checkMessageId('rep ack', id, TypeError);
+  return [id];
+}
+
+/** ['', id, payload] (a reply) or ['', id] (an acknowledgement), as the DEALER receives them. */
+export function parseDealerReply(frames: unknown): DealerReply {
+  const list = checkFrames('dealer reply', frames);
+  if (list.length !== 3 && list.length !== 2) {
+    throw new WireFormatError(
+      `dealer reply: expected 3 frames ['', id, payload] (or 2 frames ['', id] for an acknowledgement), got ${list.length}`,
+    );
+  }
+  const delimiter = list[0] as Uint8Array;
+  if (delimiter.byteLength !== 0) {
+    throw new WireFormatError(
+      `dealer reply: expected an empty delimiter frame first, got ${delimiter.byteLength} bytes`,
+    );
+  }
+  const id = list[1] as Uint8Array;
+  checkMessageId('dealer reply', id, WireFormatError);
+  const payload = list[2];
+  return payload === undefined ? { kind: 'ack', id } : { kind: 'reply', id, payload };
+}
+
+/**
+ * A string form of a message id for map keys and logs: printable ASCII as is (Toto's ids are
+ * uuid4 strings), anything else -- or anything starting "0x" -- as "0x" + hex, so distinct ids
+ * never share a key.
+ */
+export function messageIdKey(id: Uint8Array): string {
+  checkMessageId('messageIdKey', id, TypeError);
+  const printable = id.every((byte) => byte >= 0x21 && byte <= 0x7e);
+  const text = printable ? String.fromCharCode(...id) : '';
+  if (printable && !text.startsWith('0x')) return text;
+  return `0x${Array.from(id, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function checkFrames(what: string, frames: unknown): Uint8Array[] {
+  if (!Array.isArray(frames)) throw new WireFormatError(expected(what, 'an array of frames', frames));
+  frames.forEach((frame, i) => checkFrame(what, `frame ${i}`, frame, WireFormatError));
+  return frames as Uint8Array[];
+}
+
+function checkFrame(
+  what: string,
+  name: string,
+  frame: unknown,
+  ErrorClass: new (message: string) => Error,
+): asserts frame is Uint8Array {
+  if (!(frame instanceof Uint8Array)) throw new ErrorClass(expected(`${what}: ${name}`, 'a Uint8Array', frame));
+}
+
+function checkMessageId(
+  what: string,
+  id: unknown,
+  ErrorClass: new (message: string) => Error,
+): asserts id is Uint8Array {
+  checkFrame(what, 'message id', id, ErrorClass);
+  if (id.byteLength === 0 || id.byteLength > MAX_MESSAGE_ID_BYTES) {
+    throw new ErrorClass(`${what}: message id: expected 1 to ${MAX_MESSAGE_ID_BYTES} bytes, got ${id.byteLength}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+/**
+ * Headers for a worker request: Toto's HTTP connection sent only Content-Type: serialization mime.
+ * The body is compressed when the codecs compress, with no Content-Encoding, exactly as Toto did.
+ */
+export function httpRequestHeaders(codecs: WireCodecs): Record<string, string> {
+  checkCodecs(codecs);
+  return { 'content-type': codecs.serialization.mime };
+}
+
+/** The codecs for an HTTP reply body: Toto's HTTP connection read it with loads(body), never decompressing. */
+export function httpReplyCodecs(codecs: WireCodecs): WireCodecs {
+  checkCodecs(codecs);
+  return { serialization: codecs.serialization, compression: noCompression };
+}
+
+/** The serialization whose mime matches a Content-Type header (case and parameters such as charset ignored). */
+export function serializationForContentType(header: unknown, available: readonly Serialization[]): Serialization {
+  const mimes = available.length === 0 ? '(none)' : available.map((s) => JSON.stringify(s.mime)).join(', ');
+  if (typeof header !== 'string' || header.trim() === '') {
+    throw new WireFormatError(expected('content-type', `one of ${mimes}`, header));
+  }
+  const type = (header.split(';')[0] ?? '').trim().toLowerCase();
+  const found = available.find((s) => s.mime.toLowerCase() === type);
+  if (!found) throw new WireFormatError(expected('content-type', `one of ${mimes}`, header));
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : describe(error);
+}
