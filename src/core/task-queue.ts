@@ -5,6 +5,7 @@
 
 import type { LoopPort, Logger, TimerHandle } from './ports.js';
 import { silentLogger } from './ports.js';
+import { TaskRing, type Reject, type Resolve, type Task, type TaskSlot, type Ticket } from './task-ring.js';
 import { assert, checkFunction, checkInteger, checkNonNegative, checkOptions, checkString, expected } from './validate.js';
 
 /** The part of AbortSignal the queue uses (the core has no DOM or Node types). */
@@ -46,19 +47,8 @@ export class QueueFullError extends Error {
   }
 }
 
-type Task = (...args: any[]) => unknown;
-type Resolve = (value: unknown) => void;
-type Reject = (error: unknown) => void;
-
-/** Attached to an abortable queued task; `done` once it started or was aborted. */
-interface Ticket {
-  done: boolean;
-  readonly signal: AbortSignalLike;
-  readonly listener: () => void;
-}
-
 /** A runner (Toto's thread). Its fields hold the task it is running, to spare a closure per task. */
-class Runner {
+class Runner implements TaskSlot {
   fn: Task | undefined = undefined;
   args: unknown[] | undefined = undefined;
   resolve: Resolve | undefined = undefined;
@@ -71,11 +61,6 @@ class Runner {
   ) {}
 }
 
-// Ring slots per queued task: fn, args, resolve, reject, ticket.
-const STRIDE = 5;
-const CAPACITY_MIN = 16;
-// Aborted tasks stay in the ring as tombstones; past this many (and half the ring) it is compacted.
-const TOMBSTONES_MAX = 1024;
 const KNOWN_OPTIONS = ['loop', 'concurrency', 'idleTimeoutMs', 'name', 'maxQueued', 'logger'] as const;
 
 const registries = new WeakMap<LoopPort, Map<string, TaskQueue>>();
@@ -108,12 +93,7 @@ export class TaskQueue {
   private runnerCount = 0;
   /** Idle runners, most recently idle last: reuse takes the freshest, so old ones retire. */
   private readonly idle: Runner[] = [];
-  private ring: unknown[] = new Array<unknown>(CAPACITY_MIN * STRIDE).fill(undefined);
-  private mask = CAPACITY_MIN - 1;
-  private head = 0;
-  /** Occupied slots, tombstones included. */
-  private size = 0;
-  private tombstones = 0;
+  private readonly waiting = new TaskRing();
   private idleWaiters: Array<() => void> | undefined = undefined;
   private emptyWaiters: Array<() => void> | undefined = undefined;
 
@@ -168,12 +148,12 @@ export class TaskQueue {
 
   /** Tasks waiting to start. */
   get queued(): number {
-    return this.size - this.tombstones;
+    return this.waiting.live;
   }
 
   /** Toto's len(queue): live runners plus queued tasks. */
   get length(): number {
-    return this.runnerCount + this.size - this.tombstones;
+    return this.runnerCount + this.waiting.live;
   }
 
   /**
@@ -244,7 +224,7 @@ export class TaskQueue {
   }
 
   private isIdle(): boolean {
-    return this.idle.length === this.runnerCount && this.size === this.tombstones;
+    return this.idle.length === this.runnerCount && this.waiting.live === 0;
   }
 
   private submit(fn: Task, args: unknown[], resolve: Resolve | undefined, reject: Reject | undefined, ticket: Ticket | undefined): void {
@@ -253,7 +233,7 @@ export class TaskQueue {
 
   /** Starts the task on a free runner if nothing is queued ahead of it (FIFO); false if it must wait. */
   private startDirectly(fn: Task, args: unknown[], resolve: Resolve | undefined, reject: Reject | undefined): boolean {
-    if (this.size !== this.tombstones) return false;
+    if (this.waiting.live !== 0) return false;
     const runner = this.freeRunner();
     if (runner === undefined) return false;
     runner.fn = fn;
@@ -343,77 +323,26 @@ export class TaskQueue {
   }
 
   private enqueue(fn: Task, args: unknown[], resolve: Resolve | undefined, reject: Reject | undefined, ticket: Ticket | undefined): void {
-    if (this.size - this.tombstones >= this.maxQueued) throw new QueueFullError(this.name, this.maxQueued);
-    if (this.size > this.mask) this.rebuild((this.mask + 1) * 2);
-    const ring = this.ring;
-    const base = ((this.head + this.size) & this.mask) * STRIDE;
-    ring[base] = fn;
-    ring[base + 1] = args;
-    ring[base + 2] = resolve;
-    ring[base + 3] = reject;
-    ring[base + 4] = ticket;
-    this.size++;
+    if (this.waiting.live >= this.maxQueued) throw new QueueFullError(this.name, this.maxQueued);
+    this.waiting.push(fn, args, resolve, reject, ticket);
   }
 
   /** Moves the oldest live queued task into the runner; false if none is left. */
   private load(runner: Runner): boolean {
-    const ring = this.ring;
-    while (this.size > 0) {
-      const base = this.head * STRIDE;
-      const ticket = ring[base + 4] as Ticket | undefined;
-      runner.fn = ring[base] as Task;
-      runner.args = ring[base + 1] as unknown[];
-      runner.resolve = ring[base + 2] as Resolve | undefined;
-      runner.reject = ring[base + 3] as Reject | undefined;
-      ring[base] = ring[base + 1] = ring[base + 2] = ring[base + 3] = ring[base + 4] = undefined;
-      this.head = (this.head + 1) & this.mask;
-      this.size--;
-      if (ticket !== undefined) {
-        if (ticket.done) {
-          this.tombstones--;
-          continue;
-        }
-        ticket.done = true;
-        ticket.signal.removeEventListener('abort', ticket.listener);
-      }
-      if (this.emptyWaiters !== undefined && this.size === this.tombstones) this.flushEmpty();
-      return true;
-    }
-    runner.fn = runner.args = runner.resolve = runner.reject = undefined;
-    return false;
+    if (!this.waiting.shiftInto(runner)) return false;
+    if (this.emptyWaiters !== undefined && this.waiting.live === 0) this.flushEmpty();
+    return true;
   }
 
   private abort(ticket: Ticket, reject: Reject): void {
     if (ticket.done) return;
     ticket.done = true;
-    this.tombstones++;
+    this.waiting.tombstone();
     reject(ticket.signal.reason);
-    if (this.tombstones > TOMBSTONES_MAX && this.tombstones * 2 > this.size) this.rebuild(this.mask + 1);
-    if (this.size === this.tombstones) {
+    if (this.waiting.live === 0) {
       if (this.emptyWaiters !== undefined) this.flushEmpty();
       if (this.idleWaiters !== undefined && this.isIdle()) this.flushIdle();
     }
-  }
-
-  /** Copies the live tasks, in order, into a fresh ring of `capacity` slots (dropping tombstones). */
-  private rebuild(capacity: number): void {
-    const old = this.ring;
-    const oldMask = this.mask;
-    let live = 0;
-    const ring = new Array<unknown>(capacity * STRIDE).fill(undefined);
-    for (let i = 0; i < this.size; i++) {
-      const from = ((this.head + i) & oldMask) * STRIDE;
-      const ticket = old[from + 4] as Ticket | undefined;
-      if (ticket !== undefined && ticket.done) continue;
-      const to = live * STRIDE;
-      for (let k = 0; k < STRIDE; k++) ring[to + k] = old[from + k];
-      live++;
-    }
-    this.ring = ring;
-    this.mask = capacity - 1;
-    this.head = 0;
-    this.size = live;
-    this.tombstones = 0;
   }
 
   private flushIdle(): void {

@@ -5,25 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IOLoop } from '../../../src/core/io-loop.js';
 import type { Logger } from '../../../src/core/ports.js';
 import { installNodeDefaultLoop, LoopNode } from '../../../src/adapters/loop-node.js';
-
-function recordingLogger(): { logger: Logger; lines: Array<{ level: string; context?: any; message?: string }> } {
-  const lines: Array<{ level: string; context?: any; message?: string }> = [];
-  const make =
-    (level: string) =>
-    (a: string | object, b?: string): void => {
-      lines.push(typeof a === 'string' ? { level, message: a } : { level, context: a, message: b });
-    };
-  const logger: Logger = {
-    trace: make('trace'),
-    debug: make('debug'),
-    info: make('info'),
-    warn: make('warn'),
-    error: make('error'),
-    fatal: make('fatal'),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
+import { recordingLogger } from '../../support/recording-logger.js';
 
 /** Resolves when `done` resolves; fails (instead of hanging) after `deadlineMs`. */
 function within<T>(done: Promise<T>, deadlineMs = 2000): Promise<T> {

@@ -2,34 +2,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../src/core/errors.js';
 import { IOLoop } from '../../../src/core/io-loop.js';
-import type { Logger, LoopPort, TimerHandle } from '../../../src/core/ports.js';
+import type { LoopPort, TimerHandle } from '../../../src/core/ports.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
-
-interface Line {
-  level: string;
-  context?: Record<string, unknown>;
-  message?: string;
-}
-
-function recordingLogger(): { logger: Logger; lines: Line[] } {
-  const lines: Line[] = [];
-  const make =
-    (level: string) =>
-    (a: string | object, b?: string): void => {
-      lines.push(typeof a === 'string' ? { level, message: a } : { level, context: a as Record<string, unknown>, message: b });
-    };
-  const logger: Logger = {
-    trace: make('trace'),
-    debug: make('debug'),
-    info: make('info'),
-    warn: make('warn'),
-    error: make('error'),
-    fatal: make('fatal'),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
+import { recordingLogger } from '../../support/recording-logger.js';
 
 function setup(options: { startMs?: number } = {}) {
   const kernel = new SimKernel(options);

@@ -2,29 +2,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IOLoop } from '../../../src/core/io-loop.js';
 import { PeriodicCallback } from '../../../src/core/periodic-callback.js';
-import type { Logger } from '../../../src/core/ports.js';
 import { Random } from '../../../src/core/random.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
-
-function recordingLogger(): { logger: Logger; lines: Array<{ level: string; context?: any; message?: string }> } {
-  const lines: Array<{ level: string; context?: any; message?: string }> = [];
-  const make =
-    (level: string) =>
-    (a: string | object, b?: string): void => {
-      lines.push(typeof a === 'string' ? { level, message: a } : { level, context: a, message: b });
-    };
-  const logger: Logger = {
-    trace: make('trace'),
-    debug: make('debug'),
-    info: make('info'),
-    warn: make('warn'),
-    error: make('error'),
-    fatal: make('fatal'),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
+import { recordingLogger } from '../../support/recording-logger.js';
 
 function setup() {
   const kernel = new SimKernel();
