@@ -1,0 +1,230 @@
+// Link faults and crashes: crash drops in-flight messages and leaves receives pending forever, reconnection after a restart,
+// partitions (two-way, one-way) and repair, hold/release order, latency bounds, loss/duplication rates, FIFO vs reorder.
+import { describe, expect, it } from 'vitest';
+import { collect, newTrace, text, track, world } from './helpers.js';
+
+describe('crash and restart', () => {
+  it('drops in-flight messages from and to the crashed host; its pending receive never settles', async () => {
+    const trace = newTrace();
+    const { kernel, t, net } = world(['a', 'b'], 1, trace);
+    const pull = t('b').socket('pull');
+    await pull.bind('tcp://*:5000');
+    const push = t('a').socket('push');
+    push.connect('tcp://b:5000');
+    await kernel.run();
+    const waiting = track(pull.receive());
+    await push.send('lost');
+    kernel.schedule(kernel.now() + 0.5, () => net.crashHost('b'));
+    await kernel.run({ forMs: 1000 });
+    expect(waiting.settled).toBe(false);
+    expect(net.stats).toMatchObject({ sent: 1, delivered: 0, dropped: 1 });
+    const drops = trace.kept().map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.kind === 'drop');
+    expect(drops).toMatchObject([{ reason: 'crash', from: 'a', to: 'b', msg: 1 }]);
+    // The dead incarnation's transport does nothing, and never settles.
+    expect(track(t('b').socket('pull').receive()).settled).toBe(false);
+  });
+
+  it('a connecting peer reconnects when the crashed host binds again', async () => {
+    const { kernel, net } = world(['a', 'b']);
+    const push = net.transport('a').socket('push');
+    push.connect('tcp://b:5000');
+    const start = async () => {
+      const pull = net.transport('b').socket('pull');
+      await pull.bind('tcp://*:5000');
+      return pull;
+    };
+    const first = await start();
+    await push.send('one');
+    await kernel.run();
+    expect(text(await first.receive())).toEqual(['one']);
+    net.crashHost('b');
+    await push.send('queued while b is down'); // ZeroMQ keeps the pipe and queues
+    await kernel.run({ forMs: 100 });
+    const second = await start(); // restart: a new incarnation binds the same address
+    await kernel.run();
+    expect(text(await second.receive())).toEqual(['queued while b is down']);
+  });
+
+  it('reconnects even when the host crashed mid-handshake and its kernel tasks were dropped', async () => {
+    const { kernel, net } = world(['a', 'b']);
+    await net.transport('b').socket('pull').bind('tcp://*:5000');
+    const push = net.transport('a').socket('push');
+    push.connect('tcp://b:5000'); // handshake event due at 1ms, owned by b
+    await push.send('m');
+    kernel.schedule(0.5, () => {
+      net.crashHost('b');
+      kernel.removeWhere((task) => task.owner === 'b'); // what the Simulation does with a crashed host's tasks
+    });
+    await kernel.run();
+    const pull = net.transport('b').socket('pull');
+    await pull.bind('tcp://*:5000');
+    await kernel.run();
+    expect(text(await pull.receive())).toEqual(['m']);
+  });
+
+  it('a ROUTER forgets a crashed peer: replies to it are unroutable', async () => {
+    const { kernel, t, net } = world(['a', 'b']);
+    const router = t('a').socket('router');
+    await router.bind('tcp://*:6000');
+    const dealer = t('b').socket('dealer', { routingId: 'w' });
+    dealer.connect('tcp://a:6000');
+    await dealer.send('hi');
+    await kernel.run();
+    const m = await router.receive();
+    net.crashHost('b');
+    await router.send([m[0]!, 'reply']);
+    expect(net.stats.unroutable).toBe(1);
+  });
+});
+
+describe('partitions and holds', () => {
+  async function pair(oneWay?: boolean) {
+    const w = world(['a', 'b']);
+    const pa = w.t('a').socket('pull');
+    const pb = w.t('b').socket('pull');
+    await pa.bind('tcp://*:1');
+    await pb.bind('tcp://*:1');
+    const toB = w.t('a').socket('push');
+    const toA = w.t('b').socket('push');
+    toB.connect('tcp://b:1');
+    toA.connect('tcp://a:1');
+    await w.kernel.run();
+    if (oneWay !== undefined) w.net.partition(['a'], ['b'], { oneWay });
+    const gotA: { t: number; m: string[] }[] = [];
+    const gotB: { t: number; m: string[] }[] = [];
+    collect(pa, gotA, w.kernel);
+    collect(pb, gotB, w.kernel);
+    return { ...w, toA, toB, gotA, gotB };
+  }
+
+  it('a partition drops messages both ways until repair', async () => {
+    const { kernel, net, toA, toB, gotA, gotB } = await pair(false);
+    await toB.send('x');
+    await toA.send('y');
+    await kernel.run();
+    expect([gotA.length, gotB.length]).toEqual([0, 0]);
+    expect(net.stats.dropped).toBe(2);
+    net.repair();
+    await toB.send('after');
+    await kernel.run();
+    expect(gotB.map((g) => g.m[0])).toEqual(['after']);
+  });
+
+  it('a one-way partition drops only A -> B', async () => {
+    const { kernel, net, toA, toB, gotA, gotB } = await pair(true);
+    await toB.send('x');
+    await toA.send('y');
+    await kernel.run();
+    expect(gotB).toEqual([]);
+    expect(gotA.map((g) => g.m[0])).toEqual(['y']);
+    expect(net.stats.dropped).toBe(1);
+  });
+
+  it('messages already in flight when a partition starts are dropped on arrival', async () => {
+    const { kernel, net, toB, gotB } = await pair();
+    await toB.send('in flight');
+    net.partition(['a'], ['b']);
+    await kernel.run();
+    expect(gotB).toEqual([]);
+    expect(net.stats.dropped).toBe(1);
+  });
+
+  it('a held link delivers nothing until release, then everything in order', async () => {
+    const { kernel, net, toB, gotB } = await pair();
+    net.hold('a', 'b');
+    for (const m of ['1', '2', '3']) await toB.send(m);
+    await kernel.run({ forMs: 50 });
+    expect(gotB).toEqual([]);
+    const releasedAt = kernel.now();
+    net.release('a', 'b');
+    await kernel.run();
+    expect(gotB.map((g) => g.m[0])).toEqual(['1', '2', '3']);
+    expect(gotB.every((g) => g.t === releasedAt)).toBe(true);
+    expect(net.stats.held).toBe(3);
+  });
+
+  it('a handshake blocked by a partition completes after repair', async () => {
+    const { kernel, t, net } = world(['a', 'b']);
+    net.partition(['a'], ['b']);
+    const pull = t('b').socket('pull');
+    await pull.bind('tcp://*:1');
+    const push = t('a').socket('push');
+    push.connect('tcp://b:1');
+    await push.send('waits in the pipe');
+    await kernel.run({ forMs: 100 });
+    net.repair();
+    await kernel.run();
+    expect(text(await pull.receive())).toEqual(['waits in the pipe']);
+  });
+});
+
+describe('link conditions', () => {
+  async function flood(n: number, conditions: Parameters<ReturnType<typeof world>['net']['setLinkConditions']>[0], seed = 3) {
+    const w = world(['a', 'b'], seed);
+    const pull = w.t('b').socket('pull', { receiveHighWaterMark: 0 });
+    await pull.bind('tcp://*:1');
+    const push = w.t('a').socket('push', { sendHighWaterMark: 0 });
+    push.connect('tcp://b:1');
+    await w.kernel.run();
+    w.net.setLinkConditions(conditions);
+    const got: { t: number; m: string[] }[] = [];
+    collect(pull, got, w.kernel);
+    const sentAt = w.kernel.now();
+    for (let i = 0; i < n; i++) await push.send(String(i));
+    await w.kernel.run();
+    return { ...w, got, sentAt };
+  }
+
+  it('latency stays within [min, max] for every distribution', async () => {
+    for (const distribution of ['uniform', 'exponential', 'normal'] as const) {
+      const { got, sentAt } = await flood(500, { latencyMs: { min: 5, max: 20, distribution }, reorder: true });
+      const delays = got.map((g) => g.t - sentAt);
+      expect(Math.min(...delays)).toBeGreaterThanOrEqual(5);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(20);
+      expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(5);
+    }
+  });
+
+  it('drops and duplicates at roughly the configured rates', async () => {
+    const { net, got } = await flood(10_000, { dropRate: 0.1, duplicateRate: 0.05 });
+    expect(net.stats.dropped / 10_000).toBeGreaterThan(0.08);
+    expect(net.stats.dropped / 10_000).toBeLessThan(0.12);
+    expect(net.stats.duplicated / 9000).toBeGreaterThan(0.04);
+    expect(net.stats.duplicated / 9000).toBeLessThan(0.06);
+    expect(got.length).toBe(10_000 - net.stats.dropped + net.stats.duplicated);
+  });
+
+  it('keeps per-connection FIFO by default despite jitter; reorder: true lets jitter reorder', async () => {
+    const fifo = await flood(200, { latencyMs: { min: 1, max: 50 } });
+    const order = fifo.got.map((g) => Number(g.m[0]));
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    const reordered = await flood(200, { latencyMs: { min: 1, max: 50 }, reorder: true });
+    const order2 = reordered.got.map((g) => Number(g.m[0]));
+    expect(order2).not.toEqual([...order2].sort((x, y) => x - y));
+    expect([...order2].sort((x, y) => x - y)).toEqual(order);
+  });
+
+  it('scoped conditions override the global default for matching links only', async () => {
+    const { kernel, t, net } = world(['a', 'b', 'c']);
+    net.setLinkConditions({ latencyMs: { min: 10, max: 10 } });
+    net.setLinkConditions({ latencyMs: { min: 100, max: 100 } }, { from: 'a', to: ['c'] });
+    const got: { t: number; m: string[] }[] = [];
+    for (const h of ['b', 'c']) {
+      const pull = t(h).socket('pull');
+      await pull.bind('tcp://*:1');
+      collect(pull, got, kernel);
+    }
+    const push = t('a').socket('push');
+    push.connect('tcp://b:1');
+    push.connect('tcp://c:1');
+    await kernel.run();
+    const at = kernel.now();
+    await push.send('to b');
+    await push.send('to c');
+    await kernel.run();
+    expect(got.map((g) => [g.m[0], g.t - at])).toEqual([
+      ['to b', 10],
+      ['to c', 100],
+    ]);
+  });
+});

@@ -1,0 +1,85 @@
+// REQ/REP envelopes and alternation (EFSM), REQ to ROUTER layout, and Toto's DEALER ['', id, payload] to REP wire layout.
+import { describe, expect, it } from 'vitest';
+import { text, track, world } from './helpers.js';
+
+describe('REQ/REP', () => {
+  it('REQ adds and REP strips the empty delimiter; replies come back through the envelope', async () => {
+    const { kernel, t } = world();
+    const rep = t('b').socket('rep');
+    await rep.bind('tcp://*:7000');
+    const req = t('a').socket('req');
+    req.connect('tcp://b:7000');
+    await req.send(['ping', '1']);
+    const answer = track(req.receive());
+    await kernel.run();
+    expect(text(await rep.receive())).toEqual(['ping', '1']);
+    await rep.send('pong');
+    await kernel.run();
+    expect(text(answer.value!)).toEqual(['pong']);
+  });
+
+  it('enforces send/receive alternation with EFSM errors', async () => {
+    const { kernel, t } = world();
+    const rep = t('b').socket('rep');
+    await rep.bind('tcp://*:7000');
+    const req = t('a').socket('req');
+    req.connect('tcp://b:7000');
+    await expect(req.receive()).rejects.toThrow('receive: a req socket must send a request before receiving (EFSM)');
+    await req.send('one');
+    await expect(req.send('two')).rejects.toThrow('send: a req socket must receive the reply to its request before sending another (EFSM)');
+    await expect(rep.send('early')).rejects.toThrow('send: a rep socket must receive a request before sending a reply (EFSM)');
+    await kernel.run();
+    await rep.receive();
+    await expect(rep.receive()).rejects.toThrow('receive: a rep socket must send its reply before receiving the next request (EFSM)');
+    await expect(rep.receive()).rejects.toMatchObject({ code: 'EFSM' });
+  });
+
+  it('a REQ talking to a ROUTER gives it [identity, "", ...frames]', async () => {
+    const { kernel, t } = world();
+    const router = t('b').socket('router');
+    await router.bind('tcp://*:7000');
+    const req = t('a').socket('req', { routingId: 'client' });
+    req.connect('tcp://b:7000');
+    await req.send('hello');
+    await kernel.run();
+    const m = await router.receive();
+    expect(text(m)).toEqual(['client', '', 'hello']);
+    const reply = track(req.receive());
+    await router.send([m[0]!, new Uint8Array(0), 'world']);
+    await kernel.run();
+    expect(text(reply.value!)).toEqual(['world']);
+  });
+
+  it("Toto's layout: a DEALER sends ['', id, payload], the REP sees [id, payload], the DEALER gets ['', id, response]", async () => {
+    const { kernel, t } = world(['balancer', 'worker']);
+    const dealer = t('balancer').socket('dealer');
+    await dealer.bind('tcp://*:55555');
+    const rep = t('worker').socket('rep');
+    rep.connect('tcp://balancer:55555'); // Toto's workers connect their REP to the dealer side
+    await kernel.run();
+    await dealer.send(['', 'msg-1', '{"method":"a.b"}']);
+    await kernel.run();
+    const request = await rep.receive();
+    expect(text(request)).toEqual(['msg-1', '{"method":"a.b"}']);
+    await rep.send([request[0]!, '{"result":1}']);
+    await kernel.run();
+    expect(text(await dealer.receive())).toEqual(['', 'msg-1', '{"result":1}']);
+  });
+
+  it('a REQ ignores messages that are not the reply to its request', async () => {
+    const { kernel, t, net } = world();
+    const router = t('b').socket('router');
+    await router.bind('tcp://*:7000');
+    const req = t('a').socket('req', { routingId: 'r' });
+    req.connect('tcp://b:7000');
+    await req.send('q');
+    const reply = track(req.receive());
+    await kernel.run();
+    await router.receive();
+    await router.send(['r', 'no delimiter']); // malformed: discarded
+    await router.send(['r', '', 'ok']);
+    await kernel.run();
+    expect(text(reply.value!)).toEqual(['ok']);
+    expect(net.stats.dropped).toBe(1);
+  });
+});
