@@ -66,6 +66,9 @@ export class SimKernel {
   private stopRequested = false;
   private gate: TaskGate | undefined;
   private observer: ((task: ScheduledTask) => void) | undefined;
+  private between: (() => boolean) | undefined;
+  /** Tasks a gate deferred, old handle -> new task, so a handle stays cancellable across a pause. */
+  private moved: WeakMap<ScheduledTask, ScheduledTask> | undefined;
   /** The task running right now, if any (its owner is the current host). */
   current: ScheduledTask | undefined;
   /** Events executed over the kernel's whole life. */
@@ -98,11 +101,15 @@ export class SimKernel {
   }
 
   cancel(task: ScheduledTask): boolean {
-    return this.scheduler.cancel(task);
+    if (this.scheduler.cancel(task)) return true;
+    const moved = this.moved?.get(task);
+    return moved !== undefined && this.cancel(moved);
   }
 
   isPending(task: ScheduledTask): boolean {
-    return this.scheduler.isPending(task);
+    if (this.scheduler.isPending(task)) return true;
+    const moved = this.moved?.get(task);
+    return moved !== undefined && this.isPending(moved);
   }
 
   /** Drops every pending task for which `predicate` holds (used when a host crashes). */
@@ -122,6 +129,15 @@ export class SimKernel {
   /** Called before each task runs (the trace hooks in here). */
   setObserver(observer: ((task: ScheduledTask) => void) | undefined): void {
     this.observer = observer;
+  }
+
+  /**
+   * Called between two events, once every microtask of the previous one has run (assertions
+   * such as `eventually` check their condition here). Returning true makes the kernel yield
+   * one more real macrotask before the next event, so what the hook resolved runs first.
+   */
+  setBetween(hook: (() => boolean) | undefined): void {
+    this.between = hook;
   }
 
   /** Asks the current run to stop after the event now running. */
@@ -162,10 +178,12 @@ export class SimKernel {
   /** Runs exactly one event (if any) and waits for its microtasks. Returns whether one ran. */
   async step(): Promise<boolean> {
     if (this.active) throw new Error('SimKernel.step: a run is in progress');
-    const task = this.scheduler.pop();
+    let task = this.scheduler.pop();
+    while (task !== undefined && this.deferred(task)) task = this.scheduler.pop();
     if (!task) return false;
     this.execute(task);
     await new Promise<void>((resolve) => realSetImmediate(resolve));
+    while (this.between?.()) await new Promise<void>((resolve) => realSetImmediate(resolve));
     return true;
   }
 
@@ -197,20 +215,27 @@ export class SimKernel {
   /** Runs the next event if the run's limits allow; returns a reason to stop, or undefined. */
   private stepWithin(run: ActiveRun): RunSummary['reason'] | undefined {
     if (this.stopRequested) return 'stopped';
+    if (this.between !== undefined && this.between()) return undefined;
     const next = this.scheduler.peek();
     if (!next) return run.untilMs === Infinity ? 'idle' : this.advanceTo(run.untilMs);
     if (next.deadlineMs > run.untilMs) return this.advanceTo(run.untilMs);
     if (run.steps >= run.stepsMax) throw new StepBudgetError(run.stepsMax, this.nowMsValue);
     const task = this.scheduler.pop() as ScheduledTask;
-    if (task.deadlineMs > this.nowMsValue) this.nowMsValue = task.deadlineMs;
-    const deferToMs = this.gate?.(task);
-    if (deferToMs !== undefined && deferToMs > this.nowMsValue) {
-      this.scheduler.schedule(deferToMs, task.callback, task.owner);
-      return undefined;
-    }
+    if (this.deferred(task)) return undefined;
     run.steps++;
     this.execute(task);
     return undefined;
+  }
+
+  /** Moves time to a popped task's deadline; true if the gate deferred it (requeued) instead of letting it run. */
+  private deferred(task: ScheduledTask): boolean {
+    if (task.deadlineMs > this.nowMsValue) this.nowMsValue = task.deadlineMs;
+    if (this.gate === undefined) return false;
+    const deferToMs = this.gate(task);
+    if (deferToMs === undefined || deferToMs <= this.nowMsValue) return false;
+    const requeued = this.scheduler.schedule(deferToMs, task.callback, task.owner);
+    (this.moved ??= new WeakMap()).set(task, requeued);
+    return true;
   }
 
   private advanceTo(untilMs: number): 'time' {

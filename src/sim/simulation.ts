@@ -1,0 +1,356 @@
+// The simulated world: one seed, one virtual clock, hosts with their own ports, the
+// network, the trace, assertions, and a run loop in which third-party timers run on virtual
+// time. Everything random derives from the seed, so a seed replays a run exactly.
+//
+// Trace policy: host-level events (start, crash, restart, pause, clock changes, assertion
+// failures, user records) and the network's deliveries and drops are trace lines. Kernel
+// events are not, by default (a line per timer would cost more than the event itself):
+// each event's (sequence, deadline, host) is folded into a cheap digest that becomes one
+// `steps` line at the end of every run, so the hash still covers timer order. `traceEvents: true` writes a line per event to pinpoint a
+// divergence (checkDeterminism turns it on).
+
+import type { Logger } from '../core/ports.js';
+import { Random } from '../core/random.js';
+import type { ScheduledTask } from '../core/scheduler.js';
+import { checkFinite, checkFunction, checkInteger, checkNonEmptyString, checkNonNegative, checkOptions, describe } from '../core/validate.js';
+import { AssertionFailure, Assertions, type EventuallyOptions, type SometimesReport } from './assertions.js';
+import { FakeTimersBridge } from './fake-timers-bridge.js';
+import { Host, Incarnation, type HostContext, type HostFactory, type HostOptions, type HostWorld } from './host.js';
+import { LoopSim } from './loop-sim.js';
+import { annotateFailure, RejectionGuard } from './run-guard.js';
+import { NetworkSim } from './network-sim.js';
+import { createSimLogger, LOG_LEVELS, type LogLevelName } from './sim-logger.js';
+import { SimKernel, type RunLimits, type RunSummary } from './sim-kernel.js';
+import { Trace, type TraceOptions } from './trace.js';
+
+export interface SimulationOptions {
+  /** Every random choice of the run derives from it: a non-negative safe integer. */
+  seed: number;
+  trace?: TraceOptions;
+  /** Receives the hosts' log lines (JSON); without it logging is silent. */
+  logSink?: (line: string) => void;
+  /** Lowest level written to logSink. Default 'info'. */
+  logLevel?: LogLevelName;
+  /** Default step budget of every run. */
+  stepsMax?: number;
+  /** Run global timers, Date, performance.now and Math.random on the simulation during runs. Default true. */
+  fakeTimers?: boolean;
+  /** Date.now() at virtual time 0. Default 2024-01-01T00:00:00Z. */
+  epochMs?: number;
+  /** Write a trace line per kernel event (slower; to pinpoint a divergence). Default false. */
+  traceEvents?: boolean;
+}
+
+const OPTION_NAMES = ['seed', 'trace', 'logSink', 'logLevel', 'stepsMax', 'fakeTimers', 'epochMs', 'traceEvents'];
+const DEFAULT_EPOCH_MS = Date.UTC(2024, 0, 1);
+
+export class Simulation {
+  readonly seed: number;
+  readonly kernel: SimKernel;
+  /** The root random stream; hosts and the network use forks of it. */
+  readonly random: Random;
+  readonly trace: Trace;
+  readonly network: NetworkSim;
+  /** The simulation's own loop (drivers, fault timelines): no host owns its timers. */
+  readonly loop: LoopSim;
+  /** Simulation-level logger (no host). */
+  readonly logger: Logger;
+  private readonly hostsByName = new Map<string, Host<unknown>>();
+  private readonly assertions: Assertions;
+  private readonly world: HostWorld;
+  private readonly bridge: FakeTimersBridge | undefined;
+  private readonly defaultStepsMax: number | undefined;
+  private readonly traceEvents: boolean;
+  private readonly logSink: ((line: string) => void) | undefined;
+  private readonly logLevel: LogLevelName;
+  private currentOwner: unknown;
+  private failureValue: Error | undefined;
+  private running = false;
+  private digest = 0;
+  private digestSteps = 0;
+  private readonly rejectionGuard = new RejectionGuard((reason) => this.fail(reason));
+
+  constructor(options: SimulationOptions) {
+    checkOptions('Simulation options', options, OPTION_NAMES);
+    if (options === undefined) throw new TypeError('Simulation options: expected an options object, got undefined');
+    checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
+    if (options.stepsMax !== undefined) checkInteger('stepsMax', options.stepsMax, 1);
+    if (options.logSink !== undefined) checkFunction('logSink', options.logSink);
+    if (options.logLevel !== undefined && !(options.logLevel in LOG_LEVELS)) {
+      throw new RangeError(`logLevel: expected one of ${Object.keys(LOG_LEVELS).join(', ')}, got ${describe(options.logLevel)}`);
+    }
+    if (options.epochMs !== undefined) checkFinite('epochMs', options.epochMs);
+    this.seed = options.seed;
+    this.defaultStepsMax = options.stepsMax;
+    this.traceEvents = options.traceEvents ?? false;
+    this.logSink = options.logSink;
+    this.logLevel = options.logLevel ?? 'info';
+    this.kernel = new SimKernel();
+    this.random = new Random(options.seed);
+    this.trace = new Trace(options.trace);
+    this.loop = new LoopSim(this.kernel);
+    // Deliveries into a host are owned by its live incarnation: a pause defers them, a crash drops them.
+    this.network = new NetworkSim({
+      kernel: this.kernel,
+      random: this.random.fork('network'),
+      trace: this.trace,
+      ownerOf: (host) => this.hostsByName.get(host)?.current ?? host,
+    });
+    this.logger = this.makeLogger({});
+    this.world = this.createWorld();
+    this.assertions = new Assertions({
+      seed: this.seed,
+      loop: this.loop,
+      now: () => this.kernel.now(),
+      hostLabel: () => this.currentIncarnation()?.label,
+      record: (kind, details) => this.record(kind, details),
+      traceTail: (n) => this.trace.tail(n),
+      traceCount: () => this.trace.count,
+      fail: (error) => this.fail(error),
+      watch: (active) => this.kernel.setBetween(active ? this.assertions.between : undefined),
+    });
+    if (options.fakeTimers ?? true) {
+      const mathRandom = this.random.fork('Math.random');
+      this.bridge = new FakeTimersBridge(
+        {
+          currentLoop: () => this.currentIncarnation()?.loop ?? this.loop,
+          virtualNow: () => this.kernel.now(),
+          randomFloat: () => mathRandom.float(),
+        },
+        { epochMs: options.epochMs ?? DEFAULT_EPOCH_MS },
+      );
+    }
+    this.kernel.setObserver(this.onEvent);
+  }
+
+  /** Virtual time (ms). */
+  now(): number {
+    return this.kernel.now();
+  }
+
+  /** The run's failure (first one wins), if it failed. A failed simulation does not run again. */
+  get failure(): Error | undefined {
+    return this.failureValue;
+  }
+
+  /** The host whose event (or the microtasks it caused) is running, if any. */
+  get currentHost(): Host<unknown> | undefined {
+    return this.currentIncarnation()?.host;
+  }
+
+  get hosts(): ReadonlyMap<string, Host<unknown>> {
+    return this.hostsByName;
+  }
+
+  /** Adds a host; its factory runs as the host's first event, at the current virtual time. */
+  host<S>(name: string, factory: HostFactory<S>, options: HostOptions = {}): Host<S> {
+    checkNonEmptyString('host name', name);
+    checkFunction('factory', factory);
+    checkOptions('host options', options, ['offsetMs', 'driftPpm']);
+    if (this.hostsByName.has(name)) throw new Error(`sim.host: a host named ${JSON.stringify(name)} already exists`);
+    const host = new Host<S>(name, factory, this.world, this.hostsByName.size + 1, options);
+    this.hostsByName.set(name, host as Host<unknown>);
+    this.network.addHost(name);
+    host.start();
+    return host;
+  }
+
+  /** The host named `name`; throws if there is none. */
+  getHost<S = unknown>(name: string): Host<S> {
+    return this.lookup('sim.getHost', name) as Host<S>;
+  }
+
+  /** Kills a host: its timers, sockets, in-flight messages and in-memory state are gone. */
+  crash(name: string): void {
+    const host = this.lookup('sim.crash', name);
+    if (!host.alive) throw new Error(`sim.crash: host ${JSON.stringify(name)} is already down`);
+    host.kill();
+    this.network.crashHost(name); // records the 'crash' trace line
+  }
+
+  /** Starts a new incarnation (crashing the live one first, if any): the factory runs again. */
+  restart(name: string): void {
+    const host = this.lookup('sim.restart', name);
+    if (host.alive) this.crash(name);
+    host.start();
+    this.recordHost('restart', host, { incarnation: host.incarnation });
+  }
+
+  /** Stalls a host for `ms` of virtual time, like a GC pause: its due events wait until it ends. */
+  pause(name: string, ms: number): void {
+    const host = this.lookup('sim.pause', name);
+    checkNonNegative('ms', ms);
+    const incarnation = host.current;
+    if (!incarnation) throw new Error(`sim.pause: host ${JSON.stringify(name)} is down`);
+    const untilMs = this.kernel.now() + ms;
+    if (untilMs <= incarnation.pausedUntilMs) return;
+    incarnation.pausedUntilMs = untilMs;
+    this.kernel.setGate(this.gate);
+    this.recordHost('pause', host, { ms, untilMs });
+  }
+
+  /** Steps a host's clock by `deltaMs` (an NTP jump); its pending timers keep their real delays. */
+  clockJump(name: string, deltaMs: number): void {
+    const host = this.lookup('sim.clockJump', name);
+    host.loop.jump(deltaMs);
+    this.recordHost('clock-jump', host, { deltaMs });
+  }
+
+  /** Changes a host clock's rate error (ppm), keeping the clock continuous. */
+  setDrift(name: string, driftPpm: number): void {
+    const host = this.lookup('sim.setDrift', name);
+    host.setDriftPpm(driftPpm);
+    this.recordHost('drift', host, { driftPpm });
+  }
+
+  /** Records a user event in the trace (virtual time and current host added). */
+  record(kind: string, details: Record<string, unknown> = {}): void {
+    checkNonEmptyString('kind', kind);
+    const host = this.currentIncarnation()?.host.name;
+    this.trace.record(host === undefined ? { tMs: this.kernel.now(), kind, ...details } : { tMs: this.kernel.now(), kind, host, ...details });
+  }
+
+  always(condition: unknown, message: string, details?: unknown): void {
+    this.assertions.always(condition, message, details);
+  }
+
+  sometimes(condition: unknown, message: string): boolean {
+    return this.assertions.sometimes(condition, message);
+  }
+
+  sometimesReport(): SometimesReport {
+    return this.assertions.sometimesReport();
+  }
+
+  eventually(condition: () => unknown, options: EventuallyOptions): Promise<void> {
+    return this.assertions.eventually(condition, options);
+  }
+
+  /** Runs events until a limit; rejects with the run's failure (annotated with seed, virtual time and host). */
+  async run(limits: RunLimits = {}): Promise<RunSummary> {
+    const effective = limits?.stepsMax === undefined && this.defaultStepsMax !== undefined ? { ...limits, stepsMax: this.defaultStepsMax } : limits;
+    return this.during(() => this.kernel.run(effective), true);
+  }
+
+  /** Runs exactly one event (if any) and its microtasks; returns whether one ran. */
+  async step(): Promise<boolean> {
+    return this.during(() => this.kernel.step(), false);
+  }
+
+  private async during<T>(body: () => Promise<T>, isRun: boolean): Promise<T> {
+    if (this.running) throw new Error('Simulation.run: a run is already in progress (await it before starting another)');
+    if (this.failureValue) throw this.failureValue;
+    this.enter();
+    try {
+      const promise = body();
+      // The kernel rejects bad limits before starting: that is the caller's mistake, not a failed run.
+      if (isRun && !this.kernel.isRunning) return await promise;
+      let result: T;
+      try {
+        result = await promise;
+      } catch (error) {
+        this.fail(error);
+        throw this.failureValue;
+      }
+      if (this.failureValue) throw this.failureValue;
+      return result;
+    } finally {
+      this.leave();
+    }
+  }
+
+  private enter(): void {
+    this.bridge?.install();
+    this.running = true;
+    this.currentOwner = undefined;
+    this.rejectionGuard.install();
+  }
+
+  private leave(): void {
+    this.rejectionGuard.uninstall();
+    this.flushDigest();
+    this.currentOwner = undefined;
+    this.running = false;
+    this.bridge?.uninstall();
+  }
+
+  /** Records the run's failure (first wins) and stops the run after the current event. */
+  private fail(error: unknown): void {
+    if (this.failureValue === undefined) this.failureValue = this.annotate(error);
+    this.kernel.stop();
+  }
+
+  private annotate(error: unknown): Error {
+    if (error instanceof AssertionFailure) return error; // already says where
+    return annotateFailure(error, { seed: this.seed, virtualTimeMs: this.kernel.now(), host: this.currentIncarnation()?.label });
+  }
+
+  private readonly onEvent = (task: ScheduledTask): void => {
+    this.currentOwner = task.owner;
+    const id = (task.owner as { traceId?: number } | undefined)?.traceId ?? 0;
+    this.digest = Math.imul(this.digest ^ task.seq, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca6b) ^ (task.deadlineMs | 0);
+    this.digestSteps++;
+    if (this.traceEvents) {
+      const host = this.currentIncarnation()?.label;
+      this.trace.record(host === undefined ? { tMs: this.kernel.now(), kind: 'event', seq: task.seq } : { tMs: this.kernel.now(), kind: 'event', host, seq: task.seq });
+    }
+  };
+
+  // Installed by the first pause: until then the kernel's hot path has no gate at all.
+  private readonly gate = (task: ScheduledTask): number | undefined => {
+    const untilMs = this.ownerIncarnation(task.owner)?.pausedUntilMs;
+    return untilMs !== undefined && untilMs > this.kernel.now() ? untilMs : undefined;
+  };
+
+  private flushDigest(): void {
+    if (this.digestSteps === 0) return;
+    const line = { tMs: this.kernel.now(), kind: 'steps', n: this.digestSteps, digest: (this.digest >>> 0).toString(16).padStart(8, '0') };
+    this.digestSteps = 0;
+    this.trace.record(line);
+  }
+
+  private recordHost(kind: string, host: Host<unknown>, details: Record<string, unknown>): void {
+    this.trace.record({ tMs: this.kernel.now(), kind, host: host.name, ...details });
+  }
+
+  private currentIncarnation(): Incarnation | undefined {
+    return this.ownerIncarnation(this.currentOwner);
+  }
+
+  private ownerIncarnation(owner: unknown): Incarnation | undefined {
+    return owner instanceof Incarnation ? owner : undefined;
+  }
+
+  private lookup(method: string, name: string): Host<unknown> {
+    checkNonEmptyString('host name', name);
+    const host = this.hostsByName.get(name);
+    if (host) return host;
+    const known = [...this.hostsByName.keys()].join(', ') || 'none';
+    throw new RangeError(`${method}: unknown host ${JSON.stringify(name)} (hosts: ${known})`);
+  }
+
+  private makeLogger(bindings: Record<string, unknown>): Logger {
+    return createSimLogger({ sink: this.logSink, level: this.logLevel, now: () => this.kernel.now(), bindings });
+  }
+
+  private createWorld(): HostWorld {
+    return {
+      kernel: this.kernel,
+      sim: this,
+      makeContext: (host, incarnation): HostContext => ({
+        name: host.name,
+        incarnation: incarnation.number,
+        loop: incarnation.loop,
+        random: this.random.fork(`host:${host.name}:${incarnation.number}`),
+        transport: this.network.transport(host.name),
+        logger: this.makeLogger({ host: host.name, incarnation: incarnation.number }),
+        sim: this,
+      }),
+      hostFailed: (error, incarnation) => {
+        this.currentOwner = incarnation;
+        this.fail(error);
+      },
+      traceHost: (kind, host, details) => this.recordHost(kind, host, details ?? {}),
+    };
+  }
+}

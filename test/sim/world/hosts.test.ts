@@ -1,0 +1,121 @@
+// Proves host lifecycle and clocks: crash drops timers and state and silences the dead incarnation, restart re-runs the factory on fresh ports, pause defers events like a GC pause, offset/drift/jump show in loop.now().
+import { describe, expect, it } from 'vitest';
+import { Simulation } from '../../../src/sim/simulation.js';
+
+describe('hosts', () => {
+  it('runs the factory as the host first event and exposes its awaited state', async () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.record('before run');
+    const host = sim.host('db', async ({ name, incarnation, loop }) => {
+      await Promise.resolve();
+      return { name, incarnation, startedAt: loop.now() };
+    });
+    expect(host.state).toBeUndefined();
+    expect(host.alive).toBe(true);
+    await sim.run();
+    expect(host.state).toEqual({ name: 'db', incarnation: 1, startedAt: 0 });
+    expect(host.started).toBe(true);
+    expect(sim.getHost('db')).toBe(host);
+  });
+
+  it('crash drops timers and state; the dead incarnation can schedule nothing; restart re-runs the factory', async () => {
+    const sim = new Simulation({ seed: 2 });
+    const fired: string[] = [];
+    let starts = 0;
+    const host = sim.host('svc', ({ loop, incarnation }) => {
+      starts++;
+      const counter = { ticks: 0 };
+      const tick = (): void => {
+        counter.ticks++;
+        fired.push(`#${incarnation} tick at ${loop.now()}`);
+        loop.callLater(10, tick);
+      };
+      loop.callLater(10, tick);
+      // Work that resumes after a crash: a dead process must not act.
+      void (async () => {
+        await new Promise<void>((resolve) => loop.callLater(35, resolve));
+        fired.push('never: resumed after crash');
+      })();
+      return counter;
+    });
+    await sim.run({ untilMs: 25 });
+    expect(host.state).toEqual({ ticks: 2 });
+    const deadLoop = host.loop;
+    sim.crash('svc');
+    expect(host.alive).toBe(false);
+    expect(host.state).toBeUndefined();
+    deadLoop.callLater(1, () => fired.push('never: dead loop'));
+    await sim.run({ untilMs: 50 });
+    expect(fired).toEqual(['#1 tick at 10', '#1 tick at 20']);
+    sim.restart('svc');
+    expect(host.incarnation).toBe(2);
+    await sim.run({ untilMs: 75 });
+    expect(starts).toBe(2);
+    expect(fired.slice(2)).toEqual(['#2 tick at 60', '#2 tick at 70']);
+    expect(host.state).toEqual({ ticks: 2 });
+    expect(sim.trace.kept().map((l) => JSON.parse(l) as { kind: string; tMs: number }).filter((e) => e.kind !== 'steps').map((e) => `${e.kind}@${e.tMs}`)).toEqual([
+      'start@0',
+      'crash@25',
+      'restart@50',
+      'start@50',
+    ]);
+  });
+
+  it('gives each incarnation its own random stream, forked from the seed', async () => {
+    const draws: number[][] = [];
+    const sim = new Simulation({ seed: 3 });
+    sim.host('a', ({ random }) => void draws.push([random.int(0, 1e9), random.int(0, 1e9)]));
+    await sim.run();
+    sim.restart('a');
+    await sim.run();
+    const again = new Simulation({ seed: 3 });
+    again.host('a', ({ random }) => void draws.push([random.int(0, 1e9), random.int(0, 1e9)]));
+    await again.run();
+    expect(draws[0]).not.toEqual(draws[1]);
+    expect(draws[2]).toEqual(draws[0]);
+  });
+
+  it('pause defers the host events until it ends, keeps their order and their handles cancellable', async () => {
+    const sim = new Simulation({ seed: 4 });
+    const seen: string[] = [];
+    sim.host('gc', ({ loop }) => {
+      const cancelled = loop.callAt(20, () => seen.push('never: cancelled during pause'));
+      loop.callAt(10, () => {
+        seen.push(`gc a ${loop.now()}`);
+        loop.cancel(cancelled); // its handle predates the pause that requeued it
+      });
+      loop.callAt(30, () => seen.push(`gc b ${loop.now()}`));
+      loop.callAt(80, () => seen.push(`gc c ${loop.now()}`));
+    });
+    sim.host('other', ({ loop }) => {
+      loop.callAt(20, () => seen.push(`other ${loop.now()}`));
+    });
+    await sim.run({ untilMs: 5 });
+    sim.pause('gc', 45);
+    await sim.run();
+    expect(seen).toEqual(['other 20', 'gc a 50', 'gc b 50', 'gc c 80']);
+  });
+
+  it('shows clock offset, drift and jumps in the host loop, continuous across a restart', async () => {
+    const sim = new Simulation({ seed: 5 });
+    const skewed = sim.host('skewed', () => {}, { offsetMs: 500, driftPpm: 1000 });
+    const plain = sim.host('plain', () => {});
+    await sim.run({ untilMs: 1000 });
+    expect(plain.loop.now()).toBe(1000);
+    expect(skewed.loop.now()).toBeCloseTo(500 + 1000 * 1.001, 9);
+    sim.clockJump('skewed', -200);
+    expect(skewed.loop.now()).toBeCloseTo(1301, 9);
+    sim.setDrift('skewed', 0);
+    await sim.run({ untilMs: 2000 });
+    expect(skewed.loop.now()).toBeCloseTo(2301, 9);
+    sim.crash('skewed');
+    sim.restart('skewed');
+    expect(skewed.loop.now()).toBeCloseTo(2301, 9);
+    // A timer measures its delay on the host clock: 1000ms on a clock running 0.1% fast is 999ms of virtual time.
+    sim.setDrift('skewed', 1000);
+    let firedAt = 0;
+    skewed.loop.callLater(1000, () => (firedAt = sim.now()));
+    await sim.run();
+    expect(firedAt).toBeCloseTo(2000 + 1000 / 1.001, 6);
+  });
+});
