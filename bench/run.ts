@@ -4,11 +4,11 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineLine } from './harness.js';
+import { machineLine } from './lib/harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const suites = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && !['run.ts', 'harness.ts'].includes(f))
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
   .map((f) => f.replace(/\.ts$/, ''))
   .sort();
 

@@ -5,7 +5,7 @@ import PQueue from 'p-queue';
 import { LoopNode } from '../src/adapters/loop-node.js';
 import type { LoopPort } from '../src/core/ports.js';
 import { TaskQueue } from '../src/core/task-queue.js';
-import { benchLine, formatRate, median, ratioLine, timed, type Sample } from './harness.js';
+import { benchLine, formatRate, median, ratioLine, timed, type Sample } from './lib/harness.js';
 
 const TASKS = 1_000_000;
 const CONCURRENCY = 8;

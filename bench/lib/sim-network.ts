@@ -4,10 +4,10 @@
 // and run a DEALER connected to all five ROUTERs. Half of the messages are PUSH->PULL, half
 // DEALER->ROUTER requests plus their ROUTER->DEALER echoes. Links: the default 1 ms latency.
 
-import { Random } from '../src/core/random.js';
-import type { Socket } from '../src/core/transport.js';
-import { NetworkSim } from '../src/sim/network-sim.js';
-import { SimKernel } from '../src/sim/sim-kernel.js';
+import { Random } from '../../src/core/random.js';
+import type { Socket } from '../../src/core/transport.js';
+import { NetworkSim } from '../../src/sim/network-sim.js';
+import { SimKernel } from '../../src/sim/sim-kernel.js';
 
 export interface NetworkBenchResult {
   msgsPerSec: number;
@@ -39,6 +39,8 @@ export interface NetworkBenchOptions {
    * gives every message its own delivery time, so about one kernel event each (the worst case).
    */
   latencyMs?: { min: number; max: number };
+  /** Let jitter reorder messages within a connection, so bursts no longer share delivery events. */
+  reorder?: boolean;
 }
 
 /** Runs `messages` simulated messages (rounded down to a multiple of 20) and reports the rate. */
@@ -49,7 +51,7 @@ export async function benchNetwork(messages: number, options: NetworkBenchOption
   const net = new NetworkSim({ kernel, random: new Random(42) });
   const hosts = Array.from({ length: HOSTS }, (_, i) => `h${i}`);
   for (const host of hosts) net.addHost(host);
-  if (options.latencyMs) net.setLinkConditions({ latencyMs: options.latencyMs });
+  if (options.latencyMs) net.setLinkConditions({ latencyMs: options.latencyMs, reorder: options.reorder ?? false });
   const payload = [new Uint8Array(64)];
   const done: Promise<void>[] = [];
   const pushHosts = hosts.slice(0, GROUP);

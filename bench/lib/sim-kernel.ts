@@ -5,9 +5,9 @@
 // callback that runs before the previous callback's chain finished; Node never does that).
 
 import FakeTimers from '@sinonjs/fake-timers';
-import { LoopSim } from '../src/sim/loop-sim.js';
-import { SimKernel } from '../src/sim/sim-kernel.js';
-import { Simulation } from '../src/sim/simulation.js';
+import { LoopSim } from '../../src/sim/loop-sim.js';
+import { SimKernel } from '../../src/sim/sim-kernel.js';
+import { Simulation } from '../../src/sim/simulation.js';
 import { benchLine, formatRate, median, ratioLine, timed } from './harness.js';
 
 type Variant = 'sync' | 'async';
