@@ -1,0 +1,42 @@
+// How a scenario run reads on a terminal: one headline, the plan as pasteable code, the
+// error, and the command that replays it. Shared by runMain and `toto sim`.
+
+import { formatFaultPlan } from './fault-plan-format.js';
+import type { ScenarioResult } from './run-scenario.js';
+
+/** `1,234,567` */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** `850ms`, `12.5s`, `3m 20s` */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m ${Math.round((ms - minutes * 60_000) / 1000)}s`;
+}
+
+/** Events per wall second, or '-' when the wall time is too short to tell. */
+export function formatRate(events: number, wallMs: number): string {
+  return wallMs > 0 ? `${formatCount((events * 1000) / wallMs)} events/s` : '- events/s';
+}
+
+export function headline(result: ScenarioResult): string {
+  const status = result.ok ? 'ok' : `FAILED (${result.error?.phase ?? 'unknown'} phase)`;
+  return `${result.name} seed ${result.seed}: ${status}: ${formatMs(result.virtualMs)} virtual in ${formatMs(result.wallMs)} wall, ` +
+    `${formatCount(result.steps)} events (${formatRate(result.steps, result.wallMs)}), trace ${result.traceHash}`;
+}
+
+/** The whole report of one run, as runMain prints it. */
+export function formatResult(result: ScenarioResult): string {
+  const lines = [headline(result)];
+  if (result.swarm !== undefined) lines.push(result.swarm);
+  lines.push(result.faultPlan.length === 0 ? 'faults: none' : `faults (${result.faultPlan.length}):\n${formatFaultPlan(result.faultPlan)}`);
+  if (result.sometimes.never.length > 0) lines.push(`sometimes never hit: ${result.sometimes.never.map((m) => JSON.stringify(m)).join(', ')}`);
+  if (!result.ok && result.error) {
+    lines.push(`error: ${result.error.message}`);
+    lines.push(`replay: ${result.replayCommand}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,203 @@
+// A scenario: hosts, a workload that drives them, a fault plan and invariants, run for one
+// seed by runScenario in two phases, after TigerBeetle's VOPR: a safety phase of durationMs
+// under the faults, then every fault heals and a liveness phase gives the system livenessMs
+// to finish its work, then the invariants read what happened. A failure of any kind lands
+// in the result (never thrown), so a sweep of a thousand seeds always finishes.
+//
+// The workload runs as a driver on the simulation's own loop (sim.loop), outside every host:
+// like a Jepsen client it is never crashed, paused or partitioned, and it reaches services
+// through their APIs (`ctx.host(name)` is the state a host's factory returned) rather than
+// through a network address of its own.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoopPort, RandomPort } from '../core/ports.js';
+import { checkFunction, checkInteger, checkNonEmptyString, checkOptions, expected } from '../core/validate.js';
+import { History } from './checkers/history.js';
+import { checkFaultPlan } from './fault-plan-check.js';
+import { FAULT_KINDS, type FaultKind, type FaultPlan } from './fault-plan.js';
+import type { HostContext } from './host.js';
+import type { Simulation } from './simulation.js';
+
+/** What a scenario host's factory receives: the host's ports, plus what outlives a crash. */
+export interface ScenarioHostContext extends HostContext {
+  /** The run's history (calls as clients saw them). */
+  history: History;
+  /** This host's durable store: survives crash and restart, like a disk (memory does not). */
+  disk: Map<string, unknown>;
+}
+
+export type ScenarioHostFactory = (ctx: ScenarioHostContext) => unknown;
+
+export type Phase = 'safety' | 'liveness' | 'invariants';
+
+/** What the workload, liveness and invariants callbacks receive. */
+export interface ScenarioContext {
+  readonly sim: Simulation;
+  readonly seed: number;
+  /** Forked from the seed with label 'workload'. */
+  readonly random: RandomPort;
+  readonly history: History;
+  /** The scenario's hosts, in declaration order. */
+  readonly hostNames: readonly string[];
+  /** The driver's loop (the simulation's own: no host owns it, no fault touches it). */
+  readonly loop: LoopPort;
+  /** The phase now running: the workload can stop adding load once it is 'liveness'. */
+  readonly phase: Phase;
+  readonly durationMs: number;
+  readonly livenessMs: number;
+  /** The state the host's factory returned, for its live incarnation; throws if the host is down or starting. */
+  host<S = any>(name: string): S;
+  /** The durable store of a host (see ScenarioHostContext.disk). */
+  disk(name: string): Map<string, unknown>;
+  /** Resolves after `ms` of virtual time on the driver's loop. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** Limits on the plans a nemesis or swarm draws for this scenario. */
+export interface ScenarioNemesisOptions {
+  /** Fault kinds a generated plan may use. Default: every kind the hosts allow. */
+  kinds?: FaultKind[];
+  /** Hosts a generated plan may crash (crashes of other hosts are left out). Default: every host. */
+  crashable?: string[];
+}
+
+export interface ScenarioSpec {
+  name: string;
+  hosts: Record<string, ScenarioHostFactory>;
+  /** Drives the hosts; started at virtual time 0 once every host has started. Must finish by the end of the liveness phase. */
+  workload: (ctx: ScenarioContext) => Promise<void> | void;
+  /** The plan (absolute virtual times), or a function of a random forked 'faults' and the host names. Default none. */
+  faults?: FaultPlan | ((random: RandomPort, hostNames: readonly string[]) => FaultPlan);
+  /** Called when the liveness phase starts (every fault healed): register `ctx.sim.eventually` checks here. */
+  liveness?: (ctx: ScenarioContext) => Promise<void> | void;
+  /** Called after the liveness phase, outside the simulation: throw to fail the run. */
+  invariants?: (ctx: ScenarioContext) => Promise<void> | void;
+  /** Length of the safety phase (ms of virtual time). */
+  durationMs: number;
+  /** Length of the liveness phase (ms). Default durationMs. */
+  livenessMs?: number;
+  /** Step budget of a whole run. Default 10,000,000. */
+  stepsMax?: number;
+  /** Limits on generated (nemesis, swarm) plans. */
+  nemesis?: ScenarioNemesisOptions;
+}
+
+const SPEC_KEYS = ['name', 'hosts', 'workload', 'faults', 'liveness', 'invariants', 'durationMs', 'livenessMs', 'stepsMax', 'nemesis'];
+export const SCENARIO_STEPS_MAX = 10_000_000;
+const BRAND = Symbol.for('toto.scenario');
+
+export interface Scenario extends Readonly<Omit<ScenarioSpec, 'livenessMs' | 'stepsMax'>> {
+  readonly hostNames: readonly string[];
+  readonly livenessMs: number;
+  readonly stepsMax: number;
+  /** Where defineScenario was called (from the call stack); runMain registers the module itself, see scenarioFile(). */
+  readonly file: string | undefined;
+  readonly [BRAND]: true;
+}
+
+/** Validates a scenario and returns it frozen. Errors name the field: `defineScenario: durationMs: expected ...`. */
+export function defineScenario(spec: ScenarioSpec): Scenario {
+  const file = callerFile();
+  try {
+    return Object.freeze(checkSpec(spec, file));
+  } catch (error) {
+    if (error instanceof Error) error.message = `defineScenario${spec && typeof spec.name === 'string' && spec.name !== '' ? ` ${JSON.stringify(spec.name)}` : ''}: ${error.message}`;
+    throw error;
+  }
+}
+
+function checkSpec(spec: ScenarioSpec, file: string | undefined): Scenario {
+  if (spec === null || typeof spec !== 'object') throw new TypeError(expected('spec', 'an object { name, hosts, workload, durationMs, ... }', spec));
+  checkOptions('options', spec, SPEC_KEYS);
+  if (spec.name === undefined) throw new TypeError('name: missing (give the scenario a name: defineScenario({ name: "my-service", ... }))');
+  checkNonEmptyString('name', spec.name);
+  const hostNames = checkHosts(spec.hosts);
+  if (spec.workload === undefined) throw new TypeError('workload: missing (a function (ctx) => Promise<void> that drives the hosts)');
+  checkFunction('workload', spec.workload);
+  if (spec.durationMs === undefined) throw new TypeError('durationMs: missing (virtual milliseconds of the safety phase)');
+  checkInteger('durationMs', spec.durationMs, 1);
+  const livenessMs = spec.livenessMs ?? spec.durationMs;
+  checkInteger('livenessMs', livenessMs, 0);
+  const stepsMax = spec.stepsMax ?? SCENARIO_STEPS_MAX;
+  checkInteger('stepsMax', stepsMax, 1);
+  if (spec.liveness !== undefined) checkFunction('liveness', spec.liveness);
+  if (spec.invariants !== undefined) checkFunction('invariants', spec.invariants);
+  if (typeof spec.faults !== 'function' && spec.faults !== undefined) checkFaultPlan(spec.faults, hostNames);
+  checkNemesis(spec.nemesis, hostNames);
+  return { ...spec, hostNames, livenessMs, stepsMax, file, [BRAND]: true };
+}
+
+function checkHosts(hosts: unknown): string[] {
+  if (hosts === undefined) throw new TypeError('hosts: missing (an object of host factories: { server: (ctx) => ..., client: (ctx) => ... })');
+  if (hosts === null || typeof hosts !== 'object' || Array.isArray(hosts)) throw new TypeError(expected('hosts', 'an object of host factories', hosts));
+  const names = Object.keys(hosts);
+  if (names.length === 0) throw new RangeError('hosts: expected at least one host, got an empty object');
+  for (const name of names) checkFunction(`hosts.${name}`, (hosts as Record<string, unknown>)[name]);
+  return names;
+}
+
+function checkNemesis(nemesis: ScenarioNemesisOptions | undefined, hostNames: readonly string[]): void {
+  if (nemesis === undefined) return;
+  checkOptions('nemesis', nemesis, ['kinds', 'crashable']);
+  nemesis.kinds?.forEach((kind, i) => {
+    if (!FAULT_KINDS.includes(kind)) throw new RangeError(expected(`nemesis.kinds[${i}]`, `one of ${FAULT_KINDS.join(', ')}`, kind));
+  });
+  nemesis.crashable?.forEach((host, i) => {
+    if (!hostNames.includes(host)) throw new RangeError(expected(`nemesis.crashable[${i}]`, `one of the hosts (${hostNames.join(', ')})`, host));
+  });
+}
+
+/** True for what defineScenario returned (also across module copies, by a global symbol). */
+export function isScenario(value: unknown): value is Scenario {
+  return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The scenario a module exports: its default export, else a named export `scenario`. */
+export function scenarioOf(module: Record<string, unknown>): Scenario | undefined {
+  if (isScenario(module.default)) return module.default;
+  if (isScenario(module.scenario)) return module.scenario;
+  return undefined;
+}
+
+/** Where defineScenario was called: the innermost stack frame outside this module (undefined when it cannot tell). */
+function callerFile(): string | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 16;
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  Error.stackTraceLimit = limit;
+  for (const frame of stack) {
+    const location = /((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?\s*$/.exec(frame)?.[1];
+    if (location === undefined || /\bnode:/.test(frame)) continue;
+    try {
+      const file = location.startsWith('file://') ? fileURLToPath(location) : location;
+      if (file !== thisFile) return file;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
+
+const thisFile = fileURLToPath(import.meta.url);
+const registeredFiles = new WeakMap<Scenario, string>();
+
+/** Records the module a scenario lives in (runMain does, from import.meta.url): replay commands name it. */
+export function registerScenarioFile(scenario: Scenario, file: string): void {
+  if (isScenario(scenario)) registeredFiles.set(scenario, file);
+}
+
+/** The scenario's module: as registered by runMain, else where defineScenario was called. */
+export function scenarioFile(scenario: Scenario): string | undefined {
+  return registeredFiles.get(scenario) ?? scenario.file;
+}
+
+/** A path for a command line: relative to the working directory, quoted when the shell needs it. */
+export function commandPath(file: string | undefined): string {
+  if (file === undefined) return '<scenario-file.ts>';
+  const relative = path.relative(process.cwd(), file).split(path.sep).join('/');
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  return /^[\w./@+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
+}
+
+export { runScenario, type RunScenarioOptions, type ScenarioResult } from './run-scenario.js';
