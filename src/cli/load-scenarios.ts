@@ -1,0 +1,82 @@
+// Finds and loads scenario modules for `toto sim`: a file, or every *.ts file directly in a
+// directory that exports a scenario. Problems read as what the user should do about them.
+
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { commandPath, scenarioOf, type Scenario } from '../sim/scenario.js';
+
+/** Bad input on the command line: printed as is, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface LoadedScenario {
+  /** Absolute path. */
+  file: string;
+  scenario: Scenario;
+}
+
+const loaded = new Map<string, Promise<LoadedScenario>>();
+
+/** Imports a scenario module once; rejects with a UsageError if it exports no scenario. */
+export function loadScenario(file: string): Promise<LoadedScenario> {
+  const absolute = path.resolve(file);
+  let promise = loaded.get(absolute);
+  if (promise === undefined) {
+    promise = importScenario(absolute);
+    loaded.set(absolute, promise);
+  }
+  return promise;
+}
+
+async function importScenario(file: string): Promise<LoadedScenario> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${commandPath(file)} failed to load: ${message}`);
+  }
+  const scenario = scenarioOf(module);
+  if (scenario === undefined) {
+    throw new UsageError(`${commandPath(file)} exports no scenario: export default defineScenario({...})`);
+  }
+  return { file, scenario };
+}
+
+function isScenarioCandidate(name: string): boolean {
+  return /\.(ts|mts|js|mjs)$/.test(name) && !/\.d\.[mc]?ts$/.test(name) && !/\.test\.[mc]?[tj]s$/.test(name);
+}
+
+/**
+ * The scenarios `target` names: the file itself (which must export one), or each module directly
+ * inside the directory that exports one (helpers in it, or in subdirectories, are skipped).
+ */
+export async function findScenarios(target: string): Promise<LoadedScenario[]> {
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch {
+    throw new UsageError(`${target}: no such file or directory (expected a scenario file or a directory of them)`);
+  }
+  if (!stats.isDirectory()) return [await loadScenario(target)];
+  const files = readdirSync(target)
+    .filter(isScenarioCandidate)
+    .sort()
+    .map((name) => path.join(target, name));
+  const found: LoadedScenario[] = [];
+  for (const file of files) {
+    try {
+      found.push(await loadScenario(file));
+    } catch (error) {
+      // A helper module in the directory is not an error; a module that fails to load is.
+      if (!(error instanceof UsageError) || !error.message.includes('exports no scenario')) throw error;
+    }
+  }
+  if (found.length === 0) throw new UsageError(`${target}: no scenario files in it (a scenario file ends in: export default defineScenario({...}))`);
+  return found;
+}

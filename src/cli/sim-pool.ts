@@ -1,0 +1,110 @@
+// A pool of worker threads for `toto sim`. Each worker loads scenario modules through tsx and
+// runs one seed at a time; the pool hands out tasks as workers free up, so a slow seed does not
+// hold back the others. A worker that dies fails its task and is replaced.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FaultPlan } from '../sim/fault-plan.js';
+import type { ScenarioResult } from '../sim/run-scenario.js';
+
+export interface SimTask {
+  id: number;
+  file: string;
+  seed: number;
+  swarm?: boolean;
+  nemesis?: boolean;
+  faults?: FaultPlan;
+}
+
+export type SimTaskReply = { id: number; result: ScenarioResult } | { id: number; error: string };
+
+interface Slot {
+  worker: Worker;
+  task: SimTask | undefined;
+}
+
+interface Waiting {
+  task: SimTask;
+  resolve(reply: SimTaskReply): void;
+}
+
+/** The worker script next to this module (.ts in a checkout, .js when built). */
+function workerUrl(): URL {
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  return new URL(`./sim-worker${ext}`, import.meta.url);
+}
+
+/**
+ * Workers load .ts files (the worker script in a checkout, scenario files always): a small
+ * bootstrap registers tsx in the worker (resolved from here, not from the cwd), then imports
+ * the worker script. (`execArgv: ['--import', 'tsx']` does not reach a worker's entry module.)
+ */
+function bootstrapSource(): string {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl().href)}); });`;
+}
+
+export class SimPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Waiting[] = [];
+  private readonly pending = new Map<number, Waiting>();
+  private closed = false;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  run(task: SimTask): Promise<SimTaskReply> {
+    if (this.closed) return Promise.reject(new Error('SimPool: closed'));
+    return new Promise((resolve) => {
+      this.queue.push({ task, resolve });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(bootstrapSource(), { eval: true, stdout: false, stderr: false });
+    const slot: Slot = { worker, task: undefined };
+    worker.on('message', (reply: SimTaskReply) => this.finish(slot, reply));
+    worker.on('error', (error) => this.die(slot, `worker thread failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.die(slot, `worker thread exited with code ${code}`);
+    });
+    return slot;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.task !== undefined) continue;
+      const next = this.queue.shift();
+      if (next === undefined) return;
+      slot.task = next.task;
+      this.pending.set(next.task.id, next);
+      slot.worker.postMessage(next.task);
+    }
+  }
+
+  private finish(slot: Slot, reply: SimTaskReply): void {
+    const waiting = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    slot.task = undefined;
+    waiting?.resolve(reply);
+    this.dispatch();
+  }
+
+  private die(slot: Slot, message: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    const task = slot.task;
+    if (this.closed) return;
+    this.slots[index] = this.spawn();
+    if (task !== undefined) this.finish(this.slots[index] as Slot, { id: task.id, error: message });
+    else this.dispatch();
+  }
+}

@@ -1,0 +1,42 @@
+// The `toto` command line. `toto sim` is the simulation front end; later issues add worker,
+// router, invoke and events. Bad input exits 2 with a message naming what was wrong; a sweep
+// with a failing seed exits 1.
+
+import { Command, CommanderError } from 'commander';
+import { UsageError } from './load-scenarios.js';
+import { simCommand, type SimCommandOptions } from './sim-command.js';
+
+export function buildProgram(onExit: (code: number) => void): Command {
+  const program = new Command('toto').description('Toto-TS: distributed Node services and their deterministic simulation').exitOverride();
+  program
+    .command('sim')
+    .description('run scenario files under the deterministic simulation over many seeds')
+    .argument('<path>', 'a scenario file, or a directory of them (every *.ts exporting a scenario)')
+    .option('--seed <n>', 'run this one seed')
+    .option('--runs <n>', 'run N consecutive seeds from a random first one')
+    .option('--seeds <A..B>', 'run seeds A to B inclusive')
+    .option('--swarm', 'draw a swarm fault plan per seed (random fault kinds and intensities)')
+    .option('--nemesis', 'draw a random fault plan per seed (every kind the scenario allows)')
+    .option('--faults <json>', "run this fault plan (JSON) instead of the scenario's")
+    .option('--trace <out.jsonl>', "write one run's full trace as JSON lines")
+    .option('--jobs <n>', 'worker threads (default: min(cores, runs))')
+    .action(async (target: string, options: SimCommandOptions) => onExit(await simCommand(target, options)));
+  return program;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`toto sim: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  return code;
+}

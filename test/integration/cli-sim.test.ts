@@ -1,0 +1,151 @@
+// Proves the real `toto sim` command line and `npx tsx <scenario>`: a passing sweep, a failing sweep with its replay commands, a directory, --trace, and each bad input's message and exit code.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const children = new Set<ChildProcess>();
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-cli-sim-'));
+const TIMEOUT_MS = 60_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')}: no exit within ${TIMEOUT_MS}ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const toto = (...args: string[]): Promise<Run> => run(process.execPath, ['bin/toto.js', 'sim', ...args]);
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('toto sim', () => {
+  it('sweeps a correct scenario: summary, no failures, exit 0', async () => {
+    const r = await toto('scenarios/ping-pong.ts', '--seeds', '1..12', '--jobs', '2');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('toto sim: scenarios/ping-pong.ts (ping-pong), seeds 1..12, 2 jobs');
+    expect(lines[1]).toBe('runs: 12, failures: 0');
+    expect(lines[2]).toBe('virtual time: 1m 12s simulated');
+    expect(lines[3]).toMatch(/^wall time: \d/);
+    expect(lines[4]).toMatch(/^events: [\d,]+ simulated \([\d,]+ events\/s\)$/);
+    expect(lines[5]).toBe('sometimes: 1/2 hit; never hit: "a late or duplicate pong was dropped"');
+    // Not a terminal: plain progress lines on stderr.
+    expect(r.stderr).toContain('progress: 12/12 runs, 0 failed');
+  });
+
+  it('sweeps a planted bug: failures with the one command that replays each, exit 1', async () => {
+    const r = await toto('scenarios/job-queue-bug.ts', '--seeds', '1..12');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^runs: 12, failures: (\d+)$/m);
+    const failed = Number(/failures: (\d+)/.exec(r.stdout)?.[1]);
+    expect(failed).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/^failures( \(first 10 of \d+\))?:$/m);
+    const seeds = [...r.stdout.matchAll(/^ {2}job-queue-bug seed (\d+) \(invariants phase\): \d+ acked job\(s\) never processed \(lost in a crash\)/gm)].map((m) => Number(m[1]));
+    expect(seeds).toHaveLength(Math.min(failed, 10));
+    for (const seed of seeds) expect(r.stdout).toContain(`    replay: npx tsx scenarios/job-queue-bug.ts --seed ${seed}\n`);
+    // The replay command does replay it.
+    const replay = await run('npx', ['tsx', 'scenarios/job-queue-bug.ts', '--seed', String(seeds[0])]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(new RegExp(`^job-queue-bug seed ${seeds[0]}: FAILED \\(invariants phase\\)`));
+  });
+
+  it('--swarm prints the swarm options of a failure and a toto replay command', async () => {
+    const r = await toto('scenarios/ping-pong-bug.ts', '--seeds', '1..4', '--swarm');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ {4}swarm: kinds=/m);
+    expect(r.stdout).toMatch(/^ {4}replay: npx toto sim scenarios\/ping-pong-bug\.ts --seed \d+ --swarm$/m);
+  });
+
+  it('runs every scenario of a directory', async () => {
+    const r = await toto('scenarios', '--seeds', '1..2');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^toto sim: scenarios\/job-queue-bug\.ts \(job-queue-bug\), scenarios\/job-queue\.ts \(job-queue\), scenarios\/ping-pong-bug\.ts \(ping-pong-bug\), scenarios\/ping-pong\.ts \(ping-pong\), seeds 1\.\.2, 2 jobs$/m);
+    expect(r.stdout).toContain('  ping-pong: 2 runs, 0 failed');
+    expect(r.stdout).toContain('  job-queue: 2 runs, 0 failed');
+  });
+
+  it('--faults replays a shrunk plan from a simProperty report', async () => {
+    const plan = '[{"kind":"partition","atMs":0,"durationMs":97,"sideA":["client"],"sideB":["server"]}]';
+    const r = await toto('scenarios/ping-pong-bug.ts', '--seed', '0', '--faults', plan);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error: 1 of 40 pings never answered; first: ping-0 failed at 100ms');
+    expect(r.stdout).toContain(`replay: npx toto sim scenarios/ping-pong-bug.ts --seed 0 --faults '${plan}'`);
+  });
+
+  it('--trace writes one run\'s trace as JSON lines', async () => {
+    const out = path.join(tmp, 'trace.jsonl');
+    const r = await toto('scenarios/ping-pong.ts', '--seed', '5', '--trace', out);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(r.stdout).toContain(`trace: ${lines.length} lines written to ${out}`);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ tMs: 0, kind: 'start' });
+    expect(r.stdout).toMatch(/^ping-pong seed 5: ok: 6\.00s virtual/m);
+  });
+
+  describe.concurrent('bad input', () => {
+    it.each([
+      [['scenarios/nope.ts'], 'toto sim: scenarios/nope.ts: no such file or directory (expected a scenario file or a directory of them)'],
+      [['scenarios/ping-pong.ts', '--seeds', '5..2'], 'toto sim: --seeds: expected A..B with integers A <= B, got "5..2"'],
+      [['scenarios/ping-pong.ts', '--runs', '0'], 'toto sim: --runs: expected an integer in [1, 10000000], got "0"'],
+      [['scenarios/ping-pong.ts', '--runs', '2.5'], 'toto sim: --runs: expected an integer in [1, 10000000], got "2.5"'],
+      [['scenarios/ping-pong.ts', '--bogus'], "error: unknown option '--bogus'"],
+      [['scenarios/ping-pong.ts', '--seed', '1', '--trace', 'x.jsonl', '--runs', '2'], 'toto sim: give one of --seed, --runs, --seeds, got --seed and --runs'],
+      [['scenarios/ping-pong.ts', '--faults', '[{"kind":"crash","atMs":1,"host":"zz"}]'], 'toto sim: --faults: not a plan for scenarios/ping-pong.ts: faults[0].host: expected one of "server", "client", got "zz"'],
+    ])('%j', async (args, message) => {
+      const r = await toto(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(message);
+      expect(r.stdout).toBe('');
+    });
+
+    it('a file that exports no scenario', async () => {
+      writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}\n');
+      const file = path.join(tmp, 'empty.ts');
+      writeFileSync(file, 'export const notAScenario = 1;\n');
+      const r = await toto(file);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`toto sim: ${file} exports no scenario: export default defineScenario({...})`);
+    });
+  });
+});
+
+describe.concurrent('npx tsx <scenario>', () => {
+  it('runs one seed of ping-pong and exits 0', async () => {
+    const r = await run('npx', ['tsx', 'scenarios/ping-pong.ts', '--seed', '7']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ping-pong seed 7: ok: 6\.00s virtual in \S+ wall, [\d,]+ events \([\d,]+ events\/s\), trace [0-9a-f]{14}\nfaults \(1\):\nconst faults: FaultPlan = \[\n {2}\{ kind: 'partition', atMs: 80, durationMs: 182, sideA: \['client'\], sideB: \['server'\] \},\n\];\n/);
+  });
+
+  it('rejects a bad seed', async () => {
+    const r = await run('npx', ['tsx', 'scenarios/ping-pong.ts', '--seed', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--seed: expected an integer >= 0, got "x"');
+  });
+});
