@@ -1,0 +1,12 @@
+// Ping-pong over DEALER/ROUTER under a partition that heals: the client retries each ping on
+// timeout (dropping late duplicate pongs), so every ping is answered once the network heals.
+// Run one seed: npx tsx scenarios/ping-pong.ts --seed 7; sweep: npx toto sim scenarios/ping-pong.ts --runs 200
+
+import { runMain } from '../src/sim/run-main.js';
+import { pingPongScenario } from './lib/ping-pong-spec.js';
+import { RetryingClient } from './lib/retrying-client.js';
+
+export const scenario = pingPongScenario('ping-pong', RetryingClient);
+export default scenario;
+
+runMain(import.meta.url, scenario);
