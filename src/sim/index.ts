@@ -1,0 +1,45 @@
+// `toto-ts/sim`: the deterministic simulation: world, hosts, network, faults, trace,
+// assertions, scenarios, checkers and fast-check integration.
+
+export { Simulation } from './simulation.js';
+export type { SimulationOptions } from './simulation.js';
+export { Host } from './host.js';
+export type { HostOptions, HostContext, HostFactory } from './host.js';
+export { LoopSim } from './loop-sim.js';
+export type { LoopSimOptions } from './loop-sim.js';
+export { DEFAULT_STEPS_MAX, StepBudgetError, SimKernel } from './sim-kernel.js';
+export type { RunLimits, RunSummary, TaskGate } from './sim-kernel.js';
+export { NetworkSim } from './network-sim.js';
+export type { NetworkSimOptions } from './network-sim.js';
+export { Trace } from './trace.js';
+export type { TraceEvent, TraceOptions } from './trace.js';
+export { AssertionFailure, Assertions } from './assertions.js';
+export type { EventuallyOptions, SometimesReport } from './assertions.js';
+export { checkDeterminism } from './check-determinism.js';
+export type { DeterminismScenario, CheckDeterminismOptions, DeterminismReport } from './check-determinism.js';
+export { SimTimeout, SimImmediate, FakeTimersBridge, isBridgeInstalled } from './fake-timers-bridge.js';
+export type { BridgeOptions } from './fake-timers-bridge.js';
+export { FAULT_KINDS, windowEndMs, faultsEndMs } from './fault-plan.js';
+export type { LinkScope, Fault, FaultKind, FaultPlan } from './fault-plan.js';
+export { faultPlanProblems, checkFaultPlan } from './fault-plan-check.js';
+export { FaultInjection, applyFaultPlan, healAll } from './fault-injector.js';
+export type { BaseConditions, ApplyFaultPlanOptions } from './fault-injector.js';
+export { feasibleKinds, randomFaultPlan, swarmOptions, swarmFaultPlan, describeSwarm } from './nemesis.js';
+export type { NemesisOptions } from './nemesis.js';
+export { faultArbitrary, faultPlanArbitrary, workloadArbitrary } from './fault-arbitrary.js';
+export type { FaultArbitraryOptions, FaultPlanArbitraryOptions, WorkloadStep } from './fault-arbitrary.js';
+export { formatFaultPlan, formatFault } from './fault-plan-format.js';
+export type { FormatFaultPlanOptions } from './fault-plan-format.js';
+export { SCENARIO_STEPS_MAX, defineScenario, isScenario, scenarioOf } from './scenario.js';
+export type { ScenarioHostContext, ScenarioHostFactory, Phase, ScenarioContext, ScenarioNemesisOptions, ScenarioSpec, Scenario } from './scenario.js';
+export { runScenario } from './run-scenario.js';
+export type { RunScenarioOptions, ScenarioError, ScenarioResult } from './run-scenario.js';
+export { runMain } from './run-main.js';
+export { SimPropertyFailure, simArbitraries, checkSimRun, simProperty, formatCounterexample, assertSimProperty } from './sim-property.js';
+export type { FaultsOption, SimPropertyOptions } from './sim-property.js';
+export { LOG_LEVELS, createSimLogger } from './sim-logger.js';
+export type { LogLevelName, SimLoggerOptions } from './sim-logger.js';
+export { History } from './checkers/history.js';
+export type { CallId, HistoryEventType, HistoryEntry, HistoryOptions } from './checkers/history.js';
+export { checkSettlesExactlyOnce, checkNoCallbackAfterSettle, HistoryViolationError, assertHistory } from './checkers/settle-checks.js';
+export type { CheckResult, SettleOptions } from './checkers/settle-checks.js';
