@@ -4,9 +4,8 @@
 
 import { runMain } from '../src/sim/run-main.js';
 import { pingPongScenario } from './lib/ping-pong-spec.js';
-import { RetryingClient } from './lib/retrying-client.js';
 
-export const scenario = pingPongScenario('ping-pong', RetryingClient);
+export const scenario = pingPongScenario('ping-pong');
 export default scenario;
 
 runMain(import.meta.url, scenario);

@@ -1,5 +1,5 @@
-// The ping-pong scenario, parameterised by the client class so the planted-bug variant
-// differs from the correct one in the client alone. A client pings a stateless server over
+// The ping-pong scenario, parameterised by the client's retry budget so the planted-bug
+// variant differs from the correct one in that number alone. A client pings a stateless server over
 // DEALER/ROUTER, one ping every 50ms for 2s, while a partition between them opens and heals.
 // Safety: every ping settles exactly once. Liveness: once the partition heals, every ping is
 // answered (none gave up).
@@ -9,7 +9,7 @@ import { assertHistory } from '../../src/sim/checkers/settle-checks.js';
 import type { FaultPlan } from '../../src/sim/fault-plan.js';
 import { defineScenario, type Scenario, type ScenarioContext, type ScenarioHostContext } from '../../src/sim/scenario.js';
 import { PingServer } from './ping-server.js';
-import { RetryingClient, type RetryingClientOptions } from './retrying-client.js';
+import { RetryingClient } from './retrying-client.js';
 
 export const PINGS = 40;
 export const PING_INTERVAL_MS = 50;
@@ -54,13 +54,13 @@ function invariants(ctx: ScenarioContext): void {
   }
 }
 
-export function pingPongScenario(name: string, Client: new (options: RetryingClientOptions) => RetryingClient): Scenario {
+export function pingPongScenario(name: string, attemptsMax = ATTEMPTS_MAX): Scenario {
   return defineScenario({
     name,
     hosts: {
       server: (ctx: ScenarioHostContext) => new PingServer(ctx.transport, ctx.logger, 'tcp://*:5555'),
       client: (ctx: ScenarioHostContext) =>
-        new Client({ loop: ctx.loop, transport: ctx.transport, logger: ctx.logger, address: 'tcp://server:5555', attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, attemptsMax: ATTEMPTS_MAX }),
+        new RetryingClient({ loop: ctx.loop, transport: ctx.transport, logger: ctx.logger, address: 'tcp://server:5555', attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, attemptsMax }),
     },
     durationMs: PING_PONG_DURATION_MS,
     livenessMs: 4000,

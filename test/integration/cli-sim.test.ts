@@ -77,7 +77,7 @@ describe('toto sim', () => {
   });
 
   it('--swarm prints the swarm options of a failure and a toto replay command', async () => {
-    const r = await toto('scenarios/ping-pong-bug.ts', '--seeds', '1..4', '--swarm');
+    const r = await toto('scenarios/ping-pong-bug.ts', '--seeds', '1..10', '--swarm');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^ {4}swarm: kinds=/m);
     expect(r.stdout).toMatch(/^ {4}replay: npx toto sim scenarios\/ping-pong-bug\.ts --seed \d+ --swarm$/m);
@@ -92,10 +92,10 @@ describe('toto sim', () => {
   });
 
   it('--faults replays a shrunk plan from a simProperty report', async () => {
-    const plan = '[{"kind":"partition","atMs":0,"durationMs":97,"sideA":["client"],"sideB":["server"]}]';
+    const plan = '[{"kind":"partition","atMs":0,"durationMs":397,"sideA":["server"],"sideB":["client"]}]';
     const r = await toto('scenarios/ping-pong-bug.ts', '--seed', '0', '--faults', plan);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('error: 1 of 40 pings never answered; first: ping-0 failed at 100ms');
+    expect(r.stdout).toContain('error: 1 of 40 pings never answered; first: ping-0 failed at 400ms');
     expect(r.stdout).toContain(`replay: npx toto sim scenarios/ping-pong-bug.ts --seed 0 --faults '${plan}'`);
   });
 

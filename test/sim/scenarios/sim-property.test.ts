@@ -36,7 +36,7 @@ describe('simProperty', () => {
   });
 
   it('a failing run throws a SimPropertyFailure carrying the result', async () => {
-    const faults: FaultPlan = [{ kind: 'partition', atMs: 0, durationMs: 200, sideA: ['client'], sideB: ['server'] }];
+    const faults: FaultPlan = [{ kind: 'partition', atMs: 0, durationMs: 450, sideA: ['client'], sideB: ['server'] }];
     const error = await checkSimRun(pingPongBug, 1, faults).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(SimPropertyFailure);
     expect((error as SimPropertyFailure).result.faultPlan).toEqual(faults);
@@ -57,31 +57,32 @@ describe('@fast-check/vitest', () => {
 });
 
 describe('shrinking a planted bug', () => {
-  it('ping-pong-bug shrinks to one client/server partition at 0 just long enough to time out the first ping', async () => {
+  it('ping-pong-bug shrinks to one client/server partition at 0 just long enough to exhaust the retry budget', async () => {
     const error = await shrinkError(() => assertSimProperty(pingPongBug, { faults: { kinds: ['partition'] } }, SHRINK_PARAMS));
     const [seed, plan] = error.counterexample;
     // The partition holds up the DEALER's connection, so the first ping leaves when it heals; at
-    // 97ms its pong lands just after the 100ms attempt timeout, and the client gives up.
+    // 397ms its pong lands just after the 4th attempt's 100ms timeout (400ms), and the client
+    // gives up: the shrunk window is the retry budget, less the connection's latency.
     expect(seed).toBe(0);
-    expect(plan).toEqual([{ kind: 'partition', atMs: 0, durationMs: 97, sideA: ['client'], sideB: ['server'] }]);
-    const shorter = await runScenario(pingPongBug, { seed, faults: [{ ...(plan[0] as FaultPlan[number]), durationMs: 96 } as FaultPlan[number]] });
+    expect(plan).toEqual([{ kind: 'partition', atMs: 0, durationMs: 397, sideA: ['server'], sideB: ['client'] }]);
+    const shorter = await runScenario(pingPongBug, { seed, faults: [{ ...(plan[0] as FaultPlan[number]), durationMs: 396 } as FaultPlan[number]] });
     expect(shorter.ok).toBe(true);
     expect(ATTEMPT_TIMEOUT_MS).toBe(100);
     expect(error.message).toBe(
       [
         `simProperty failed: scenario "ping-pong-bug" (fast-check seed 42, path ${JSON.stringify(error.message.match(/path "([^"]*)"/)?.[1])})`,
         'minimal failing case: seed 0, 1 fault(s), failed in the invariants phase:',
-        '  1 of 40 pings never answered; first: ping-0 failed at 100ms: call ping-0: no reply after 1 attempt(s) of 100ms (TIMEOUT -1)',
+        '  1 of 40 pings never answered; first: ping-0 failed at 400ms: call ping-0: no reply after 4 attempt(s) of 100ms (TIMEOUT -1)',
         '',
         'regression test (scenario from scenarios/ping-pong-bug.ts):',
         '',
         'const faults: FaultPlan = [',
-        "  { kind: 'partition', atMs: 0, durationMs: 97, sideA: ['client'], sideB: ['server'] },",
+        "  { kind: 'partition', atMs: 0, durationMs: 397, sideA: ['server'], sideB: ['client'] },",
         '];',
         'const result = await runScenario(scenario, { seed: 0, faults });',
         'expect(result.error?.message).toBeUndefined();',
         '',
-        `replay: npx toto sim scenarios/ping-pong-bug.ts --seed 0 --faults '[{"kind":"partition","atMs":0,"durationMs":97,"sideA":["client"],"sideB":["server"]}]'`,
+        `replay: npx toto sim scenarios/ping-pong-bug.ts --seed 0 --faults '[{"kind":"partition","atMs":0,"durationMs":397,"sideA":["server"],"sideB":["client"]}]'`,
       ].join('\n'),
     );
   });
@@ -98,7 +99,7 @@ describe('shrinking a planted bug', () => {
   });
 
   it('the snippet replays: the shrunk plan fails the bug and passes the fix', async () => {
-    const faults: FaultPlan = [{ kind: 'partition', atMs: 0, durationMs: 97, sideA: ['client'], sideB: ['server'] }];
+    const faults: FaultPlan = [{ kind: 'partition', atMs: 0, durationMs: 397, sideA: ['server'], sideB: ['client'] }];
     expect((await runScenario(pingPongBug, { seed: 0, faults })).ok).toBe(false);
     expect((await runScenario(pingPong, { seed: 0, faults })).ok).toBe(true);
   });
