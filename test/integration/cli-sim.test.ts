@@ -1,47 +1,18 @@
 // Proves the real `toto sim` command line and `npx tsx <scenario>`: a passing sweep, a failing sweep with its replay commands, a directory, --trace, and each bad input's message and exit code.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killChildren, runProcess, type ProcessResult } from '../support/run-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const children = new Set<ChildProcess>();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-cli-sim-'));
-const TIMEOUT_MS = 60_000;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const run = runProcess;
 
-function run(command: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')}: no exit within ${TIMEOUT_MS}ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const toto = (...args: string[]): Promise<Run> => run(process.execPath, ['bin/toto.js', 'sim', ...args]);
+const toto = (...args: string[]): Promise<ProcessResult> => run(process.execPath, ['bin/toto.js', 'sim', ...args]);
 
 afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+  killChildren();
   rmSync(tmp, { recursive: true, force: true });
 });
 
