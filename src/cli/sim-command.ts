@@ -9,12 +9,12 @@ import cliProgress from 'cli-progress';
 import { faultPlanProblems } from '../sim/fault-plan-check.js';
 import type { FaultPlan } from '../sim/fault-plan.js';
 import { parseFaultsArg } from '../sim/run-main.js';
-import { runScenario, type ScenarioResult } from '../sim/run-scenario.js';
 import { formatResult } from '../sim/scenario-report.js';
 import { commandPath } from '../sim/scenario.js';
 import { findScenarios, UsageError, type LoadedScenario } from './load-scenarios.js';
 import { chooseSeeds, parsePositiveInteger, seedLabel, type SeedRange } from './sim-args.js';
-import { SimPool, type SimTask, type SimTaskReply } from './sim-pool.js';
+import { SimPool } from './sim-pool.js';
+import { runSimTask, type SimTask, type SimTaskReply } from './sim-task.js';
 import { SweepSummary } from './sim-summary.js';
 
 export interface SimCommandOptions {
@@ -82,14 +82,8 @@ export async function simCommand(target: string, options: SimCommandOptions): Pr
 }
 
 async function single(loaded: LoadedScenario, seed: number, options: SimCommandOptions, faults: FaultPlan | undefined): Promise<number> {
-  const result = await runScenario(loaded.scenario, {
-    seed,
-    file: loaded.file,
-    ...(options.swarm ? { swarm: true } : {}),
-    ...(options.nemesis ? { nemesis: true } : {}),
-    ...(faults ? { faults } : {}),
-    ...(options.trace !== undefined ? { trace: { keepAll: true } } : {}),
-  });
+  const task = { file: loaded.file, seed, swarm: options.swarm, nemesis: options.nemesis, faults };
+  const result = await runSimTask(loaded.scenario, task, options.trace !== undefined ? { trace: { keepAll: true } } : {});
   if (options.trace !== undefined) {
     writeFileSync(options.trace, (result.trace ?? []).map((line) => `${line}\n`).join(''));
     process.stdout.write(`trace: ${result.traceLines} lines written to ${options.trace}\n`);
@@ -141,14 +135,7 @@ async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
 
 async function runHere(task: SimTask, scenarios: LoadedScenario[]): Promise<SimTaskReply> {
   const loaded = scenarios.find((s) => s.file === task.file) as LoadedScenario;
-  const result: ScenarioResult = await runScenario(loaded.scenario, {
-    seed: task.seed,
-    file: task.file,
-    ...(task.swarm ? { swarm: true } : {}),
-    ...(task.nemesis ? { nemesis: true } : {}),
-    ...(task.faults ? { faults: task.faults } : {}),
-  });
-  return { id: task.id, result };
+  return { id: task.id, result: await runSimTask(loaded.scenario, task) };
 }
 
 /** A cli-progress bar on a terminal; otherwise a plain line at every tenth of the sweep. */

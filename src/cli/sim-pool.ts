@@ -5,19 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FaultPlan } from '../sim/fault-plan.js';
-import type { ScenarioResult } from '../sim/run-scenario.js';
-
-export interface SimTask {
-  id: number;
-  file: string;
-  seed: number;
-  swarm?: boolean;
-  nemesis?: boolean;
-  faults?: FaultPlan;
-}
-
-export type SimTaskReply = { id: number; result: ScenarioResult } | { id: number; error: string };
+import type { SimTask, SimTaskReply } from './sim-task.js';
 
 interface Slot {
   worker: Worker;

@@ -3,9 +3,8 @@
 // worker; a load failure is a result too, so the sweep goes on and reports it.
 
 import { parentPort } from 'node:worker_threads';
-import { runScenario } from '../sim/run-scenario.js';
 import { loadScenario } from './load-scenarios.js';
-import type { SimTask, SimTaskReply } from './sim-pool.js';
+import { runSimTask, type SimTask, type SimTaskReply } from './sim-task.js';
 
 const port = parentPort;
 if (port === null) throw new Error('sim-worker: must run in a worker thread');
@@ -17,14 +16,7 @@ port.on('message', (task: SimTask) => {
 async function runTask(task: SimTask): Promise<SimTaskReply> {
   try {
     const { scenario } = await loadScenario(task.file);
-    const result = await runScenario(scenario, {
-      seed: task.seed,
-      file: task.file,
-      ...(task.swarm ? { swarm: true } : {}),
-      ...(task.nemesis ? { nemesis: true } : {}),
-      ...(task.faults ? { faults: task.faults } : {}),
-    });
-    return { id: task.id, result };
+    return { id: task.id, result: await runSimTask(scenario, task) };
   } catch (error) {
     return { id: task.id, error: error instanceof Error ? error.message : String(error) };
   }

@@ -48,10 +48,28 @@ type RealGlobals = ReturnType<typeof captureGlobals>;
 
 let installedBridge: FakeTimersBridge | undefined;
 
-/** A Node-like Timeout (setTimeout/setInterval) on virtual time. */
-export class SimTimeout {
-  private handle: TimerHandle | undefined;
+/** Node's ref/unref on a timer handle. Recorded only: a simulation run stops on its limits, not on referenced timers. */
+abstract class Referable {
   private refed = true;
+
+  ref(): this {
+    this.refed = true;
+    return this;
+  }
+
+  unref(): this {
+    this.refed = false;
+    return this;
+  }
+
+  hasRef(): boolean {
+    return this.refed;
+  }
+}
+
+/** A Node-like Timeout (setTimeout/setInterval) on virtual time. */
+export class SimTimeout extends Referable {
+  private handle: TimerHandle | undefined;
   private closed = false;
   private id: number | undefined;
 
@@ -63,6 +81,7 @@ export class SimTimeout {
     private readonly delayMs: number,
     private readonly repeat: boolean,
   ) {
+    super();
     this.arm();
   }
 
@@ -77,21 +96,6 @@ export class SimTimeout {
     // As in Node, an interval re-arms after its callback, measured from now.
     if (this.repeat && !this.closed) this.arm();
   };
-
-  ref(): this {
-    this.refed = true;
-    return this;
-  }
-
-  /** Recorded only: a simulation run stops on its limits, not on referenced timers. */
-  unref(): this {
-    this.refed = false;
-    return this;
-  }
-
-  hasRef(): boolean {
-    return this.refed;
-  }
 
   /** Restarts the countdown from now; re-arms a timeout that already fired (Node semantics). */
   refresh(): this {
@@ -124,33 +128,19 @@ export class SimTimeout {
 }
 
 /** A Node-like Immediate on virtual time: runs at the current virtual time, after events already due. */
-export class SimImmediate {
+export class SimImmediate extends Referable {
   private handle: TimerHandle | undefined;
-  private refed = true;
 
   constructor(
     private readonly loop: LoopPort,
     callback: (...args: unknown[]) => void,
     args: unknown[],
   ) {
+    super();
     this.handle = loop.addCallback(() => {
       this.handle = undefined;
       callback(...args);
     });
-  }
-
-  ref(): this {
-    this.refed = true;
-    return this;
-  }
-
-  unref(): this {
-    this.refed = false;
-    return this;
-  }
-
-  hasRef(): boolean {
-    return this.refed;
   }
 
   /** @internal */
