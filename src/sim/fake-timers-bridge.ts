@@ -93,8 +93,8 @@ export class SimTimeout extends Referable {
     this.handle = undefined;
     if (!this.repeat) this.forget();
     this.callback(...this.args);
-    // As in Node, an interval re-arms after its callback, measured from now.
-    if (this.repeat && !this.closed) this.arm();
+    // As in Node, an interval re-arms after its callback, measured from now (once: a refresh() in the callback already did).
+    if (this.repeat && !this.closed && this.handle === undefined) this.arm();
   };
 
   /** Restarts the countdown from now; re-arms a timeout that already fired (Node semantics). */
@@ -189,7 +189,8 @@ export class FakeTimersBridge {
     const clock = withGlobal(globalThis).install({ now: epochMs, toFake: ['Date'], shouldClearNativeTimers: false });
     Object.defineProperty(clock, 'now', {
       configurable: true,
-      get: () => epochMs + source.currentLoop().now(),
+      // Whole milliseconds, as the real Date.now(): virtual time (latency, drift) is fractional.
+      get: () => Math.floor(epochMs + source.currentLoop().now()),
       set: () => {},
     });
     this.clock = clock;

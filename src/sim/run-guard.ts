@@ -27,29 +27,49 @@ export function annotateFailure(error: unknown, place: FailurePlace): Error {
   return failure;
 }
 
+type RejectionListener = (reason: unknown) => void;
+
+/** The guards of the runs in progress (several simulations may run at once with fakeTimers: false). */
+const activeGuards: RejectionGuard[] = [];
+/** The process's own listeners, set aside while any guard is active. */
+let setAside: NodeJS.UnhandledRejectionListener[] | undefined;
+// One process listener for all guards: guards that come and go in any order then never leave
+// one of theirs installed, nor restore another's. A rejection cannot be attributed to one of
+// several concurrent runs, so it fails each of them.
+const dispatch = (reason: unknown): void => {
+  for (const guard of [...activeGuards]) guard.notify(reason);
+};
+
 /**
  * Takes over 'unhandledRejection' for a run's duration: the process's other listeners (a test
  * runner's) are set aside, so a rejection fails the run instead of being reported twice, and
- * are put back afterwards.
+ * are put back when the last run in progress ends.
  */
 export class RejectionGuard {
-  private saved: NodeJS.UnhandledRejectionListener[] | undefined;
-
-  constructor(private readonly onRejection: (reason: unknown) => void) {}
+  constructor(private readonly onRejection: RejectionListener) {}
 
   install(): void {
-    if (this.saved) return;
-    this.saved = process.listeners('unhandledRejection');
-    process.removeAllListeners('unhandledRejection');
-    process.on('unhandledRejection', this.listener);
+    if (activeGuards.includes(this)) return;
+    if (activeGuards.length === 0) {
+      setAside = process.listeners('unhandledRejection');
+      process.removeAllListeners('unhandledRejection');
+      process.on('unhandledRejection', dispatch);
+    }
+    activeGuards.push(this);
   }
 
   uninstall(): void {
-    if (!this.saved) return;
-    process.removeListener('unhandledRejection', this.listener);
-    for (const listener of this.saved) process.on('unhandledRejection', listener);
-    this.saved = undefined;
+    const i = activeGuards.indexOf(this);
+    if (i < 0) return;
+    activeGuards.splice(i, 1);
+    if (activeGuards.length > 0) return;
+    process.removeListener('unhandledRejection', dispatch);
+    for (const listener of setAside ?? []) process.on('unhandledRejection', listener);
+    setAside = undefined;
   }
 
-  private readonly listener = (reason: unknown): void => this.onRejection(reason);
+  /** @internal */
+  notify(reason: unknown): void {
+    this.onRejection(reason);
+  }
 }

@@ -107,7 +107,7 @@ export class Simulation {
       traceTail: (n) => this.trace.tail(n),
       traceCount: () => this.trace.count,
       fail: (error) => this.fail(error),
-      watch: (active) => this.kernel.setBetween(active ? this.assertions.between : undefined),
+      watch: (active) => this.kernel.setBetween(active ? this.between : undefined),
     });
     if (options.fakeTimers ?? true) {
       const mathRandom = this.random.fork('Math.random');
@@ -294,6 +294,12 @@ export class Simulation {
       const host = this.currentIncarnation()?.label;
       this.trace.record(host === undefined ? { tMs: this.kernel.now(), kind: 'event', seq: task.seq } : { tMs: this.kernel.now(), kind: 'event', host, seq: task.seq });
     }
+  };
+
+  // Between two events no host is running: what an `eventually` settles here continues at simulation level.
+  private readonly between = (): boolean => {
+    this.currentOwner = undefined;
+    return this.assertions.between();
   };
 
   // Installed by the first pause: until then the kernel's hot path has no gate at all.

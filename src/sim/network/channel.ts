@@ -177,7 +177,10 @@ export class Channel implements Parkable {
     this.arm();
   }
 
-  /** A held link was released: deliver what waited, in order. */
+  /**
+   * A held link was released: deliver what waited, in order, in an event of the receiving
+   * host (never inside the releasing event: a paused receiver stays paused).
+   */
   resume(): void {
     if (!this.parked) return;
     this.parked = false;
@@ -185,7 +188,7 @@ export class Channel implements Parkable {
     for (let i = this.deliverIdx; i < this.msgs.length && (this.times[i] as number) <= now; i++) {
       if (this.msgs[i] !== undefined) this.ctx.stats.held++;
     }
-    this.flush();
+    this.arm();
   }
 
   /** Takes the next arrived message for the receiver, or undefined. */

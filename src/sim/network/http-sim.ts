@@ -83,12 +83,20 @@ function transfer(ctx: NetContext, t: Transfer, duplicate = true): void {
     ctx.drop(link.partitioned ? 'partition' : 'loss', t.from.name, t.from.name, t.to.name, t.label, t.id, frames);
     return;
   }
-  const arrive = (): void => {
+  // Each arrival is an event of the receiving process; if that process changed on the way (the
+  // host came back up), it arrives again, at once, in an event of the new one.
+  const arriveLater = (atMs: number): void => {
+    const owner = ctx.ownerOf(t.to.name);
+    ctx.kernel.schedule(atMs, () => arrive(owner), owner);
+  };
+  const arrive = (owner: unknown): void => {
+    if (ctx.ownerOf(t.to.name) !== owner) return arriveLater(ctx.kernel.now());
     const now = ctx.links.current(ctx.links.link(t.from.name, t.to.name));
     if (now.partitioned) return ctx.drop('partition', t.to.name, t.from.name, t.to.name, t.label, t.id, frames);
     if (now.held) {
       ctx.stats.held++;
-      now.parked.push({ resume: arrive });
+      // On release it arrives in an event of the receiving host, like any delivery.
+      now.parked.push({ resume: () => arriveLater(ctx.kernel.now()) });
       return;
     }
     if (t.from.incarnation !== t.fromIncarnation || t.to.incarnation !== t.toIncarnation) {
@@ -98,11 +106,11 @@ function transfer(ctx: NetContext, t: Transfer, duplicate = true): void {
     if (ctx.trace) ctx.recordMessage('deliver', t.to.name, t.from.name, t.to.name, t.label, t.id, frames);
     t.deliver();
   };
-  ctx.kernel.schedule(ctx.kernel.now() + link.sampleLatency(ctx.random), arrive, ctx.ownerOf(t.to.name));
+  arriveLater(ctx.kernel.now() + link.sampleLatency(ctx.random));
   if (duplicate && link.duplicateRate > 0 && ctx.random.float() < link.duplicateRate) {
     ctx.stats.duplicated++;
     if (ctx.trace) ctx.recordMessage('duplicate', t.from.name, t.from.name, t.to.name, t.label, t.id, frames);
-    ctx.kernel.schedule(ctx.kernel.now() + link.sampleLatency(ctx.random), arrive, ctx.ownerOf(t.to.name));
+    arriveLater(ctx.kernel.now() + link.sampleLatency(ctx.random));
   }
 }
 

@@ -113,7 +113,8 @@ export function acceptIncoming(socket: SocketSim, channel: Channel, message: Mes
       return message.slice(1);
     case 'rep': {
       const delimiter = message.findIndex((frame) => frame.length === 0);
-      if (delimiter < 0) return discard(socket, channel, message, 'unexpected');
+      // libzmq discards a malformed envelope: no delimiter, or nothing after it.
+      if (delimiter < 0 || delimiter === message.length - 1) return discard(socket, channel, message, 'unexpected');
       socket.envelope = message.slice(0, delimiter + 1);
       socket.replyEnd = channel.to;
       return message.slice(delimiter + 1);

@@ -82,4 +82,17 @@ describe('REQ/REP', () => {
     expect(text(reply.value!)).toEqual(['ok']);
     expect(net.stats.dropped).toBe(1);
   });
+
+  it('REP discards a message whose only empty frame is its last (no body after the delimiter), as libzmq does', async () => {
+    const { kernel, t } = world();
+    const dealer = t('a').socket('dealer');
+    await dealer.bind('tcp://*:7000');
+    const rep = t('b').socket('rep');
+    rep.connect('tcp://a:7000');
+    await kernel.run();
+    await dealer.send(['']);
+    await dealer.send(['', 'ok']);
+    await kernel.run();
+    expect(text(await rep.receive())).toEqual(['ok']);
+  });
 });

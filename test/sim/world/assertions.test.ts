@@ -85,4 +85,21 @@ describe('assertions', () => {
     expect(() => sim.eventually(() => true, { withinMs: -1, message: 'x' })).toThrow('withinMs: expected a finite number >= 0, got -1');
     expect(() => sim.eventually(() => true, { within: 5, message: 'x' } as never)).toThrow('eventually options: unknown option "within" (known: withinMs, message)');
   });
+
+  it('eventually: what it settles continues at simulation level, not as the host whose event ran last', async () => {
+    const sim = new Simulation({ seed: 9 });
+    let flag = false;
+    sim.host('a', ({ loop }) => void loop.callLater(10, () => (flag = true)));
+    const seen: (string | undefined)[] = [];
+    sim.loop.callLater(1, () => {
+      void sim.eventually(() => flag, { withinMs: 100, message: 'flag' }).then(() => {
+        seen.push(sim.currentHost?.name);
+        // A timer set here belongs to the simulation: a crash of 'a' must not take it.
+        setTimeout(() => seen.push(`timer at ${sim.now()}`), 5);
+        sim.crash('a');
+      });
+    });
+    await sim.run();
+    expect(seen).toEqual([undefined, 'timer at 15']);
+  });
 });

@@ -128,4 +128,27 @@ describe('fake-timers bridge', () => {
     await first;
     await expect(two.run()).resolves.toMatchObject({ reason: 'idle' });
   });
+
+  it('gives whole milliseconds from Date.now, as Node does, though virtual time is fractional', async () => {
+    const sim = new Simulation({ seed: 8 });
+    const seen: number[] = [];
+    sim.host('a', () => void setTimeout(() => seen.push(Date.now() - EPOCH), 10), { driftPpm: 1000 });
+    sim.loop.callLater(0.5, () => seen.push(Date.now() - EPOCH));
+    await sim.run();
+    expect(seen).toEqual([0, 10]);
+  });
+
+  it('fires an interval that refreshes itself in its callback once per period, and clearInterval stops it', async () => {
+    const sim = new Simulation({ seed: 9 });
+    const at: number[] = [];
+    sim.host('a', () => {
+      const interval: NodeJS.Timeout = setInterval(() => {
+        at.push(sim.now());
+        interval.refresh();
+        if (at.length === 3) clearInterval(interval);
+      }, 10);
+    });
+    await sim.run({ untilMs: 100 });
+    expect(at).toEqual([10, 20, 30]);
+  });
 });

@@ -70,4 +70,68 @@ describe('simulation and network', () => {
     await sim.run();
     expect(received).toEqual(['#1 got during pause at 120']);
   });
+
+  it('release of a held link delivers in an event of the receiving host, after its pause', async () => {
+    const sim = new Simulation({ seed: 3 });
+    const got: string[] = [];
+    sim.host('b', async ({ transport, loop }) => {
+      const pull = transport.socket('pull');
+      await pull.bind('tcp://*:5555');
+      void (async () => {
+        for await (const [frame] of pull) got.push(`${text(frame)} at ${loop.now()} on ${sim.currentHost?.name}`);
+      })().catch(() => {});
+    });
+    sim.host('a', ({ transport, loop }) => {
+      const push = transport.socket('push');
+      push.connect('tcp://b:5555');
+      loop.callLater(20, () => void push.send('held'));
+    });
+    await sim.run({ untilMs: 10 });
+    sim.network.hold('a', 'b');
+    await sim.run({ untilMs: 50 });
+    sim.pause('b', 30);
+    sim.loop.callLater(5, () => sim.network.release('a', 'b'));
+    await sim.run();
+    expect(got).toEqual(['held at 80 on b']);
+  });
+
+  it('release of a held link runs an HTTP handler and its response in events of their own hosts', async () => {
+    const sim = new Simulation({ seed: 4 });
+    const seen: string[] = [];
+    sim.host('b', async ({ transport }) => {
+      await transport.httpListen('http://b:80', () => {
+        seen.push(`handler on ${sim.currentHost?.name} at ${sim.now()}`);
+        return { status: 200, headers: {}, body: new Uint8Array(0) };
+      });
+    });
+    sim.host('a', ({ transport, loop }) => {
+      loop.callLater(20, () => void transport.httpRequest('http://b:80/').then(() => seen.push(`response on ${sim.currentHost?.name}`)));
+    });
+    await sim.run({ untilMs: 10 });
+    sim.network.hold('a', 'b');
+    await sim.run({ untilMs: 50 });
+    sim.pause('b', 30);
+    sim.loop.callLater(5, () => sim.network.release('a', 'b'));
+    await sim.run();
+    expect(seen).toEqual(['handler on b at 80', 'response on a']);
+  });
+
+  it('an HTTP request that reaches a host restarted while it was on its way is handled in an event of the new process', async () => {
+    const sim = new Simulation({ seed: 5 });
+    sim.network.setLinkConditions({ latencyMs: { min: 10, max: 10 } });
+    const seen: string[] = [];
+    sim.host('b', async ({ transport, incarnation }) => {
+      await transport.httpListen('http://b:80', () => {
+        seen.push(`handler #${incarnation} on ${sim.currentHost?.name}`);
+        return { status: 200, headers: {}, body: new Uint8Array(0) };
+      });
+    });
+    const a = sim.host('a', ({ transport }) => ({ transport }));
+    await sim.run();
+    sim.crash('b');
+    a.loop.addCallback(() => void a.state?.transport.httpRequest('http://b:80/').then((r) => seen.push(`status ${r.status}`)));
+    sim.loop.callLater(5, () => sim.restart('b'));
+    await sim.run();
+    expect(seen).toEqual(['handler #2 on b', 'status 200']);
+  });
 });

@@ -146,4 +146,16 @@ describe('Simulation runs', () => {
       { level: 30, time: 12, host: 'a', incarnation: 1, component: 'x', n: 1, msg: 'hello' },
     ]);
   });
+
+  it('leaves no unhandledRejection listener behind when two simulations run at once, whatever order they end in', async () => {
+    const before = process.listeners('unhandledRejection');
+    const early = new Simulation({ seed: 10, fakeTimers: false });
+    const late = new Simulation({ seed: 11, fakeTimers: false });
+    early.loop.callLater(10, () => {});
+    late.loop.callLater(20, () => {});
+    const first = late.run();
+    const second = early.run();
+    await Promise.all([first, second]);
+    expect(process.listeners('unhandledRejection')).toEqual(before);
+  });
 });
