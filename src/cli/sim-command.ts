@@ -10,7 +10,8 @@ import { faultPlanProblems } from '../sim/fault-plan-check.js';
 import type { FaultPlan } from '../sim/fault-plan.js';
 import { parseFaultsArg } from '../sim/run-main.js';
 import { formatResult } from '../sim/scenario-report.js';
-import { commandPath } from '../sim/scenario.js';
+import { replayCommand } from '../sim/run-scenario.js';
+import { commandPath, type Scenario } from '../sim/scenario.js';
 import { findScenarios, UsageError, type LoadedScenario } from './load-scenarios.js';
 import { chooseSeeds, parsePositiveInteger, seedLabel, type SeedRange } from './sim-args.js';
 import { SimPool } from './sim-pool.js';
@@ -115,7 +116,10 @@ async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
   }
   const record = (task: SimTask, reply: SimTaskReply | { error: string }): void => {
     if ('result' in reply) summary.add(reply.result);
-    else summary.addError({ file: commandPath(task.file), seed: task.seed, message: reply.error, replayCommand: `npx toto sim ${commandPath(task.file)} --seed ${task.seed}` });
+    else {
+      const scenario = scenarioOfTask(task, p.scenarios);
+      summary.addError({ name: scenario.name, file: commandPath(task.file), seed: task.seed, message: reply.error, replayCommand: replayCommand(scenario, task) });
+    }
     progress.tick(summary.failed);
   };
   if (p.jobs === 1) {
@@ -133,9 +137,12 @@ async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
   return summary.failed > 0 ? 1 : 0;
 }
 
+function scenarioOfTask(task: SimTask, scenarios: LoadedScenario[]): Scenario {
+  return (scenarios.find((s) => s.file === task.file) as LoadedScenario).scenario;
+}
+
 async function runHere(task: SimTask, scenarios: LoadedScenario[]): Promise<SimTaskReply> {
-  const loaded = scenarios.find((s) => s.file === task.file) as LoadedScenario;
-  return { id: task.id, result: await runSimTask(loaded.scenario, task) };
+  return { id: task.id, result: await runSimTask(scenarioOfTask(task, scenarios), task) };
 }
 
 /** A cli-progress bar on a terminal; otherwise a plain line at every tenth of the sweep. */

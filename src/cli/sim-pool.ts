@@ -25,12 +25,14 @@ function workerUrl(): URL {
 
 /**
  * Workers load .ts files (the worker script in a checkout, scenario files always): a small
- * bootstrap registers tsx in the worker (resolved from here, not from the cwd), then imports
+ * bootstrap registers tsx (ESM and CommonJS hooks) in the worker (resolved from here, not from the cwd), then imports
  * the worker script. (`execArgv: ['--import', 'tsx']` does not reach a worker's entry module.)
  */
 function bootstrapSource(): string {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl().href)}); });`;
+  const esmApi = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  // The CommonJS hooks too, as in bin/toto.js: scenario files of a package that is not "type": "module".
+  const cjsApi = JSON.stringify(import.meta.resolve('tsx/cjs/api'));
+  return `Promise.all([import(${esmApi}), import(${cjsApi})]).then(([esm, cjs]) => { esm.register(); cjs.register(); return import(${JSON.stringify(workerUrl().href)}); });`;
 }
 
 export class SimPool {

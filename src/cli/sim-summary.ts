@@ -11,6 +11,8 @@ const MESSAGE_CHARS_MAX = 400;
 
 /** A run that did not produce a result (its module failed to load in a worker, the worker died). */
 export interface RunError {
+  /** The scenario's name (counted in its per-scenario line). */
+  name: string;
   file: string;
   seed: number;
   message: string;
@@ -32,15 +34,20 @@ export class SweepSummary {
     this.steps += result.steps;
     if (!result.ok) this.failures.push(result);
     for (const [message, count] of Object.entries(result.sometimes.hits)) this.hits.set(message, (this.hits.get(message) ?? 0) + count);
-    const entry = this.perScenario.get(result.name) ?? { runs: 0, failures: 0 };
-    entry.runs++;
-    if (!result.ok) entry.failures++;
-    this.perScenario.set(result.name, entry);
+    this.countRun(result.name, result.ok);
   }
 
   addError(error: RunError): void {
     this.runs++;
     this.errors.push(error);
+    this.countRun(error.name, false);
+  }
+
+  private countRun(name: string, ok: boolean): void {
+    const entry = this.perScenario.get(name) ?? { runs: 0, failures: 0 };
+    entry.runs++;
+    if (!ok) entry.failures++;
+    this.perScenario.set(name, entry);
   }
 
   get failed(): number {

@@ -11,7 +11,7 @@ import { applyFaultPlan, healAll } from './fault-injector.js';
 import { checkFaultPlan } from './fault-plan-check.js';
 import type { FaultKind, FaultPlan } from './fault-plan.js';
 import { describeSwarm, feasibleKinds, randomFaultPlan, swarmOptions } from './nemesis.js';
-import { commandPath, isScenario, scenarioFile, type Phase, type Scenario, type ScenarioContext } from './scenario.js';
+import { commandPath, isScenario, runsItself, scenarioFile, type Phase, type Scenario, type ScenarioContext } from './scenario.js';
 import { Simulation } from './simulation.js';
 import type { TraceOptions } from './trace.js';
 
@@ -261,13 +261,19 @@ function onlyCrashable(scenario: Scenario, plan: FaultPlan): FaultPlan {
   return crashable === undefined ? plan : plan.filter((f) => f.kind !== 'crash' || crashable.includes(f.host));
 }
 
-function replayCommand(scenario: Scenario, options: RunScenarioOptions): string {
-  const file = commandPath(options.file ?? scenarioFile(scenario));
+/**
+ * The command that replays a run of `scenario` with these options. `npx tsx <file>` only for the
+ * module that runs itself (its runMain registered the scenario): on any other module it would
+ * run nothing, so those replay through `toto sim`, which loads the scenario a module exports.
+ */
+export function replayCommand(scenario: Scenario, options: Pick<RunScenarioOptions, 'seed' | 'faults' | 'swarm' | 'nemesis' | 'file'>): string {
+  const module = options.file ?? scenarioFile(scenario);
+  const file = commandPath(module);
   const seed = options.seed;
   if (options.faults !== undefined) return `npx toto sim ${file} --seed ${seed} --faults '${JSON.stringify(options.faults).replace(/'/g, "'\\''")}'`;
   if (options.swarm) return `npx toto sim ${file} --seed ${seed} --swarm`;
   if (options.nemesis) return `npx toto sim ${file} --seed ${seed} --nemesis`;
-  return `npx tsx ${file} --seed ${seed}`;
+  return runsItself(scenario, module) ? `npx tsx ${file} --seed ${seed}` : `npx toto sim ${file} --seed ${seed}`;
 }
 
 function toScenarioError(error: unknown, phase: Phase | 'setup'): ScenarioError {

@@ -11,10 +11,12 @@ export function formatCount(n: number): string {
 
 /** `850ms`, `12.5s`, `3m 20s` */
 export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m ${Math.round((ms - minutes * 60_000) / 1000)}s`;
+  // Each unit is chosen by the value as it rounds, so 59,999ms reads 1m 0s rather than 60.0s or 1m 60s.
+  if (ms < 999.5) return `${Math.round(ms)}ms`;
+  if (ms < 9995) return `${(ms / 1000).toFixed(2)}s`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
 }
 
 /** Events per wall second, or '-' when the wall time is too short to tell. */

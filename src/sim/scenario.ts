@@ -153,10 +153,18 @@ export function isScenario(value: unknown): value is Scenario {
   return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** The scenario a module exports: its default export, else a named export `scenario`. */
+/**
+ * The scenario a module exports: its default export, else a named export `scenario`. A module
+ * compiled as CommonJS (a .ts file in a package that is not "type": "module") arrives as
+ * `{ default: module.exports }`, so its exports are looked at too.
+ */
 export function scenarioOf(module: Record<string, unknown>): Scenario | undefined {
   if (isScenario(module.default)) return module.default;
   if (isScenario(module.scenario)) return module.scenario;
+  const cjs = module.default as Record<string, unknown> | null | undefined;
+  if (cjs === null || typeof cjs !== 'object') return undefined;
+  if (isScenario(cjs.default)) return cjs.default;
+  if (isScenario(cjs.scenario)) return cjs.scenario;
   return undefined;
 }
 
@@ -185,6 +193,12 @@ const registeredFiles = new WeakMap<Scenario, string>();
 /** Records the module a scenario lives in (runMain does, from import.meta.url): replay commands name it. */
 export function registerScenarioFile(scenario: Scenario, file: string): void {
   if (isScenario(scenario)) registeredFiles.set(scenario, file);
+}
+
+/** True when `file` is the module whose runMain registered the scenario (so `npx tsx file` runs it). */
+export function runsItself(scenario: Scenario, file: string | undefined): boolean {
+  const registered = registeredFiles.get(scenario);
+  return registered !== undefined && file !== undefined && path.resolve(registered) === path.resolve(file);
 }
 
 /** The scenario's module: as registered by runMain, else where defineScenario was called. */

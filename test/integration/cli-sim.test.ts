@@ -1,5 +1,5 @@
 // Proves the real `toto sim` command line and `npx tsx <scenario>`: a passing sweep, a failing sweep with its replay commands, a directory, --trace, and each bad input's message and exit code.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,52 @@ describe('toto sim', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^ {4}swarm: kinds=/m);
     expect(r.stdout).toMatch(/^ {4}replay: npx toto sim scenarios\/ping-pong-bug\.ts --seed \d+ --swarm$/m);
+  });
+
+  it('a module without runMain, and a worker that dies under --swarm: each replay command names the flags and replays', async () => {
+    writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}\n');
+    const file = path.join(tmp, 'no-run-main.ts');
+    const sim = JSON.stringify(path.resolve('src/sim/index.js'));
+    writeFileSync(file, [
+      `import { isMainThread } from 'node:worker_threads';`,
+      `import { defineScenario } from ${sim};`,
+      `export default defineScenario({ name: 'no-run-main', hosts: { a: () => ({}), b: () => ({}) }, durationMs: 100, workload: async (ctx) => {`,
+      `  await ctx.sleep(5);`,
+      `  if (ctx.seed === 2 && !isMainThread) process.exit(3);`,
+      `  if (ctx.seed === 3) throw new Error('planted');`,
+      `} });`,
+    ].join('\n'));
+    const r = await toto(file, '--seeds', '1..3', '--swarm', '--jobs', '2');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`  ${file} seed 2: worker thread exited with code 3\n    replay: npx toto sim ${file} --seed 2 --swarm\n`);
+    expect(r.stdout).toContain(`    replay: npx toto sim ${file} --seed 3 --swarm\n`);
+    // Without --swarm, the replay command is toto sim too (npx tsx would run nothing), and it replays.
+    const replay = await toto(file, '--seed', '3');
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain(`error: workload failed at virtual time 5ms (seed 3): planted\nreplay: npx toto sim ${file} --seed 3\n`);
+  });
+
+  it('loads a scenario file from a package that is not "type": "module" (compiled as CommonJS), in this thread and in workers', async () => {
+    const dir = path.join(tmp, 'cjs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), '{}\n');
+    const file = path.join(dir, 'cjs-scenario.ts');
+    const sim = JSON.stringify(path.resolve('src/sim/index.js'));
+    writeFileSync(file, [
+      `import { defineScenario } from ${sim};`,
+      `export default defineScenario({ name: 'cjs', hosts: { a: () => ({}) }, durationMs: 100, workload: async (ctx) => {`,
+      `  await ctx.sleep(5);`,
+      `  if (ctx.seed === 3) throw new Error('planted');`,
+      `} });`,
+    ].join('\n'));
+    const single = await toto(file, '--seed', '3');
+    expect(single.stderr).toBe('');
+    expect(single.code).toBe(1);
+    expect(single.stdout).toContain('error: workload failed at virtual time 5ms (seed 3): planted');
+    const sweep = await toto(file, '--seeds', '2..3', '--jobs', '2');
+    expect(sweep.code).toBe(1);
+    expect(sweep.stdout).toContain('runs: 2, failures: 1\n');
+    expect(sweep.stdout).toContain('  cjs seed 3 (safety phase): workload failed at virtual time 5ms (seed 3): planted\n');
   });
 
   it('runs every scenario of a directory', async () => {

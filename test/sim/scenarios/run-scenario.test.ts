@@ -1,7 +1,7 @@
 // Proves defineScenario rejects bad specs with messages naming the field, and runScenario runs safety then liveness, catches every kind of failure into the result with its phase, replays a seed exactly, and prints the right replay command.
 import { describe, expect, it } from 'vitest';
 import type { FaultPlan } from '../../../src/sim/fault-plan.js';
-import { defineScenario, isScenario, runScenario, scenarioOf, type ScenarioSpec } from '../../../src/sim/scenario.js';
+import { defineScenario, isScenario, registerScenarioFile, runScenario, scenarioOf, type ScenarioSpec } from '../../../src/sim/scenario.js';
 
 const base: ScenarioSpec = {
   name: 'tiny',
@@ -66,7 +66,19 @@ describe('runScenario', () => {
     expect(first.steps).toBeGreaterThan(0);
     const again = await runScenario(s, { seed: 3 });
     expect(again.traceHash).toBe(first.traceHash);
-    expect(first.replayCommand).toMatch(/^npx tsx test\/sim\/scenarios\/run-scenario\.test\.ts --seed 3$/);
+    // This module does not run itself (no runMain): `npx tsx` on it would replay nothing.
+    expect(first.replayCommand).toBe('npx toto sim test/sim/scenarios/run-scenario.test.ts --seed 3');
+  });
+
+  it('replays through npx tsx only the module whose runMain registered the scenario; any other file through toto sim', async () => {
+    const s = defineScenario({ ...base });
+    const replay = async (file?: string): Promise<string> => (await runScenario(s, { seed: 2, ...(file ? { file } : {}) })).replayCommand;
+    expect(await replay('/elsewhere/x.ts')).toBe('npx toto sim /elsewhere/x.ts --seed 2');
+    registerScenarioFile(s, '/elsewhere/x.ts');
+    expect(await replay()).toBe('npx tsx /elsewhere/x.ts --seed 2');
+    expect(await replay('/elsewhere/x.ts')).toBe('npx tsx /elsewhere/x.ts --seed 2');
+    // A module that merely re-exports a scenario another module runs.
+    expect(await replay('/elsewhere/y.ts')).toBe('npx toto sim /elsewhere/y.ts --seed 2');
   });
 
   it('reports a workload error with its phase and virtual time', async () => {
