@@ -70,9 +70,17 @@ export class IOLoop implements LoopPort {
     if (options === undefined || options.port === null || typeof options.port !== 'object' || typeof options.port.callAt !== 'function') {
       throw new TypeError(expected('port', 'a LoopPort', options?.port));
     }
+    const { logger = silentLogger, keepAlive = noKeepAlive } = options;
+    if (logger === null || typeof logger !== 'object' || typeof logger.error !== 'function') {
+      throw new TypeError(expected('logger', 'a Logger', logger));
+    }
+    // Checked here: start() calls ref() after marking the loop running, so a bad one would wedge it.
+    if (keepAlive === null || typeof keepAlive !== 'object' || typeof keepAlive.ref !== 'function' || typeof keepAlive.unref !== 'function') {
+      throw new TypeError(expected('keepAlive', 'an object with ref() and unref()', keepAlive));
+    }
     this.port = options.port;
-    this.logger = options.logger ?? silentLogger;
-    this.keepAlive = options.keepAlive ?? noKeepAlive;
+    this.logger = logger;
+    this.keepAlive = keepAlive;
     this.ownsPort = options.ownsPort ?? false;
     if (options.handleCallbackException !== undefined) {
       checkFunction('handleCallbackException', options.handleCallbackException);
@@ -351,9 +359,11 @@ export class IOLoop implements LoopPort {
     type Outcome = { ok: true; value: Awaited<T> } | { ok: false; error: unknown };
     let outcome: Outcome | undefined;
     let timedOut = false;
+    // Set once start() returned: a late fn result or timer must not stop a later start().
+    let over = false;
     let timer: TimerHandle | undefined;
     const finish = (result: Outcome): void => {
-      if (outcome || timedOut) return;
+      if (outcome || timedOut || over) return;
       outcome = result;
       if (timer) this.port.cancel(timer);
       this.stop();
@@ -377,12 +387,14 @@ export class IOLoop implements LoopPort {
     );
     if (timeoutMs !== undefined) {
       timer = this.port.callLater(timeoutMs, () => {
-        if (outcome) return;
+        if (outcome || over) return;
         timedOut = true;
         this.stop();
       });
     }
     await started;
+    over = true;
+    if (timer) this.port.cancel(timer);
     if (timedOut) throw new TimeoutError(`IOLoop.runSync: operation timed out after timeoutMs=${timeoutMs}ms`);
     const result = outcome as Outcome | undefined;
     if (!result) throw new Error('IOLoop.runSync: the loop was stopped before fn completed');

@@ -61,7 +61,13 @@ export class PeriodicCallback {
     this.running = true;
     this.generation++;
     this.nextTimeoutMs = this.loop.now();
-    this.scheduleNext();
+    try {
+      this.scheduleNext();
+    } catch (error) {
+      // The loop refused the timer (closed): stay stopped, or every later start() would be a no-op.
+      this.stop();
+      throw error;
+    }
   }
 
   /** Stops calling. A call in flight finishes but is not followed by another. */
@@ -99,7 +105,15 @@ export class PeriodicCallback {
 
   /** Tornado's `finally: _schedule_next()`, unless the callback restarted or stopped us. */
   private afterCall(generation: number): void {
-    if (generation === this.generation) this.scheduleNext();
+    if (generation !== this.generation) return;
+    try {
+      this.scheduleNext();
+    } catch (error) {
+      // The loop refused the timer (closed under an async call): here a throw would be an
+      // unhandled rejection, so stop and say so.
+      this.stop();
+      this.logger.error({ err: error }, 'PeriodicCallback: cannot schedule the next call; stopped');
+    }
   }
 
   private scheduleNext(): void {

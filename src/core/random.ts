@@ -6,7 +6,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomPort } from './ports.js';
-import { checkInteger, checkRange, checkString } from './validate.js';
+import { checkInteger, checkRange, checkString, expected } from './validate.js';
 
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
@@ -39,11 +39,13 @@ export class Random implements RandomPort {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (!Array.isArray(items) || items.length === 0) throw new RangeError('pick: expected a non-empty array, got an empty one');
+    if (!Array.isArray(items)) throw new TypeError(expected('items', 'an array', items));
+    if (items.length === 0) throw new RangeError('pick: expected a non-empty array, got an empty one');
     return items[uniformInt(this.generator, 0, items.length - 1)] as T;
   }
 
   shuffle<T>(items: T[]): T[] {
+    if (!Array.isArray(items)) throw new TypeError(expected('items', 'an array', items));
     for (let i = items.length - 1; i > 0; i--) {
       const j = uniformInt(this.generator, 0, i);
       const tmp = items[i] as T;

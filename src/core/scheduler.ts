@@ -82,14 +82,16 @@ export class Scheduler {
 
   /** Removes every task for which `predicate` holds (a crashed host's timers); returns how many. */
   removeWhere(predicate: (task: ScheduledTask) => boolean): number {
+    // Ask about every task before changing any, so a predicate that throws leaves the heap as it was.
+    const doomed = this.heap.map((task) => predicate(task));
     const kept: ScheduledTask[] = [];
     let removed = 0;
-    for (const task of this.heap) {
-      if (predicate(task)) {
+    this.heap.forEach((task, i) => {
+      if (doomed[i]) {
         task.index = -1;
         removed++;
       } else kept.push(task);
-    }
+    });
     if (removed === 0) return 0;
     kept.sort((a, b) => a.deadlineMs - b.deadlineMs || a.seq - b.seq);
     this.heap.length = 0;

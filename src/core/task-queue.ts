@@ -310,7 +310,14 @@ export class TaskQueue {
 
   private goIdle(runner: Runner): void {
     this.idle.push(runner);
-    runner.timer = this.loop.callLater(this.idleTimeoutMs, runner.retire);
+    try {
+      runner.timer = this.loop.callLater(this.idleTimeoutMs, runner.retire);
+    } catch (error) {
+      // The loop refuses timers (it was closed): nothing can time the retirement, so retire now
+      // rather than throw here, where it would be an unhandled rejection and leave onIdle waiting.
+      this.retire(runner);
+      this.logger.warn({ err: error, queue: this.name }, `${this.name}: loop refused the idle timer; runner retired at once`);
+    }
     if (this.idleWaiters !== undefined && this.isIdle()) this.flushIdle();
   }
 

@@ -268,7 +268,8 @@ export function messageIdKey(id: Uint8Array): string {
 
 function checkFrames(what: string, frames: unknown): Uint8Array[] {
   if (!Array.isArray(frames)) throw new WireFormatError(expected(what, 'an array of frames', frames));
-  frames.forEach((frame, i) => checkFrame(what, `frame ${i}`, frame, WireFormatError));
+  // An indexed loop, not forEach: forEach skips the holes of a sparse array.
+  for (let i = 0; i < frames.length; i++) checkFrame(what, `frame ${i}`, frames[i], WireFormatError);
   return frames as Uint8Array[];
 }
 

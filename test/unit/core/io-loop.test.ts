@@ -363,6 +363,25 @@ describe('IOLoop.runSync', () => {
     await stopped;
   });
 
+  it('a runSync ended by stop() leaves no timer behind, and neither its timer nor a late fn result stops a later start()', async () => {
+    const { kernel, loop } = setup();
+    let resolveFn!: (value: string) => void;
+    const stopped = loop.runSync(() => new Promise<string>((resolve) => (resolveFn = resolve)), { timeoutMs: 100 }).catch((error: unknown) => error);
+    loop.callLater(5, () => loop.stop());
+    await kernel.run({ untilMs: 10 });
+    expect(((await stopped) as Error).message).toBe('IOLoop.runSync: the loop was stopped before fn completed');
+    expect(kernel.pending).toBe(0);
+    const started = loop.start();
+    let returned = false;
+    void started.then(() => (returned = true));
+    resolveFn('late');
+    await kernel.run({ untilMs: 200 });
+    expect(returned).toBe(false);
+    expect(loop.isRunning).toBe(true);
+    loop.stop();
+    await started;
+  });
+
   it('ignores a stale stop() from before the call', async () => {
     const { kernel, loop } = setup();
     loop.stop();
@@ -443,6 +462,8 @@ describe('IOLoop bad input', () => {
     ['non-function timer callback', () => loop.callLater(1, 'x' as never), new TypeError('callback: expected a function, got "x"')],
     ['addFuture of a non-promise', () => loop.addFuture(3 as never, () => {}), new TypeError('promise: expected a promise, got 3')],
     ['missing port', () => new IOLoop({} as never), new TypeError('port: expected a LoopPort, got undefined')],
+    ['keepAlive without ref/unref', () => new IOLoop({ port: loop.port, keepAlive: {} as never }), new TypeError('keepAlive: expected an object with ref() and unref(), got object Object')],
+    ['logger without error()', () => new IOLoop({ port: loop.port, logger: 'stdout' as never }), new TypeError('logger: expected a Logger, got "stdout"')],
     ['unknown option', () => new IOLoop({ port: loop.port, colour: 1 } as never), new RangeError('IOLoop options: unknown option "colour" (known: port, logger, keepAlive, handleCallbackException, ownsPort)')],
   ])('%s', (_name, act, error) => {
     expect(act).toThrow(error);

@@ -198,6 +198,58 @@ describe('PeriodicCallback calls', () => {
   });
 });
 
+describe('PeriodicCallback on a loop that refuses timers', () => {
+  it('start() that throws leaves it stopped, so a later start() on a working loop runs', async () => {
+    const { kernel, loop } = setup();
+    let refuse = true;
+    const flaky = {
+      now: () => loop.now(),
+      callAt: (whenMs: number, cb: () => void) => {
+        if (refuse) throw new Error('IOLoop is closed: cannot schedule a callback');
+        return loop.callAt(whenMs, cb);
+      },
+      callLater: (delayMs: number, cb: () => void) => loop.callLater(delayMs, cb),
+      addCallback: (cb: () => void) => loop.addCallback(cb),
+      cancel: (handle: Parameters<typeof loop.cancel>[0]) => loop.cancel(handle),
+    };
+    const calls: number[] = [];
+    const pc = new PeriodicCallback(() => calls.push(loop.now()), 10, { loop: flaky });
+    expect(() => pc.start()).toThrow('IOLoop is closed: cannot schedule a callback');
+    expect(pc.isRunning()).toBe(false);
+    refuse = false;
+    pc.start();
+    await kernel.run({ untilMs: 20 });
+    expect(calls).toEqual([10, 20]);
+  });
+});
+
+describe('PeriodicCallback when its loop closes under an async call', () => {
+  it('stops and logs instead of rejecting unhandled when the next call cannot be scheduled', async () => {
+    const { kernel, loop } = setup();
+    const io = new IOLoop({ port: loop });
+    const { logger, lines } = recordingLogger();
+    let finishCall!: () => void;
+    const pc = new PeriodicCallback(() => new Promise<void>((resolve) => (finishCall = resolve)), 10, { loop: io, logger });
+    pc.start();
+    await kernel.run({ untilMs: 10 });
+    io.close();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      finishCall();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(pc.isRunning()).toBe(false);
+    expect(lines.map((l) => [l.level, l.message, (l.context.err as Error).message])).toEqual([
+      ['error', 'PeriodicCallback: cannot schedule the next call; stopped', 'IOLoop is closed: cannot schedule a callback'],
+    ]);
+  });
+});
+
 describe('PeriodicCallback bad input', () => {
   const { loop } = setup();
   it.each([

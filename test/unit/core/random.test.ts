@@ -92,6 +92,8 @@ describe('Random', () => {
     const items = ['a', 'b', 'c'] as const;
     for (let i = 0; i < 50; i++) expect(items).toContain(random.pick(items));
     expect(() => random.pick([])).toThrow(new RangeError('pick: expected a non-empty array, got an empty one'));
+    expect(() => random.pick('abc' as never)).toThrow(new TypeError('items: expected an array, got "abc"'));
+    expect(() => random.shuffle({ length: 3 } as never)).toThrow(new TypeError('items: expected an array, got object Object'));
   });
 
   it('rejects bad arguments with "expected X, got Y"', () => {

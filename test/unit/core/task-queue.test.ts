@@ -230,6 +230,45 @@ describe('TaskQueue idle runners', () => {
   });
 });
 
+describe('TaskQueue on a loop that closes under a running task', () => {
+  it('delivers the result, retires the runner at once and reaches idle, with no unhandled rejection', async () => {
+    const { loop } = world();
+    let closed = false;
+    // A closed loop (IOLoop.close, LoopNode.close) refuses timers.
+    const closing = {
+      now: () => loop.now(),
+      callAt: (whenMs: number, cb: () => void) => loop.callAt(whenMs, cb),
+      addCallback: (cb: () => void) => loop.addCallback(cb),
+      cancel: (handle: Parameters<typeof loop.cancel>[0]) => loop.cancel(handle),
+      callLater: (delayMs: number, cb: () => void) => {
+        if (closed) throw new Error('IOLoop is closed: cannot schedule a callback');
+        return loop.callLater(delayMs, cb);
+      },
+    };
+    const queue = new TaskQueue({ loop: closing, concurrency: 2 });
+    const gate = deferred<string>();
+    const result = queue.yieldTask(() => gate.promise);
+    const idle = queue.onIdle();
+    closed = true;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      gate.resolve('done');
+      expect(await result).toBe('done');
+      await idle;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect([queue.runners, queue.length]).toEqual([0, 0]);
+    // A sync task on the closed loop still runs, and its runner retires at once too.
+    expect(await queue.yieldTask(() => 7)).toBe(7);
+    expect(queue.runners).toBe(0);
+  });
+});
+
 describe('TaskQueue onIdle / onEmpty', () => {
   it('resolve at once when already true', async () => {
     const { loop } = world();

@@ -356,6 +356,11 @@ describe('ZeroMQ frames', () => {
     expect(e([new Uint8Array(0), id, null]).message).toBe('dealer reply: frame 2: expected a Uint8Array, got null');
     expect(e(undefined).message).toBe('dealer reply: expected an array of frames, got undefined');
     expect(e([id])).toBeInstanceOf(WireFormatError);
+    // A sparse array: forEach skips its holes, so a hole must still be caught as a missing frame.
+    const sparse: Uint8Array[] = [];
+    sparse[1] = id;
+    sparse[2] = payload;
+    expect(e(sparse)).toEqual(new WireFormatError('dealer reply: frame 0: expected a Uint8Array, got undefined'));
   });
 
   it('rejects a bad id or payload when building frames, as a caller error', () => {
