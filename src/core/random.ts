@@ -4,11 +4,11 @@
 
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomPort } from './ports.js';
 import { checkInteger, checkRange, checkString, expected } from './validate.js';
 
-type Generator = ReturnType<typeof xoroshiro128plus>;
+type Generator = ReturnType<typeof xoroshiro128plusFromState>;
 
 export class Random implements RandomPort {
   /** The 32-bit seed this stream was built from. */
@@ -17,8 +17,9 @@ export class Random implements RandomPort {
 
   constructor(seed: number) {
     checkInteger('seed', seed, -(2 ** 53 - 1), 2 ** 53 - 1);
-    this.seed = seed | 0 || mix32(seed);
-    this.generator = xoroshiro128plus(this.seed);
+    // Seeds in [0, 2^32) keep their low 32 bits; higher bits are hashed in, so 1 and 2^32 + 1 differ.
+    this.seed = (seed | 0) ^ fmix32(Math.floor(seed / 2 ** 32) | 0);
+    this.generator = xoroshiro128plusFromState(expandSeed(this.seed));
   }
 
   int(minInclusive: number, maxInclusive: number): number {
@@ -57,7 +58,7 @@ export class Random implements RandomPort {
 
   fork(label: string): Random {
     checkString('label', label);
-    return new Random(mix32(this.seed ^ hashString(label)));
+    return new Random(fmix32(this.seed ^ hashString(label)));
   }
 }
 
@@ -68,9 +69,19 @@ function hashString(text: string): number {
   return h | 0;
 }
 
-/** murmur3's finaliser: spreads every input bit over the output. */
-function mix32(value: number): number {
-  let h = (value ^ Math.floor(value / 2 ** 32)) | 0;
+/**
+ * The generator's 128-bit state from a 32-bit seed, splitmix-style: four hashed words. pure-rand's
+ * own xoroshiro128plus(seed) puts the seed in the state as is, so the first draws of seeds 1, 2,
+ * 3, ... are nearly linear in the seed. fmix32 is a bijection and the four inputs differ, so at
+ * most one word is zero and the state never is.
+ */
+function expandSeed(seed: number): number[] {
+  return [1, 2, 3, 4].map((i) => fmix32((seed + Math.imul(i, 0x9e3779b9)) | 0));
+}
+
+/** murmur3's finaliser, a bijection on 32-bit integers that spreads every input bit over the output. */
+function fmix32(value: number): number {
+  let h = value | 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;

@@ -157,7 +157,7 @@ describe.concurrent('npx tsx <scenario>', () => {
   it('runs one seed of ping-pong and exits 0', async () => {
     const r = await run('npx', ['tsx', 'scenarios/ping-pong.ts', '--seed', '7']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ping-pong seed 7: ok: 6\.00s virtual in \S+ wall, [\d,]+ events \([\d,]+ events\/s\), trace [0-9a-f]{14}\nfaults \(1\):\nconst faults: FaultPlan = \[\n {2}\{ kind: 'partition', atMs: 80, durationMs: 182, sideA: \['client'\], sideB: \['server'\] \},\n\];\n/);
+    expect(r.stdout).toMatch(/^ping-pong seed 7: ok: 6\.00s virtual in \S+ wall, [\d,]+ events \([\d,]+ events\/s\), trace [0-9a-f]{14}\nfaults \(1\):\nconst faults: FaultPlan = \[\n {2}\{ kind: 'partition', atMs: 530, durationMs: 447, sideA: \['client'\], sideB: \['server'\] \},\n\];\n/);
   });
 
   it('rejects a bad seed', async () => {

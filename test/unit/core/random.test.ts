@@ -40,6 +40,28 @@ describe('Random', () => {
     expect(draws(new Random(11).fork('x'))).not.toEqual(draws(new Random(11)));
   });
 
+  it('gives consecutive seeds unrelated streams (no shared or linear first draws)', () => {
+    const firsts = Array.from({ length: 64 }, (_, s) => new Random(s).int(0, 99));
+    // Linear seeding made seeds 1..7 draw 46, 45, 44, ...: consecutive differences all equal.
+    const steps = new Set(firsts.slice(1).map((value, i) => (value - (firsts[i] as number) + 100) % 100));
+    expect(steps.size).toBeGreaterThan(20);
+    const heads = Array.from({ length: 64 }, (_, s) => new Random(s).bool(0.5)).filter(Boolean).length;
+    expect(heads).toBeGreaterThan(16);
+    expect(heads).toBeLessThan(48);
+  });
+
+  it('forks of different seeds differ, across the 2^31 boundary and for complementary seeds', () => {
+    for (const [a, b] of [
+      [2 ** 31, 2 ** 31 - 1],
+      [0, -1],
+      [2 ** 32 - 1, 0],
+      [1, 2 ** 32 + 1],
+    ] as const) {
+      expect(draws(new Random(a).fork('host-a'))).not.toEqual(draws(new Random(b).fork('host-a')));
+      expect(draws(new Random(a))).not.toEqual(draws(new Random(b)));
+    }
+  });
+
   it('keeps int within its inclusive bounds and reaches both ends', () => {
     fc.assert(
       fc.property(fc.integer(), fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 50 }), (s, lo, span) => {
