@@ -45,6 +45,20 @@ export function parsePositiveInteger(option: string, text: string, max: number):
   return value;
 }
 
+/**
+ * A duration option in Toto's style: a bare number is seconds (`60`, `0.5`); `250ms`, `10s` and
+ * `2m` give the unit explicitly. Returns milliseconds, > 0 and at most `maxMs`.
+ */
+export function parseDurationMs(option: string, text: string, maxMs: number): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
+  const msPerUnit = { ms: 1, s: 1000, m: 60_000 } as const;
+  const valueMs = match ? Number(match[1]) * msPerUnit[(match[2] ?? 's') as keyof typeof msPerUnit] : NaN;
+  if (!(valueMs > 0) || valueMs > maxMs) {
+    throw new RangeError(`${option}: expected a duration > 0 and at most ${maxMs / 1000}s, like 60 (seconds), 500ms, 10s or 2m, got ${JSON.stringify(text)}`);
+  }
+  return valueMs;
+}
+
 export interface SeedChoice {
   seed?: string;
   runs?: string;

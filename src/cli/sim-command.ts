@@ -13,7 +13,7 @@ import { formatResult } from '../sim/scenario-report.js';
 import { replayCommand } from '../sim/run-scenario.js';
 import { commandPath, type Scenario } from '../sim/scenario.js';
 import { findScenarios, UsageError, type LoadedScenario } from './load-scenarios.js';
-import { chooseSeeds, parsePositiveInteger, seedLabel, type SeedRange } from './sim-args.js';
+import { chooseSeeds, parseDurationMs, parsePositiveInteger, seedLabel, type SeedRange } from './sim-args.js';
 import { SimPool } from './sim-pool.js';
 import { runSimTask, type SimTask, type SimTaskReply } from './sim-task.js';
 import { SweepSummary } from './sim-summary.js';
@@ -27,10 +27,14 @@ export interface SimCommandOptions {
   faults?: string;
   trace?: string;
   jobs?: string;
+  runTimeout?: string;
 }
 
 /** Most worker threads, whatever --jobs says. */
 const JOBS_MAX = 256;
+/** The default wall-clock deadline of one run of a sweep, and the most a user may give. */
+const RUN_TIMEOUT_DEFAULT = '60s';
+const RUN_TIMEOUT_MS_MAX = 24 * 3600_000;
 /** Random first seeds stay below this, so a printed seed is short. */
 const RANDOM_SEED_MAX = 2 ** 31 - 1;
 
@@ -39,6 +43,8 @@ interface Plan {
   seeds: SeedRange;
   jobs: number;
   faults: FaultPlan | undefined;
+  runTimeoutMs: number;
+  runTimeoutLabel: string;
 }
 
 async function plan(target: string, options: SimCommandOptions): Promise<Plan> {
@@ -46,9 +52,12 @@ async function plan(target: string, options: SimCommandOptions): Promise<Plan> {
   if (options.faults !== undefined && (options.swarm || options.nemesis)) throw new UsageError('--faults runs the given plan: drop --swarm/--nemesis');
   let seeds: SeedRange;
   let faults: FaultPlan | undefined;
+  const runTimeoutLabel = options.runTimeout ?? RUN_TIMEOUT_DEFAULT;
+  let runTimeoutMs: number;
   try {
     seeds = chooseSeeds(options, (count) => randomInt(0, RANDOM_SEED_MAX - count));
     faults = options.faults === undefined ? undefined : parseFaultsArg(options.faults);
+    runTimeoutMs = parseDurationMs('--run-timeout', runTimeoutLabel, RUN_TIMEOUT_MS_MAX);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -69,7 +78,7 @@ async function plan(target: string, options: SimCommandOptions): Promise<Plan> {
       throw new UsageError((error as Error).message);
     }
   }
-  return { scenarios, seeds, jobs, faults };
+  return { scenarios, seeds, jobs, faults, runTimeoutMs, runTimeoutLabel };
 }
 
 /** Runs the command; resolves to the exit code (0 all passed, 1 some failed). Throws UsageError on bad input. */
@@ -96,25 +105,30 @@ async function single(loaded: LoadedScenario, seed: number, options: SimCommandO
   return result.ok ? 0 : 1;
 }
 
-async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
-  const startedMs = performance.now();
-  const summary = new SweepSummary();
-  const total = p.seeds.count * p.scenarios.length;
-  const progress = new Progress(total);
-  const tasks: SimTask[] = [];
+/** The sweep's tasks, made as workers ask for them, so a sweep of millions of seeds holds only what runs. */
+function* sweepTasks(p: Plan, options: SimCommandOptions): Generator<SimTask> {
+  let id = 0;
   for (const loaded of p.scenarios) {
     for (let i = 0; i < p.seeds.count; i++) {
-      tasks.push({
-        id: tasks.length,
+      yield {
+        id: id++,
         file: loaded.file,
         seed: p.seeds.first + i,
         ...(options.swarm ? { swarm: true } : {}),
         ...(options.nemesis ? { nemesis: true } : {}),
         ...(p.faults ? { faults: p.faults } : {}),
-      });
+      };
     }
   }
-  const record = (task: SimTask, reply: SimTaskReply | { error: string }): void => {
+}
+
+// Every sweep runs in worker threads, even with one job: only a worker can be stopped when a
+// run passes its wall-clock deadline.
+async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
+  const startedMs = performance.now();
+  const summary = new SweepSummary();
+  const progress = new Progress(p.seeds.count * p.scenarios.length);
+  const record = (task: SimTask, reply: SimTaskReply): void => {
     if ('result' in reply) summary.add(reply.result);
     else {
       const scenario = scenarioOfTask(task, p.scenarios);
@@ -122,15 +136,15 @@ async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
     }
     progress.tick(summary.failed);
   };
-  if (p.jobs === 1) {
-    for (const task of tasks) record(task, await runHere(task, p.scenarios));
-  } else {
-    const pool = new SimPool(p.jobs);
-    try {
-      await Promise.all(tasks.map(async (task) => record(task, await pool.run(task))));
-    } finally {
-      await pool.close();
-    }
+  const pool = new SimPool(p.jobs, p.runTimeoutMs, p.runTimeoutLabel);
+  const tasks = sweepTasks(p, options);
+  const feed = async (): Promise<void> => {
+    for (let next = tasks.next(); !next.done; next = tasks.next()) record(next.value, await pool.run(next.value));
+  };
+  try {
+    await Promise.all(Array.from({ length: p.jobs }, feed));
+  } finally {
+    await pool.close();
   }
   progress.stop();
   process.stdout.write(`${summary.format(performance.now() - startedMs)}\n`);
@@ -139,10 +153,6 @@ async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
 
 function scenarioOfTask(task: SimTask, scenarios: LoadedScenario[]): Scenario {
   return (scenarios.find((s) => s.file === task.file) as LoadedScenario).scenario;
-}
-
-async function runHere(task: SimTask, scenarios: LoadedScenario[]): Promise<SimTaskReply> {
-  return { id: task.id, result: await runSimTask(scenarioOfTask(task, scenarios), task) };
 }
 
 /** A cli-progress bar on a terminal; otherwise a plain line at every tenth of the sweep. */

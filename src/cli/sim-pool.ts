@@ -1,6 +1,8 @@
 // A pool of worker threads for `toto sim`. Each worker loads scenario modules through tsx and
 // runs one seed at a time; the pool hands out tasks as workers free up, so a slow seed does not
-// hold back the others. A worker that dies fails its task and is replaced.
+// hold back the others. A worker that dies fails its task and is replaced, and so does one
+// whose run passes the wall-clock deadline (a synchronous infinite loop never yields to the
+// simulation's step budget, so only terminating its thread stops it).
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,10 @@ import type { SimTask, SimTaskReply } from './sim-task.js';
 interface Slot {
   worker: Worker;
   task: SimTask | undefined;
+  /** Terminates the worker when its run passes the wall-clock deadline. */
+  deadline: NodeJS.Timeout | undefined;
+  /** Why the worker is being terminated, if the pool did it. */
+  killedBecause: string | undefined;
 }
 
 interface Waiting {
@@ -41,7 +47,11 @@ export class SimPool {
   private readonly pending = new Map<number, Waiting>();
   private closed = false;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    private readonly runTimeoutMs: number,
+    private readonly runTimeoutLabel = `${runTimeoutMs}ms`,
+  ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
@@ -55,16 +65,17 @@ export class SimPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const slot of this.slots) clearTimeout(slot.deadline);
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
   private spawn(): Slot {
     const worker = new Worker(bootstrapSource(), { eval: true, stdout: false, stderr: false });
-    const slot: Slot = { worker, task: undefined };
+    const slot: Slot = { worker, task: undefined, deadline: undefined, killedBecause: undefined };
     worker.on('message', (reply: SimTaskReply) => this.finish(slot, reply));
     worker.on('error', (error) => this.die(slot, `worker thread failed: ${error.message}`));
     worker.on('exit', (code) => {
-      if (!this.closed) this.die(slot, `worker thread exited with code ${code}`);
+      if (!this.closed) this.die(slot, slot.killedBecause ?? `worker thread exited with code ${code}`);
     });
     return slot;
   }
@@ -76,11 +87,20 @@ export class SimPool {
       if (next === undefined) return;
       slot.task = next.task;
       this.pending.set(next.task.id, next);
+      slot.deadline = setTimeout(() => this.kill(slot), this.runTimeoutMs);
       slot.worker.postMessage(next.task);
     }
   }
 
+  private kill(slot: Slot): void {
+    slot.deadline = undefined;
+    slot.killedBecause = `run exceeded --run-timeout=${this.runTimeoutLabel} of wall time (a synchronous infinite loop never yields to the step budget); its worker thread was terminated`;
+    void slot.worker.terminate();
+  }
+
   private finish(slot: Slot, reply: SimTaskReply): void {
+    clearTimeout(slot.deadline);
+    slot.deadline = undefined;
     const waiting = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     slot.task = undefined;
@@ -92,6 +112,7 @@ export class SimPool {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     const task = slot.task;
+    clearTimeout(slot.deadline);
     if (this.closed) return;
     this.slots[index] = this.spawn();
     if (task !== undefined) this.finish(this.slots[index] as Slot, { id: task.id, error: message });

@@ -20,6 +20,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--faults <json>', "run this fault plan (JSON) instead of the scenario's")
     .option('--trace <out.jsonl>', "write one run's full trace as JSON lines")
     .option('--jobs <n>', 'worker threads (default: min(cores, runs))')
+    .option('--run-timeout <duration>', 'wall-clock deadline of one run of a sweep: seconds, or 500ms, 10s, 2m (default 60s)')
     .action(async (target: string, options: SimCommandOptions) => onExit(await simCommand(target, options)));
   return program;
 }

@@ -77,6 +77,30 @@ describe('toto sim', () => {
     expect(replay.stdout).toContain(`error: workload failed at virtual time 5ms (seed 3): planted\nreplay: npx toto sim ${file} --seed 3\n`);
   });
 
+  it('stops a run stuck in a synchronous infinite loop at --run-timeout, and the sweep goes on', async () => {
+    writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}\n');
+    const file = path.join(tmp, 'spin.ts');
+    const sim = JSON.stringify(path.resolve('src/sim/index.js'));
+    writeFileSync(file, [
+      `import { defineScenario } from ${sim};`,
+      `export default defineScenario({ name: 'spin', hosts: { a: () => ({}) }, durationMs: 100, workload: async (ctx) => {`,
+      `  await ctx.sleep(10);`,
+      `  if (ctx.seed === 2) for (;;) {}`,
+      `} });`,
+    ].join('\n'));
+    const startedMs = performance.now();
+    const r = await toto(file, '--seeds', '1..3', '--jobs', '1', '--run-timeout', '1s');
+    expect(performance.now() - startedMs).toBeLessThan(30_000);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('runs: 3, failures: 1\n');
+    expect(r.stdout).toContain(
+      `  ${file} seed 2: run exceeded --run-timeout=1s of wall time (a synchronous infinite loop never yields to the step budget); its worker thread was terminated\n    replay: npx toto sim ${file} --seed 2\n`,
+    );
+    const bad = await toto(file, '--seeds', '1..3', '--run-timeout', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--run-timeout: expected a duration > 0');
+  });
+
   it('loads a scenario file from a package that is not "type": "module" (compiled as CommonJS), in this thread and in workers', async () => {
     const dir = path.join(tmp, 'cjs');
     mkdirSync(dir, { recursive: true });

@@ -1,6 +1,6 @@
 // Proves `toto sim` seed and count arguments parse exactly and reject bad input with a message naming the option and the value given.
 import { describe, expect, it } from 'vitest';
-import { chooseSeeds, parsePositiveInteger, parseSeed, parseSeedRange, seedLabel } from '../../../src/cli/sim-args.js';
+import { chooseSeeds, parseDurationMs, parsePositiveInteger, parseSeed, parseSeedRange, seedLabel } from '../../../src/cli/sim-args.js';
 
 describe('sim arguments', () => {
   it('parses --seed, --seeds and --runs', () => {
@@ -26,5 +26,19 @@ describe('sim arguments', () => {
     expect(() => parsePositiveInteger('--jobs', '11', 10)).toThrow('--jobs: expected an integer in [1, 10], got "11"');
     expect(() => chooseSeeds({ seed: '1', runs: '2' }, () => 0)).toThrow('give one of --seed, --runs, --seeds, got --seed and --runs');
     expect(() => parseSeedRange('0..99999999')).toThrow(/at most 10000000 seeds/);
+  });
+
+  it('parses --run-timeout in Toto style: bare seconds or an explicit unit', () => {
+    expect(parseDurationMs('--run-timeout', '60', 86_400_000)).toBe(60_000);
+    expect(parseDurationMs('--run-timeout', '0.5', 86_400_000)).toBe(500);
+    expect(parseDurationMs('--run-timeout', '250ms', 86_400_000)).toBe(250);
+    expect(parseDurationMs('--run-timeout', '10s', 86_400_000)).toBe(10_000);
+    expect(parseDurationMs('--run-timeout', '2m', 86_400_000)).toBe(120_000);
+  });
+
+  it.each(['0', '-1', 'ten', '5h', '', '1e3', '25h'])('rejects --run-timeout %j', (text) => {
+    expect(() => parseDurationMs('--run-timeout', text, 86_400_000)).toThrow(
+      `--run-timeout: expected a duration > 0 and at most 86400s, like 60 (seconds), 500ms, 10s or 2m, got ${JSON.stringify(text)}`,
+    );
   });
 });
