@@ -11,6 +11,8 @@ import type { SimTask, SimTaskReply } from './sim-task.js';
 
 interface Slot {
   worker: Worker;
+  /** True once the worker has loaded (tsx and the worker script): only then does it get tasks. */
+  ready: boolean;
   task: SimTask | undefined;
   /** Terminates the worker when its run passes the wall-clock deadline. */
   deadline: NodeJS.Timeout | undefined;
@@ -46,17 +48,22 @@ export class SimPool {
   private readonly queue: Waiting[] = [];
   private readonly pending = new Map<number, Waiting>();
   private closed = false;
+  /** Why the last worker failed to start, once none is left: every task then fails with it. */
+  private startFailure: string | undefined;
 
   constructor(
     readonly size: number,
     private readonly runTimeoutMs: number,
     private readonly runTimeoutLabel = `${runTimeoutMs}ms`,
+    /** The worker's code (tests pass a broken one). */
+    private readonly workerSource = bootstrapSource(),
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   run(task: SimTask): Promise<SimTaskReply> {
     if (this.closed) return Promise.reject(new Error('SimPool: closed'));
+    if (this.startFailure !== undefined) return Promise.resolve({ id: task.id, error: this.startFailure });
     return new Promise((resolve) => {
       this.queue.push({ task, resolve });
       this.dispatch();
@@ -70,9 +77,14 @@ export class SimPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(bootstrapSource(), { eval: true, stdout: false, stderr: false });
-    const slot: Slot = { worker, task: undefined, deadline: undefined, killedBecause: undefined };
-    worker.on('message', (reply: SimTaskReply) => this.finish(slot, reply));
+    const worker = new Worker(this.workerSource, { eval: true, stdout: false, stderr: false });
+    const slot: Slot = { worker, ready: false, task: undefined, deadline: undefined, killedBecause: undefined };
+    worker.on('message', (message: SimTaskReply | { ready: true }) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        this.dispatch();
+      } else this.finish(slot, message);
+    });
     worker.on('error', (error) => this.die(slot, `worker thread failed: ${error.message}`));
     worker.on('exit', (code) => {
       if (!this.closed) this.die(slot, slot.killedBecause ?? `worker thread exited with code ${code}`);
@@ -82,7 +94,7 @@ export class SimPool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.task !== undefined) continue;
+      if (!slot.ready || slot.task !== undefined) continue;
       const next = this.queue.shift();
       if (next === undefined) return;
       slot.task = next.task;
@@ -114,8 +126,17 @@ export class SimPool {
     const task = slot.task;
     clearTimeout(slot.deadline);
     if (this.closed) return;
+    // A worker that cannot even start (tsx missing, a broken install) would fail again if replaced.
+    if (!slot.ready) return this.dropUnstartable(index, message);
     this.slots[index] = this.spawn();
     if (task !== undefined) this.finish(this.slots[index] as Slot, { id: task.id, error: message });
     else this.dispatch();
+  }
+
+  private dropUnstartable(index: number, message: string): void {
+    this.slots.splice(index, 1);
+    if (this.slots.length > 0) return;
+    this.startFailure = `no worker thread could start: ${message}`;
+    for (const waiting of this.queue.splice(0)) waiting.resolve({ id: waiting.task.id, error: this.startFailure });
   }
 }

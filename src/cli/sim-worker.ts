@@ -12,6 +12,8 @@ if (port === null) throw new Error('sim-worker: must run in a worker thread');
 port.on('message', (task: SimTask) => {
   void runTask(task).then((reply) => port.postMessage(reply));
 });
+// Tells the pool the bootstrap (tsx, this module) is done, so a run's deadline covers the run alone.
+port.postMessage({ ready: true });
 
 async function runTask(task: SimTask): Promise<SimTaskReply> {
   try {

@@ -89,12 +89,12 @@ describe('toto sim', () => {
       `} });`,
     ].join('\n'));
     const startedMs = performance.now();
-    const r = await toto(file, '--seeds', '1..3', '--jobs', '1', '--run-timeout', '1s');
+    const r = await toto(file, '--seeds', '1..3', '--jobs', '1', '--run-timeout', '3s');
     expect(performance.now() - startedMs).toBeLessThan(30_000);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('runs: 3, failures: 1\n');
     expect(r.stdout).toContain(
-      `  ${file} seed 2: run exceeded --run-timeout=1s of wall time (a synchronous infinite loop never yields to the step budget); its worker thread was terminated\n    replay: npx toto sim ${file} --seed 2\n`,
+      `  ${file} seed 2: run exceeded --run-timeout=3s of wall time (a synchronous infinite loop never yields to the step budget); its worker thread was terminated\n    replay: npx toto sim ${file} --seed 2\n`,
     );
     const bad = await toto(file, '--seeds', '1..3', '--run-timeout', '0');
     expect(bad.code).toBe(2);
