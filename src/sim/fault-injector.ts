@@ -72,6 +72,7 @@ export class FaultInjection {
   /** Every fault whose effect lasts now, except pauses (which run out on their own). */
   private readonly open = new Map<number, Fault>();
   private readonly base: readonly BaseConditions[];
+  private readonly hostList: readonly string[];
   private readonly owner: object;
   private healed = false;
   private touchedLinks = false;
@@ -83,6 +84,7 @@ export class FaultInjection {
     options: ApplyFaultPlanOptions,
   ) {
     this.base = options.base ?? [];
+    this.hostList = options.hosts ?? [];
     this.owner = options.owner ?? NEMESIS_OWNER;
     // Starts and ends are all scheduled now, in plan order: at equal times an earlier fault's
     // end runs before a later fault's start, and the order never depends on when windows open.
@@ -233,23 +235,48 @@ export class FaultInjection {
    * network merges entries field by field in that order, so a later window wins a field both set
    * and an ended window leaves no trace.
    */
+  /**
+   * Sets the network's link conditions to the base plus every open window. Windows compose to
+   * the stronger effect, never the later one: drop and duplicate rates combine as independent
+   * losses (1 - (1 - p1)(1 - p2)), latency takes the larger bounds, reorder either. So closing
+   * or removing a fault never makes a link worse, which keeps shrinking monotone. The base keeps
+   * the network's own layering (a scoped setting overrides the global one).
+   */
   private recomputeLinks(): void {
     this.touchedLinks = true;
     const network = this.sim.network;
     network.clearLinkConditions();
-    const global: LinkConditions = {};
-    const scoped: BaseConditions[] = [];
-    const layer = (conditions: LinkConditions, scope: LinkScope | undefined): void => {
-      if (scope === undefined || (scope.from === undefined && scope.to === undefined)) Object.assign(global, conditions);
-      else scoped.push({ conditions, scope });
-    };
-    for (const b of this.base) layer(b.conditions, b.scope);
-    for (const index of [...this.activeLinks.keys()].sort((a, b) => a - b)) {
-      const f = this.activeLinks.get(index) as LinkFault;
-      layer(conditionsOf(f), scopeOf(f));
-    }
+    const windows = [...this.activeLinks.keys()].sort((a, b) => a - b).map((i) => this.activeLinks.get(i) as LinkFault);
+    const baseGlobal = Object.assign({}, ...this.base.filter((b) => isGlobal(b.scope)).map((b) => b.conditions)) as LinkConditions;
+    const global = strongest([baseGlobal, ...windows.filter((w) => isGlobal(scopeOf(w))).map(conditionsOf)]);
     if (Object.keys(global).length > 0) network.setLinkConditions(global);
-    for (const { conditions, scope } of scoped) network.setLinkConditions(conditions, scope);
+    const scopedBase = this.base.filter((b) => !isGlobal(b.scope));
+    const scopedWindows = windows.filter((w) => !isGlobal(scopeOf(w)));
+    if (scopedBase.length === 0 && scopedWindows.length === 0) return;
+    // Links a scoped layer touches get their whole composition, one entry per sender and value.
+    const hosts = this.hostNames();
+    for (const from of hosts) {
+      const byValue = new Map<string, { conditions: LinkConditions; to: string[] }>();
+      for (const to of hosts) {
+        if (![...scopedBase.map((b) => b.scope), ...scopedWindows.map(scopeOf)].some((scope) => covers(scope, from, to))) continue;
+        const base = Object.assign({}, from === to ? {} : baseGlobal, ...scopedBase.filter((b) => covers(b.scope, from, to)).map((b) => b.conditions)) as LinkConditions;
+        const conditions = strongest([base, ...windows.filter((w) => covers(scopeOf(w), from, to)).map(conditionsOf)]);
+        const key = JSON.stringify(conditions);
+        const group = byValue.get(key) ?? { conditions, to: [] };
+        group.to.push(to);
+        byValue.set(key, group);
+      }
+      for (const { conditions, to } of byValue.values()) network.setLinkConditions(conditions, { from: [from], to });
+    }
+  }
+
+  /** Every host a link can join: the simulation's, the plan's and the base's, in a fixed order. */
+  private hostNames(): string[] {
+    const names = new Set<string>(this.hostList);
+    for (const name of this.sim.hosts?.keys() ?? []) names.add(name);
+    for (const name of hostsNamedIn(this.plan)) names.add(name);
+    for (const b of this.base) for (const name of [...namesOf(b.scope?.from), ...namesOf(b.scope?.to)]) names.add(name);
+    return [...names].sort();
   }
 
   private recomputePartitions(): void {
@@ -276,6 +303,41 @@ function conditionsOf(f: LinkFault): LinkConditions {
     case 'duplicate':
       return { duplicateRate: f.rate };
   }
+}
+
+/** A scope side as a list (the network accepts one name or several). */
+function namesOf(side: string | string[] | undefined): string[] {
+  return side === undefined ? [] : typeof side === 'string' ? [side] : side;
+}
+
+function isGlobal(scope: LinkScope | undefined): boolean {
+  return scope === undefined || (scope.from === undefined && scope.to === undefined);
+}
+
+/** Whether a scope covers the link from -> to, by the network's rule: an unscoped side never covers a host's link to itself. */
+function covers(scope: LinkScope | undefined, from: string, to: string): boolean {
+  const local = from === to;
+  const fromOk = scope?.from !== undefined ? namesOf(scope.from).includes(from) : !local;
+  const toOk = scope?.to !== undefined ? namesOf(scope.to).includes(to) : !local;
+  return fromOk && toOk;
+}
+
+/** The stronger effect of several layers (see recomputeLinks); a single contribution keeps its exact value. */
+function strongest(layers: LinkConditions[]): LinkConditions {
+  const out: LinkConditions = {};
+  const combineRate = (rates: number[]): number | undefined =>
+    rates.length === 0 ? undefined : rates.length === 1 ? rates[0] : 1 - rates.reduce((keep, p) => keep * (1 - p), 1);
+  const dropRate = combineRate(layers.flatMap((l) => (l.dropRate === undefined ? [] : [l.dropRate])));
+  const duplicateRate = combineRate(layers.flatMap((l) => (l.duplicateRate === undefined ? [] : [l.duplicateRate])));
+  for (const l of layers) {
+    if (l.latencyMs === undefined) continue;
+    const prior = out.latencyMs;
+    out.latencyMs = prior === undefined ? { ...l.latencyMs } : { ...prior, min: Math.max(prior.min, l.latencyMs.min), max: Math.max(prior.max, l.latencyMs.max) };
+  }
+  if (dropRate !== undefined) out.dropRate = dropRate;
+  if (duplicateRate !== undefined) out.duplicateRate = duplicateRate;
+  if (layers.some((l) => l.reorder !== undefined)) out.reorder = layers.some((l) => l.reorder === true);
+  return out;
 }
 
 function scopeOf(f: LinkFault): LinkScope | undefined {

@@ -48,7 +48,7 @@ function world(hostNames = ['a', 'b', 'c']) {
 }
 
 describe('applyFaultPlan', () => {
-  it('overlapping drop windows: the first ending leaves the second in force', async () => {
+  it('overlapping drop windows combine as independent losses; the first ending leaves the second in force', async () => {
     const w = world();
     applyFaultPlan(w.target, [
       { kind: 'drop', atMs: 100, durationMs: 200, rate: 0.5 },
@@ -59,7 +59,8 @@ describe('applyFaultPlan', () => {
       await w.at(t);
       rates.push(w.link('a', 'b').dropRate);
     }
-    expect(rates).toEqual([0, 0.5, 0.9, 0.9, 0]);
+    // While both are open a message survives neither with probability 0.5 * 0.1: dropped at 0.95.
+    expect(rates).toEqual([0, 0.5, 0.95, 0.9, 0]);
     expect(w.faultEvents()).toEqual(['100 drop start', '200 drop start', '300 drop end', '400 drop end']);
   });
 
@@ -83,12 +84,34 @@ describe('applyFaultPlan', () => {
     expect([state('a', 'b'), state('a', 'c')]).toEqual(['5+0 drop=0 dup=0', '5+0 drop=0.01 dup=0']);
     await w.at(220);
     expect([state('a', 'b'), state('b', 'a'), state('b', 'c')]).toEqual(['50+10 drop=0.3 dup=0.2', '50+10 drop=0 dup=0', '50+10 drop=0.01 dup=0.2']);
+    // a -> c has the base's 0.01 to c and the window's 0.3 from a: 1 - 0.99 * 0.7.
+    expect(w.link('a', 'c').dropRate).toBeCloseTo(0.307, 12);
     await w.at(300);
     expect([state('a', 'b'), state('b', 'c')]).toEqual(['50+10 drop=0 dup=0.2', '50+10 drop=0.01 dup=0.2']);
     await w.at(450);
     expect([state('a', 'b'), state('b', 'c')]).toEqual(['5+0 drop=0 dup=0.2', '5+0 drop=0.01 dup=0.2']);
     await w.at(600);
     expect([state('a', 'b'), state('a', 'c'), state('a', 'a')]).toEqual(['5+0 drop=0 dup=0', '5+0 drop=0.01 dup=0', '0.125+0 drop=0 dup=0']);
+  });
+
+  it('a weaker window never overrides a stronger one it overlaps, whatever their order or scope', async () => {
+    const w = world();
+    applyFaultPlan(w.target, [
+      { kind: 'drop', atMs: 100, durationMs: 300, rate: 0.9, from: ['a'] },
+      { kind: 'drop', atMs: 200, durationMs: 100, rate: 0.01 },
+      { kind: 'latency', atMs: 100, durationMs: 300, minMs: 200, maxMs: 300, to: ['b'] },
+      { kind: 'latency', atMs: 200, durationMs: 100, minMs: 10, maxMs: 400 },
+    ]);
+    await w.at(250);
+    const ab = w.link('a', 'b');
+    expect(ab.dropRate).toBeCloseTo(1 - 0.1 * 0.99, 12);
+    expect([ab.latencyMin, ab.latencySpan]).toEqual([200, 200]);
+    // c -> a sees only the global windows.
+    expect(w.link('c', 'a').dropRate).toBe(0.01);
+    expect([w.link('c', 'a').latencyMin, w.link('c', 'a').latencySpan]).toEqual([10, 390]);
+    await w.at(350);
+    expect(w.link('a', 'b').dropRate).toBe(0.9);
+    expect([w.link('a', 'b').latencyMin, w.link('a', 'b').latencySpan]).toEqual([200, 100]);
   });
 
   it('overlapping partitions: ending one keeps the other, one-way only cuts one direction', async () => {
