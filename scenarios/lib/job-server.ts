@@ -8,6 +8,7 @@ import { TaskQueue } from '../../src/core/task-queue.js';
 import type { Socket, TransportPort } from '../../src/core/transport.js';
 import { Outbox } from './outbox.js';
 import { frameText } from './text.js';
+import { serve } from './serve.js';
 
 export interface JobServerOptions {
   loop: LoopPort;
@@ -41,25 +42,17 @@ export class JobServer {
     this.queue = new TaskQueue({ loop: options.loop, concurrency: options.concurrency, logger: options.logger, name: 'jobs' });
     this.socket = options.transport.socket('router');
     this.outbox = new Outbox(this.socket, options.logger);
-    void this.socket.bind(options.address).then(() => this.serve());
+    void this.socket.bind(options.address).then(() =>
+      serve(this.socket, ([identity, id]) => {
+        if (identity !== undefined && id !== undefined) this.onSubmit(identity, frameText(id));
+      }),
+    );
   }
 
   get processed(): Set<string> {
     return processedJobs(this.options.disk);
   }
 
-  private async serve(): Promise<void> {
-    for (;;) {
-      let message;
-      try {
-        message = await this.socket.receive();
-      } catch {
-        return;
-      }
-      const [identity, id] = message;
-      if (identity !== undefined && id !== undefined) this.onSubmit(identity, frameText(id));
-    }
-  }
 
   /** A submit arrived: ack a job already done, else run it once and ack when it is on disk. */
   protected onSubmit(identity: Uint8Array, id: string): void {

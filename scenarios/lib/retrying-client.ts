@@ -8,6 +8,7 @@ import type { LoopPort, Logger, TimerHandle } from '../../src/core/ports.js';
 import type { Socket, TransportPort } from '../../src/core/transport.js';
 import { Outbox } from './outbox.js';
 import { frameText } from './text.js';
+import { serve } from './serve.js';
 
 export interface RetryingClientOptions {
   loop: LoopPort;
@@ -41,7 +42,7 @@ export class RetryingClient {
     this.socket = options.transport.socket('dealer');
     this.socket.connect(options.address);
     this.outbox = new Outbox(this.socket, options.logger);
-    void this.receiveLoop();
+    void serve(this.socket, (message) => this.onReply(frameText(message[0]), frameText(message[1])));
   }
 
   /** Sends `body` as call `id`; resolves with the reply's body, rejects with a TimeoutError after attemptsMax attempts. */
@@ -85,17 +86,6 @@ export class RetryingClient {
     this.settle(call, body);
   }
 
-  private async receiveLoop(): Promise<void> {
-    for (;;) {
-      let message;
-      try {
-        message = await this.socket.receive();
-      } catch {
-        return; // closed: nothing more will arrive
-      }
-      this.onReply(frameText(message[0]), frameText(message[1]));
-    }
-  }
 
   close(): void {
     this.socket.close();
