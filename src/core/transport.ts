@@ -25,26 +25,114 @@ export interface SocketOptions {
   sendTimeoutMs?: number;
   /** How long receive waits before rejecting; undefined waits forever (ZeroMQ receiveTimeout). */
   receiveTimeoutMs?: number;
+  /**
+   * ZeroMQ linger: how long `close()` keeps delivering messages still queued. -1 (the default)
+   * until they are delivered, 0 drops them at once.
+   */
+  lingerMs?: number;
+  /**
+   * ROUTER only (ZeroMQ ROUTER_MANDATORY): a send to an unknown identity rejects with EHOSTUNREACH
+   * instead of being dropped silently, and a send to a peer whose pipe is full waits.
+   */
+  mandatory?: boolean;
+  /** Delay before a connecting socket retries a lost or refused connection. Default 100. */
+  reconnectIntervalMs?: number;
+  /** Upper bound of the reconnect backoff (the interval doubles per failed try); 0 (default) = no backoff. */
+  reconnectIntervalMsMax?: number;
+  /** ZMTP heartbeats: send a PING this often on every connection; 0 (default) = off. */
+  heartbeatIntervalMs?: number;
+  /** A connection that hears nothing for this long is broken (what was in flight is lost). Default: heartbeatIntervalMs. */
+  heartbeatTimeoutMs?: number;
+  /** Largest message (all frames, in bytes) this socket accepts; a peer sending more is disconnected. -1 (default) = no limit. */
+  maxMessageSize?: number;
+}
+
+/**
+ * What `socket.events` reports, named as zeromq.js names them. 'close' is a connection's
+ * descriptor closing; 'end' comes once, when the socket itself is closed.
+ */
+export type SocketEventType =
+  | 'bind'
+  | 'bind:error'
+  | 'accept'
+  | 'accept:error'
+  | 'connect'
+  | 'connect:delay'
+  | 'connect:retry'
+  | 'handshake'
+  | 'handshake:error'
+  | 'disconnect'
+  | 'close'
+  | 'close:error'
+  | 'end';
+
+export const SOCKET_EVENT_TYPES: readonly SocketEventType[] = [
+  'bind',
+  'bind:error',
+  'accept',
+  'accept:error',
+  'connect',
+  'connect:delay',
+  'connect:retry',
+  'handshake',
+  'handshake:error',
+  'disconnect',
+  'close',
+  'close:error',
+  'end',
+];
+
+export interface SocketEvent {
+  type: SocketEventType;
+  /** The endpoint the event concerns, e.g. `tcp://127.0.0.1:5555` (empty for 'end'). */
+  address: string;
+  /** connect:retry: the delay before the next try. */
+  intervalMs?: number;
+  /** *:error events: the errno name, e.g. 'EADDRINUSE'. */
+  errorCode?: string;
+}
+
+/**
+ * A socket's connection events (zeromq.js `socket.events`). Observation starts at the first use
+ * of `on`, `receive` or iteration: earlier events are not reported, as in zeromq.js. Events that
+ * wait to be received are bounded (the oldest are dropped past 1000); listeners see every one.
+ */
+export interface SocketEvents extends AsyncIterable<SocketEvent> {
+  /** Calls `listener` for every event of `type` from now on; returns a function that stops it. */
+  on(type: SocketEventType, listener: (event: SocketEvent) => void): () => void;
+  /** The next event; rejects once the socket is closed and every event was received. */
+  receive(): Promise<SocketEvent>;
 }
 
 export interface Socket {
   readonly type: SocketType;
   readonly closed: boolean;
-  /** Binds an address (`tcp://host:port`, `ipc://path`, `inproc://name`). */
+  /** The last endpoint bound, with the port a `tcp://host:*` bind chose; null before any bind. */
+  readonly lastEndpoint: string | null;
+  /** Connection events: connect, accept, handshake, disconnect, close, ... (see SocketEvents). */
+  readonly events: SocketEvents;
+  /** Binds an address (`tcp://host:port`, `tcp://host:*` for any free port, `ipc://path`, `inproc://name`). */
   bind(address: string): Promise<void>;
   unbind(address: string): Promise<void>;
   /** Connects to an address; the peer may bind before or after (ZeroMQ reconnects). */
   connect(address: string): void;
   disconnect(address: string): void;
-  /** Queues a message. At the high-water mark push/dealer/req wait; pub/router drop (ZeroMQ semantics). */
+  /**
+   * Queues a message. At the high-water mark push/dealer/req wait; pub/router drop (ZeroMQ semantics).
+   * As in zeromq.js: a second send while one is pending throws EBUSY synchronously, a send after
+   * close throws EBADF synchronously, and out-of-turn REQ/REP sends stay pending (no EFSM).
+   */
   send(message: Sendable): Promise<void>;
-  /** The next incoming message; rejects once the socket is closed. */
+  /** The next incoming message; rejects once the socket is closed. EBUSY/EBADF as `send`. */
   receive(): Promise<Message>;
   [Symbol.asyncIterator](): AsyncIterator<Message>;
   /** SUB only: receive messages whose first frame starts with `prefix` (all if empty). */
   subscribe(prefix?: string | Uint8Array): void;
   unsubscribe(prefix?: string | Uint8Array): void;
-  /** Closes the socket; pending receives reject, queued messages are dropped. */
+  /**
+   * Closes the socket: pending sends and receives reject (EBADF is thrown by any later call);
+   * queued outgoing messages are delivered or dropped as `lingerMs` says.
+   */
   close(): void;
 }
 

@@ -6,7 +6,7 @@ import { checkOneOf } from '../../core/validate.js';
 import { httpListen, httpRequest } from './http-sim.js';
 import type { HostState, NetContext } from './net-context.js';
 import { SocketSim } from './socket-sim.js';
-import { checkSocketOptions } from './socket-options.js';
+import { checkSocketOptions } from '../../core/socket-options.js';
 
 const NEVER = new Promise<never>(() => {});
 

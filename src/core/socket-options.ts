@@ -1,7 +1,7 @@
 // Validation of SocketOptions, with the option's name in every message.
 
-import type { SocketOptions } from '../../core/transport.js';
-import { checkInteger, checkNonEmptyString, checkNonNegative, checkOptions } from '../../core/validate.js';
+import type { SocketOptions } from './transport.js';
+import { checkInteger, checkNonEmptyString, checkNonNegative, checkOptions } from './validate.js';
 
 export function checkSocketOptions(options: SocketOptions | undefined): void {
   checkOptions('socket options', options, ['routingId', 'sendHighWaterMark', 'receiveHighWaterMark', 'sendTimeoutMs', 'receiveTimeoutMs']);
