@@ -1,10 +1,19 @@
 // Errors a caller of the RPC/event API sees. TotoError keeps Toto's codes and JSON form
 // ({code, value}) so a Toto peer reads our errors and we read its.
 
-/** Toto's error codes, plus TIMEOUT (Toto's -1 "Timeout") and NO_CONNECTIONS. */
+/**
+ * Toto's error codes, plus TIMEOUT (Toto's -1 "Timeout"), NO_CONNECTIONS, and the HTTP
+ * transport's failures (the same codes in both worlds, so a retry policy reads them alike).
+ */
 export const ErrorCode = {
   TIMEOUT: -1,
   NO_CONNECTIONS: -2,
+  /** Nothing listens at the address (ECONNREFUSED). */
+  CONNECTION_REFUSED: -3,
+  /** The peer closed or reset the connection before the response was complete (ECONNRESET). */
+  CONNECTION_RESET: -4,
+  /** A response body was larger than the client's maxBodyBytes. */
+  BODY_TOO_LARGE: -5,
   SERVER: 1000,
   INVALID_METHOD: 1001,
   MISSING_METHOD: 1002,

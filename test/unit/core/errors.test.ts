@@ -6,6 +6,10 @@ describe('ErrorCode', () => {
   it("keeps Toto's numeric codes", () => {
     expect(ErrorCode).toMatchObject({
       TIMEOUT: -1,
+      NO_CONNECTIONS: -2,
+      CONNECTION_REFUSED: -3,
+      CONNECTION_RESET: -4,
+      BODY_TOO_LARGE: -5,
       SERVER: 1000,
       INVALID_METHOD: 1001,
       MISSING_METHOD: 1002,
