@@ -1,5 +1,5 @@
-// `toto-ts/zmq`: Toto's ZeroMQ wire format (DEALER/REP frames, invocation and reply payloads)
-// and the socket interface the simulated network implements and the ZeroMQ adapter will.
+// `toto-ts/zmq`: Toto's ZeroMQ wire format (DEALER/REP frames, invocation and reply payloads),
+// the socket interface both worlds implement, and TransportZmq, the real one on zeromq.js.
 
 export {
   encodeInvocation,
@@ -19,5 +19,18 @@ export {
   MAX_MESSAGE_ID_BYTES,
 } from './core/wire.js';
 export type { WireCodecs, Invocation, Reply, WireOptions, RepRequest, DealerReply } from './core/wire.js';
-export { SOCKET_TYPES } from './core/transport.js';
-export type { SocketType, Frame, Message, Sendable, SocketOptions, Socket, TransportPort } from './core/transport.js';
+export { SOCKET_TYPES, SOCKET_EVENT_TYPES } from './core/transport.js';
+export type {
+  SocketType,
+  Frame,
+  Message,
+  Sendable,
+  SocketOptions,
+  Socket,
+  SocketEvent,
+  SocketEvents,
+  SocketEventType,
+  TransportPort,
+} from './core/transport.js';
+export { TransportZmq } from './adapters/transport-zmq.js';
+export type { TransportZmqOptions } from './adapters/transport-zmq.js';

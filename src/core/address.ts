@@ -5,11 +5,17 @@ import { describe } from './validate.js';
 
 export type Scheme = 'tcp' | 'ipc' | 'inproc';
 
+/** What the address is for: only a bind may leave the port to the system (`tcp://host:*`). */
+export type AddressMode = 'bind' | 'connect';
+
 export interface ZmqAddress {
   scheme: Scheme;
   /** tcp: the host part as written ('*', '0.0.0.0', '127.0.0.1', 'localhost' or a name). */
   host: string;
-  /** tcp: the port; 0 for ipc/inproc. */
+  /**
+   * tcp: the port; 0 means "any free port" (`tcp://host:*`, bind only: the socket's lastEndpoint
+   * then names the port chosen). 0 for ipc/inproc.
+   */
   port: number;
   /** ipc/inproc: the path or name. */
   path: string;
@@ -38,8 +44,12 @@ function parsePort(op: string, address: string, text: string): number {
   return port;
 }
 
-/** Parses `tcp://host:port`, `ipc://path` or `inproc://name`; throws TypeError/RangeError naming the address. */
-export function parseZmqAddress(op: string, address: unknown): ZmqAddress {
+/**
+ * Parses `tcp://host:port`, `ipc://path` or `inproc://name`; throws TypeError/RangeError naming
+ * the address. In `mode` 'bind' (the default when `op` is 'bind' or 'unbind') the port may be
+ * `*` (any free port, returned as port 0); a connect needs a real port and a real host.
+ */
+export function parseZmqAddress(op: string, address: unknown, mode: AddressMode = op === 'bind' || op === 'unbind' ? 'bind' : 'connect'): ZmqAddress {
   checkAddressString(op, address);
   const match = /^([a-z]+):\/\/(.*)$/.exec(address);
   if (!match) throw new RangeError(`${op}: malformed address ${JSON.stringify(address)} (expected tcp://host:port, ipc://path or inproc://name)`);
@@ -56,7 +66,13 @@ export function parseZmqAddress(op: string, address: unknown): ZmqAddress {
   if (colon < 0) throw new RangeError(`${op}: missing port in address ${JSON.stringify(address)} (expected tcp://host:port)`);
   const host = rest.slice(0, colon);
   if (host.length === 0) throw new RangeError(`${op}: missing host in address ${JSON.stringify(address)} (expected tcp://host:port)`);
-  return { scheme: 'tcp', host, port: parsePort(op, address, rest.slice(colon + 1)), path: '' };
+  const portText = rest.slice(colon + 1);
+  if (mode === 'connect' && host === '*') throw new RangeError(`${op}: cannot connect to a wildcard host in address ${JSON.stringify(address)}`);
+  if (mode === 'connect' && portText === '*') {
+    throw new RangeError(`${op}: port "*" (any free port) in address ${JSON.stringify(address)} is only valid for bind (expected tcp://host:port)`);
+  }
+  if (portText === '*') return { scheme: 'tcp', host, port: 0, path: '' };
+  return { scheme: 'tcp', host, port: parsePort(op, address, portText), path: '' };
 }
 
 /** Parses `http://host:port/path?query`; throws TypeError/RangeError naming the URL. */

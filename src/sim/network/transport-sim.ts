@@ -31,7 +31,7 @@ export class TransportSim implements TransportPort {
 
   socket(type: SocketType, options?: SocketOptions): Socket {
     checkOneOf('socket type', type, SOCKET_TYPES);
-    checkSocketOptions(options);
+    checkSocketOptions(type, options);
     const socket = new SocketSim(this.ctx, this.hostState, type, options);
     if (this.alive) this.hostState.sockets.add(socket);
     else socket.kill();
