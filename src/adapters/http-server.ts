@@ -1,0 +1,169 @@
+// One node:http server behind `httpListen`. It reads the request body up to maxBodyBytes
+// (over the limit: 413 without calling the handler, and the rest of the body is discarded so
+// the keep-alive connection stays usable), calls the handler once, and answers what it returns;
+// a handler that throws or returns something that is not a response gives a 500 and an error
+// log line, never a crashed server. Malformed requests get node's own 400 (clientError).
+// Headers reach the handler lower-cased, without the transport's framing headers, as in the
+// simulation.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  HTTP_TRANSPORT_HEADERS,
+  checkHandlerResponse,
+  payloadTooLargeResponse,
+  responseHasBody,
+  serverErrorResponse,
+} from '../core/http-message.js';
+import type { Logger } from '../core/ports.js';
+import type { HttpHandler, HttpRequest, HttpResponse, HttpServerHandle } from '../core/transport.js';
+
+export interface HttpServerNodeOptions {
+  maxBodyBytes: number;
+  logger: Logger;
+  /** How long an idle keep-alive connection stays open (node:http keepAliveTimeout). */
+  keepAliveTimeoutMs: number;
+  /** How long close() lets requests in progress finish before it closes their connections. */
+  closeGraceMs: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class HttpServerNode implements HttpServerHandle {
+  readonly address: string;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: http.Server,
+    address: string,
+    private readonly onClosed: (server: HttpServerNode) => void,
+    private readonly closeGraceMs: number,
+  ) {
+    this.address = address;
+  }
+
+  /** Listens on host:port (port 0: any free port; host '*': every interface). */
+  static async listen(host: string, port: number, handler: HttpHandler, options: HttpServerNodeOptions, onClosed: (server: HttpServerNode) => void): Promise<HttpServerNode> {
+    const server = http.createServer({ keepAliveTimeout: options.keepAliveTimeoutMs }, (req, res) => serve(req, res, handler, options));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: host === '*' ? undefined : host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => options.logger.error({ err: error }, 'httpListen: server error'));
+    const bound = (server.address() as AddressInfo).port;
+    return new HttpServerNode(server, `http://${host}:${bound}`, onClosed, options.closeGraceMs);
+  }
+
+  /** Stops accepting connections; requests in progress get closeGraceMs to finish. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = new Promise<void>((resolve) => {
+      const force = setTimeout(() => this.server.closeAllConnections(), this.closeGraceMs);
+      force.unref();
+      this.server.close(() => {
+        clearTimeout(force);
+        this.onClosed(this);
+        resolve();
+      });
+      this.server.closeIdleConnections();
+    });
+    return this.closing;
+  }
+
+  /** Closes at once, connections with requests in progress too. */
+  destroy(): Promise<void> {
+    const closed = this.close();
+    this.server.closeAllConnections();
+    return closed;
+  }
+}
+
+function serve(req: http.IncomingMessage, res: http.ServerResponse, handler: HttpHandler, options: HttpServerNodeOptions): void {
+  // The simulation has no wall clock in its responses; a handler that wants a Date header sets it.
+  res.sendDate = false;
+  const raw = req.rawHeaders;
+  const headers: Record<string, string> = {};
+  let declared = -1;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    if (name === 'content-length') declared = Number(value);
+    if (HTTP_TRANSPORT_HEADERS.has(name)) continue;
+    // Repeated fields combine as node:http combines them (RFC 9110 5.3).
+    headers[name] = Object.hasOwn(headers, name) ? `${headers[name]}, ${value}` : value;
+  }
+  const limit = options.maxBodyBytes;
+  // Node discards an unread body after the response ends, keeping the connection alive.
+  if (declared > limit) return answer(req, res, payloadTooLargeResponse(limit));
+  const request: HttpRequest = { method: req.method as string, path: req.url as string, headers, body: EMPTY };
+  if (declared === 0) return dispatch(req, res, handler, request, options);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > limit) {
+      over = true;
+      chunks.length = 0;
+      answer(req, res, payloadTooLargeResponse(limit));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (over) return;
+    request.body = toBytes(chunks, size);
+    dispatch(req, res, handler, request, options);
+  });
+  // A client that goes away mid-body: nothing to answer, the socket is gone.
+  req.on('error', (error) => options.logger.debug({ err: error, method: req.method, path: req.url }, 'httpListen: request aborted'));
+}
+
+function toBytes(chunks: Buffer[], size: number): Uint8Array {
+  if (chunks.length === 0) return EMPTY;
+  const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+  // A plain Uint8Array view, as the simulation hands out (no copy).
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+}
+
+function dispatch(req: http.IncomingMessage, res: http.ServerResponse, handler: HttpHandler, request: HttpRequest, options: HttpServerNodeOptions): void {
+  const fail = (error: unknown): void => {
+    const reason = error instanceof Error ? error.message : String(error);
+    options.logger.error({ err: error, method: request.method, path: request.path }, `httpListen: handler failed: ${reason}`);
+    answer(req, res, serverErrorResponse(reason));
+  };
+  const succeed = (value: unknown): void => {
+    const response = checkHandlerResponse(value);
+    if (typeof response === 'string') {
+      options.logger.error({ method: request.method, path: request.path }, `httpListen: ${response}`);
+      answer(req, res, serverErrorResponse(response));
+      return;
+    }
+    answer(req, res, response);
+  };
+  let result: HttpResponse | Promise<HttpResponse>;
+  try {
+    result = handler(request);
+  } catch (error) {
+    return fail(error);
+  }
+  // A synchronous handler answers without a promise round trip.
+  if (result !== null && typeof (result as Promise<HttpResponse>)?.then === 'function') (result as Promise<HttpResponse>).then(succeed, fail);
+  else succeed(result);
+}
+
+function answer(req: http.IncomingMessage, res: http.ServerResponse, response: HttpResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = response.headers;
+  if (responseHasBody(req.method as string, response.status)) {
+    res.writeHead(response.status, { ...headers, 'content-length': String(response.body.length) });
+    res.end(response.body);
+  } else {
+    res.writeHead(response.status, headers);
+    res.end();
+  }
+}

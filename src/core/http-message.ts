@@ -1,0 +1,178 @@
+// What an HTTP request or response may contain, and the errors the HTTP transport gives,
+// shared by the simulated network and the real transport (node:http + undici) so bad input,
+// a refused connection or an oversize body read the same in both worlds. The rules follow
+// what node:http and undici enforce (header tokens, value characters, methods llhttp parses),
+// checked up front so neither world fails later in its own words.
+
+import { parseHttpUrl, type HttpUrl } from './address.js';
+import { ErrorCode, TimeoutError, TotoError } from './errors.js';
+import type { HttpRequestOptions, HttpResponse } from './transport.js';
+import { checkInteger, checkNonNegative, checkOptions, describe } from './validate.js';
+
+/** Default body limit of both directions (request bodies on a server, response bodies on a client). */
+export const HTTP_MAX_BODY_BYTES_DEFAULT = 16 * 1024 * 1024;
+/** Upper bound of maxBodyBytes: a body is one contiguous buffer. */
+export const HTTP_MAX_BODY_BYTES_LIMIT = 2 ** 31 - 1;
+
+/** Methods a request may use (what llhttp parses and undici sends without a special mode). */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/**
+ * Headers the transport owns: framing and connection management. Users may not set them
+ * (undici and node:http would reject or mis-frame), and receivers never see them, so the two
+ * worlds show the same headers.
+ */
+export const HTTP_TRANSPORT_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// RFC 9110 field-value characters, as node:http checks them (no CR, LF, NUL or other controls).
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+const INVALID_PATH_CHAR = /[^\x21-\x7e]|#/;
+const EMPTY = new Uint8Array(0);
+
+export interface CheckedRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  timeoutMs: number | undefined;
+}
+
+/** Checks maxBodyBytes (an option of the real transport; the simulation uses the default). */
+export function checkMaxBodyBytes(name: string, value: unknown): asserts value is number {
+  checkInteger(name, value, 0, HTTP_MAX_BODY_BYTES_LIMIT);
+}
+
+/**
+ * Header names lower-cased (both worlds show them so), values trimmed of surrounding
+ * whitespace (as a receiving parser does). Throws TypeError/RangeError naming the header, or
+ * returns the message when `returnError` (a handler's response is reported, not thrown).
+ */
+export function normalizeHeaders(name: string, headers: unknown): Record<string, string> {
+  if (headers === undefined) return {};
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
+    throw new TypeError(`${name}: expected an object of header strings, got ${describe(headers)}`);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (!TOKEN.test(key)) throw new RangeError(`${name}: invalid header name ${JSON.stringify(key)} (expected an RFC 9110 token)`);
+    const lower = key.toLowerCase();
+    if (typeof value !== 'string') throw new TypeError(`${name}[${JSON.stringify(key)}]: expected a string, got ${describe(value)}`);
+    if (INVALID_VALUE_CHAR.test(value)) throw new RangeError(`${name}[${JSON.stringify(key)}]: invalid character in header value ${JSON.stringify(value)}`);
+    if (HTTP_TRANSPORT_HEADERS.has(lower)) throw new RangeError(`${name}: header ${JSON.stringify(key)} is set by the transport, not by the caller`);
+    if (Object.hasOwn(out, lower)) throw new RangeError(`${name}: duplicate header ${JSON.stringify(lower)} (names are case-insensitive)`);
+    out[lower] = value.replace(/^[\t ]+|[\t ]+$/g, '');
+  }
+  return out;
+}
+
+/** Checks httpRequest's options; throws TypeError/RangeError naming the option. */
+export function checkRequestOptions(options: HttpRequestOptions | undefined): CheckedRequest {
+  checkOptions('httpRequest options', options, ['method', 'headers', 'body', 'timeoutMs']);
+  const o = options ?? {};
+  let method = 'GET';
+  if (o.method !== undefined) {
+    const upper = typeof o.method === 'string' ? o.method.toUpperCase() : o.method;
+    if (!(HTTP_METHODS as readonly unknown[]).includes(upper)) {
+      const error = typeof o.method === 'string' ? RangeError : TypeError;
+      throw new error(`method: expected one of ${HTTP_METHODS.join(', ')}, got ${describe(o.method)}`);
+    }
+    method = upper as string;
+  }
+  if (o.body !== undefined && !(o.body instanceof Uint8Array)) throw new TypeError(`body: expected a Uint8Array, got ${describe(o.body)}`);
+  if (o.timeoutMs !== undefined) checkNonNegative('timeoutMs', o.timeoutMs);
+  const body = o.body ?? EMPTY;
+  if ((method === 'GET' || method === 'HEAD') && body.length > 0) {
+    throw new RangeError(`body: a ${method} request has no body, got ${body.length} bytes`);
+  }
+  return { method, headers: normalizeHeaders('headers', o.headers), body, timeoutMs: o.timeoutMs };
+}
+
+/** Parses a request URL: `http://host:port/path?query`, the path printable ASCII without '#'. */
+export function parseRequestUrl(url: unknown): HttpUrl {
+  const parsed = parseHttpUrl('httpRequest', url);
+  const bad = INVALID_PATH_CHAR.exec(parsed.path);
+  if (bad) {
+    throw new RangeError(`httpRequest: invalid character ${JSON.stringify(bad[0])} in the path of URL ${JSON.stringify(url)} (expected printable ASCII without spaces or '#')`);
+  }
+  return parsed;
+}
+
+/**
+ * Parses a listen address: `http://host:port`, no path; port 0 asks for any free port (the
+ * handle's address then names the port chosen).
+ */
+export function parseListenAddress(address: unknown): { host: string; port: number } {
+  const ephemeral = typeof address === 'string' && /^http:\/\/[^/:?#]+:0$/.test(address);
+  // Port 0 is valid only here; parse as if it were a real port so every other error reads the same.
+  const url = parseHttpUrl('httpListen', ephemeral ? `${address.slice(0, -1)}1` : address);
+  if (url.path !== '/' && url.path !== '') throw new RangeError(`httpListen: expected an address without a path, got ${JSON.stringify(address)}`);
+  return { host: url.host, port: ephemeral ? 0 : url.port };
+}
+
+/**
+ * Checks what a handler returned; a string is the reason it is not a response (the server
+ * answers 500 with it). Headers as `normalizeHeaders`, missing headers/body are empty.
+ */
+export function checkHandlerResponse(value: unknown): HttpResponse | string {
+  const r = value as Partial<HttpResponse> | null;
+  if (r === null || typeof r !== 'object') return `handler returned ${describe(value)}, expected {status, headers, body}`;
+  if (!Number.isInteger(r.status) || (r.status as number) < 200 || (r.status as number) > 599) {
+    return `handler returned status ${describe(r.status)}, expected an integer in [200, 599]`;
+  }
+  if (r.body !== undefined && !(r.body instanceof Uint8Array)) return `handler returned body ${describe(r.body)}, expected a Uint8Array`;
+  try {
+    const headers = normalizeHeaders('handler response headers', r.headers);
+    return { status: r.status as number, headers, body: r.body ?? EMPTY };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Statuses and methods whose response carries no body, whatever the handler returned. */
+export function responseHasBody(method: string, status: number): boolean {
+  return method !== 'HEAD' && status !== 204 && status !== 304;
+}
+
+const textHeaders = (): Record<string, string> => ({ 'content-type': 'text/plain; charset=utf-8' });
+const encoder = new TextEncoder();
+
+/** The 500 a server answers when its handler throws or returns something that is not a response. */
+export function serverErrorResponse(reason: string): HttpResponse {
+  return { status: 500, headers: textHeaders(), body: encoder.encode(`Internal Server Error: ${reason}`) };
+}
+
+/** The 413 a server answers, without calling the handler, for a request body over its limit. */
+export function payloadTooLargeResponse(maxBodyBytes: number): HttpResponse {
+  return { status: 413, headers: textHeaders(), body: encoder.encode(`Payload Too Large: request body exceeds maxBodyBytes=${maxBodyBytes}`) };
+}
+
+/** `host:port` as the URL wrote it, for error messages (both worlds name the same peer). */
+export function peerOf(url: HttpUrl): string {
+  return `${url.host}:${url.port}`;
+}
+
+export function connectionRefused(url: string, parsed: HttpUrl): TotoError {
+  return new TotoError(ErrorCode.CONNECTION_REFUSED, `httpRequest: connection refused by ${peerOf(parsed)} (nothing listening) for ${url}`);
+}
+
+export function connectionReset(url: string, parsed: HttpUrl): TotoError {
+  return new TotoError(ErrorCode.CONNECTION_RESET, `httpRequest: connection reset by ${peerOf(parsed)} before the response was complete, for ${url}`);
+}
+
+export function requestTimedOut(url: string, timeoutMs: number): TimeoutError {
+  return new TimeoutError(`httpRequest: no response from ${url} within ${timeoutMs}ms`);
+}
+
+export function responseTooLarge(url: string, maxBodyBytes: number): TotoError {
+  return new TotoError(ErrorCode.BODY_TOO_LARGE, `httpRequest: response body from ${url} exceeds maxBodyBytes=${maxBodyBytes}`);
+}
