@@ -1,24 +1,47 @@
 // HTTP over the simulated links: a request and its response are one message each way,
-// with the links' latency, loss, duplication, partitions and holds. Nothing listening
-// gives ECONNREFUSED (after the round trip a real RST takes); a handler that throws gives
-// a 500; timeoutMs rejects with TimeoutError.
+// with the links' latency, loss, duplication, partitions and holds. The outcomes, codes and
+// messages are the real transport's (src/adapters/transport-http.ts), both built from
+// src/core/http-message.ts and held equal by test/contract/http.contract.test.ts: nothing
+// listening gives CONNECTION_REFUSED (after the round trip a real RST takes), a server host
+// crashing mid-request CONNECTION_RESET, a handler that throws a 500, a request body over the
+// limit a 413 without calling the handler, a response body over it BODY_TOO_LARGE, and
+// timeoutMs TIMEOUT. Both sides use the default limit, HTTP_MAX_BODY_BYTES_DEFAULT.
 
-import { TimeoutError } from '../../core/errors.js';
+import type { HttpUrl } from '../../core/address.js';
+import {
+  HTTP_MAX_BODY_BYTES_DEFAULT,
+  checkHandlerResponse,
+  checkRequestOptions,
+  connectionRefused,
+  connectionReset,
+  parseListenAddress,
+  parseRequestUrl,
+  payloadTooLargeResponse,
+  peerOf,
+  requestTimedOut,
+  responseHasBody,
+  responseTooLarge,
+  serverErrorResponse,
+  type CheckedRequest,
+} from '../../core/http-message.js';
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { HttpHandler, HttpRequest, HttpRequestOptions, HttpResponse, HttpServerHandle } from '../../core/transport.js';
-import { checkFunction, checkNonNegative, checkOptions, checkString, describe } from '../../core/validate.js';
-import { isAnyInterface, isLoopback, parseHttpUrl, tcpKey } from './address.js';
+import { checkFunction } from '../../core/validate.js';
+import { isAnyInterface, isLoopback, tcpKey } from './address.js';
 import type { HostState, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
 import { RESOLVED } from './socket-sim.js';
 import { addBinding, removeBinding, type Binding } from './wiring.js';
 
-const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+/** Linux's default ephemeral range starts here (net.ipv4.ip_local_port_range). */
+const EPHEMERAL_PORT_MIN = 32768;
 
 export class HttpServerSim implements HttpServerHandle {
   closed = false;
   binding: Binding | undefined;
+  /** Resets of the requests being handled: a crash sends them, a graceful close lets them finish. */
+  readonly inFlight = new Set<() => void>();
 
   constructor(
     private readonly ctx: NetContext,
@@ -33,11 +56,19 @@ export class HttpServerSim implements HttpServerHandle {
   }
 
   close(): Promise<void> {
-    this.kill();
+    this.stop();
     return RESOLVED;
   }
 
+  /** The host crashed: nothing more is accepted, and requests in progress are reset. */
   kill(): void {
+    this.stop();
+    for (const reset of [...this.inFlight]) reset();
+    this.inFlight.clear();
+  }
+
+  /** Stops accepting; requests in progress still get their responses (node's server.close()). */
+  private stop(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.binding) removeBinding(this.ctx, this.binding, 'closed');
@@ -48,14 +79,17 @@ export class HttpServerSim implements HttpServerHandle {
 export function httpListen(ctx: NetContext, hostState: HostState, address: string, handler: HttpHandler): Promise<HttpServerHandle> {
   try {
     checkFunction('httpListen: handler', handler);
-    const url = parseHttpUrl('httpListen', address);
-    if (url.path !== '/' && url.path !== '') throw new RangeError(`httpListen: expected an address without a path, got ${JSON.stringify(address)}`);
+    const url = parseListenAddress(address);
     const self = hostState.name;
     if (!isLoopback(url.host) && !isAnyInterface(url.host) && url.host !== self) {
       throw netError(`httpListen: cannot assign requested address ${JSON.stringify(address)}: ${JSON.stringify(url.host)} is not this host (${JSON.stringify(self)})`, 'EADDRNOTAVAIL');
     }
-    const server = new HttpServerSim(ctx, hostState, `http://${url.host}:${url.port}`, url.port, handler);
-    server.binding = addBinding(ctx, server, self, { scheme: 'tcp', host: url.host, port: url.port, path: '' }, address);
+    const port = url.port === 0 ? freePort(ctx, self) : url.port;
+    // Named as the real transport names it (node's EADDRINUSE).
+    if (ctx.bindings.has(tcpKey(self, port))) throw netError(`httpListen: address already in use ${JSON.stringify(address)}`, 'EADDRINUSE');
+    const bound = `http://${url.host}:${port}`;
+    const server = new HttpServerSim(ctx, hostState, bound, port, handler);
+    server.binding = addBinding(ctx, server, self, { scheme: 'tcp', host: url.host, port, path: '' }, bound);
     hostState.servers.add(server);
     ctx.record('listen', self, { address: server.address });
     return Promise.resolve(server);
@@ -114,33 +148,19 @@ function transfer(ctx: NetContext, t: Transfer, duplicate = true): void {
   }
 }
 
-function checkRequestOptions(options: HttpRequestOptions): void {
-  checkOptions('httpRequest options', options, ['method', 'headers', 'body', 'timeoutMs']);
-  if (options.method !== undefined) checkString('method', options.method);
-  if (options.body !== undefined && !(options.body instanceof Uint8Array)) throw new TypeError(`body: expected a Uint8Array, got ${describe(options.body)}`);
-  if (options.timeoutMs !== undefined) checkNonNegative('timeoutMs', options.timeoutMs);
-  if (options.headers !== undefined && (options.headers === null || typeof options.headers !== 'object')) {
-    throw new TypeError(`headers: expected an object of strings, got ${describe(options.headers)}`);
-  }
+/** The port an `http://host:0` listen gets: the lowest free one from Linux's ephemeral range. */
+function freePort(ctx: NetContext, host: string): number {
+  for (let port = EPHEMERAL_PORT_MIN; port <= 65535; port++) if (!ctx.bindings.has(tcpKey(host, port))) return port;
+  throw netError(`httpListen: no free port left on host ${JSON.stringify(host)}`, 'EADDRINUSE');
 }
 
-function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) out[key.toLowerCase()] = String(value);
-  return out;
-}
-
-function isResponse(value: unknown): value is HttpResponse {
-  const r = value as HttpResponse | null;
-  return r !== null && typeof r === 'object' && Number.isInteger(r.status) && r.status >= 100 && r.status <= 599;
-}
-
-export function httpRequest(ctx: NetContext, hostState: HostState, url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+export function httpRequest(ctx: NetContext, hostState: HostState, url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
   let target: HostState;
-  let parsed: ReturnType<typeof parseHttpUrl>;
+  let parsed: HttpUrl;
+  let checked: CheckedRequest;
   try {
-    checkRequestOptions(options);
-    parsed = parseHttpUrl('httpRequest', url);
+    checked = checkRequestOptions(options);
+    parsed = parseRequestUrl(url);
     const name = isLoopback(parsed.host) ? hostState.name : parsed.host;
     const known = ctx.knownHost(name);
     if (!known) throw netError(`httpRequest: unknown host ${JSON.stringify(parsed.host)} in ${JSON.stringify(url)} (known hosts: ${ctx.hostList()})`, 'EHOSTUNREACH');
@@ -148,7 +168,7 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
   } catch (error) {
     return Promise.reject(error);
   }
-  const { port, path } = parsed;
+  const { port } = parsed;
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
     let timer: ScheduledTask | undefined;
@@ -165,11 +185,13 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
       fn();
     };
     hostState.requests.add(handle);
-    if (options.timeoutMs !== undefined) {
-      const timeoutMs = options.timeoutMs;
-      timer = ctx.kernel.schedule(ctx.kernel.now() + timeoutMs, () => settle(() => reject(new TimeoutError(`httpRequest: no response from ${url} within ${timeoutMs}ms`))), ctx.ownerOf(hostState.name));
+    if (checked.timeoutMs !== undefined) {
+      const timeoutMs = checked.timeoutMs;
+      timer = ctx.kernel.schedule(ctx.kernel.now() + timeoutMs, () => settle(() => reject(requestTimedOut(url, timeoutMs))), ctx.ownerOf(hostState.name));
     }
-    const request: HttpRequest = { method: (options.method ?? 'GET').toUpperCase(), path, headers: lowerCaseKeys(options.headers), body: options.body ?? EMPTY };
+    // What a node:http server sees: the caller's headers and the Host undici sends.
+    const headers = { host: peerOf(parsed), ...checked.headers };
+    const request: HttpRequest = { method: checked.method, path: parsed.path, headers, body: checked.body };
     const id = ++ctx.msgSeq;
     const label = `${hostState.name}/http#${id}`;
     ctx.stats.sent++;
@@ -180,24 +202,38 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
       if (ctx.trace) ctx.recordMessage('send', target.name, target.name, hostState.name, label, replyId, [body]);
       transfer(ctx, { from: target, to: hostState, fromIncarnation: target.incarnation, toIncarnation: hostState.incarnation, label, id: replyId, body, deliver }, false);
     };
+    const reply = (response: HttpResponse): void => {
+      if (response.body.length > HTTP_MAX_BODY_BYTES_DEFAULT) {
+        back(response.body, () => settle(() => reject(responseTooLarge(url, HTTP_MAX_BODY_BYTES_DEFAULT))));
+        return;
+      }
+      back(response.body, () => settle(() => resolve({ status: response.status, headers: { ...response.headers }, body: response.body })));
+    };
     const onRequest = (): void => {
       const binding = ctx.bindings.get(tcpKey(target.name, port));
       const server = binding?.owner;
       if (!(server instanceof HttpServerSim) || server.closed || (binding?.loopbackOnly && hostState.name !== target.name)) {
-        back(EMPTY, () => settle(() => reject(netError(`httpRequest: connection refused by ${target.name}:${port} (nothing listening) for ${url}`, 'ECONNREFUSED'))));
+        back(EMPTY, () => settle(() => reject(connectionRefused(url, parsed))));
         return;
       }
+      if (request.body.length > HTTP_MAX_BODY_BYTES_DEFAULT) return reply(payloadTooLargeResponse(HTTP_MAX_BODY_BYTES_DEFAULT));
+      // The server process dies mid-request: its OS resets the connection (a real RST, one latency back).
+      const reset = (): void => back(EMPTY, () => settle(() => reject(connectionReset(url, parsed))));
+      server.inFlight.add(reset);
       const serverIncarnation = target.incarnation;
       Promise.resolve()
         .then(() => server.handler({ ...request, headers: { ...request.headers } }))
         .then(
-          (response) => (isResponse(response) ? response : serverError(ctx, target.name, `handler returned ${describe(response)}, expected {status, headers, body}`)),
+          (value) => {
+            const response = checkHandlerResponse(value);
+            return typeof response === 'string' ? serverError(ctx, target.name, response) : response;
+          },
           (error: unknown) => serverError(ctx, target.name, error instanceof Error ? error.message : String(error)),
         )
         .then((response) => {
-          if (target.incarnation !== serverIncarnation) return; // the server crashed while handling
-          const reply: HttpResponse = { status: response.status, headers: lowerCaseKeys(response.headers), body: response.body ?? EMPTY };
-          back(reply.body, () => settle(() => resolve(reply)));
+          if (target.incarnation !== serverIncarnation) return; // the crash already reset the connection
+          server.inFlight.delete(reset);
+          reply(responseHasBody(request.method, response.status) ? response : { ...response, body: EMPTY });
         });
     };
     transfer(ctx, { from: hostState, to: target, fromIncarnation: hostState.incarnation, toIncarnation: target.incarnation, label, id, body: request.body, deliver: onRequest });
@@ -206,5 +242,5 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
 
 function serverError(ctx: NetContext, host: string, message: string): HttpResponse {
   ctx.record('http-error', host, { error: message });
-  return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: encoder.encode(`Internal Server Error: ${message}`) };
+  return serverErrorResponse(message);
 }

@@ -1,6 +1,6 @@
-// HTTP over the simulated links: request/response with latency both ways, connection refused, timeout, handler errors as 500, partitions.
+// HTTP over the simulated links: request/response with latency both ways, connection refused, reset when the server host crashes mid-request, timeout, handler errors as 500, partitions, ephemeral ports. (What the real transport must agree with is in test/contract/http.contract.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { TimeoutError } from '../../../src/core/errors.js';
+import { ErrorCode, TimeoutError, TotoError } from '../../../src/core/errors.js';
 import { track, world } from './helpers.js';
 
 const enc = new TextEncoder();
@@ -27,8 +27,9 @@ describe('HTTP', () => {
     const { kernel, t } = world();
     const refused = track(t('a').httpRequest('http://b:8080/'));
     await kernel.run();
-    expect((refused.error as Error).message).toBe('httpRequest: connection refused by b:8080 (nothing listening) for http://b:8080/ (ECONNREFUSED)');
-    expect((refused.error as { code: string }).code).toBe('ECONNREFUSED');
+    expect(refused.error).toBeInstanceOf(TotoError);
+    expect((refused.error as Error).message).toBe('httpRequest: connection refused by b:8080 (nothing listening) for http://b:8080/ (CONNECTION_REFUSED -3)');
+    expect((refused.error as TotoError).code).toBe(ErrorCode.CONNECTION_REFUSED);
     const server = await t('b').httpListen('http://b:8080', () => ({ status: 204, headers: {}, body: new Uint8Array(0) }));
     const ok = track(t('a').httpRequest('http://b:8080/'));
     await kernel.run();
@@ -36,7 +37,7 @@ describe('HTTP', () => {
     await server.close();
     const again = track(t('a').httpRequest('http://b:8080/'));
     await kernel.run();
-    expect((again.error as { code: string }).code).toBe('ECONNREFUSED');
+    expect((again.error as TotoError).code).toBe(ErrorCode.CONNECTION_REFUSED);
   });
 
   it('times out with TimeoutError when the response is lost (partition)', async () => {
@@ -79,6 +80,52 @@ describe('HTTP', () => {
     const remote = track(t('b').httpRequest('http://a:9000/'));
     await kernel.run();
     expect(dec.decode(res.value!.body)).toBe('local');
-    expect((remote.error as { code: string }).code).toBe('ECONNREFUSED'); // bound on loopback only
+    expect((remote.error as TotoError).code).toBe(ErrorCode.CONNECTION_REFUSED); // bound on loopback only
+  });
+
+  it('a server host that crashes mid-request resets the connection, one latency later', async () => {
+    const { kernel, t, net } = world();
+    net.setLinkConditions({ latencyMs: { min: 5, max: 5 } });
+    let handling = false;
+    await t('b').httpListen('http://*:8080', () => {
+      handling = true;
+      return new Promise(() => {});
+    });
+    const res = track(t('a').httpRequest('http://b:8080/slow'));
+    await kernel.run({ untilMs: 20 });
+    expect(handling).toBe(true);
+    net.crashHost('b');
+    await kernel.run();
+    expect(kernel.now()).toBe(25);
+    expect(res.error).toBeInstanceOf(TotoError);
+    expect((res.error as TotoError).code).toBe(ErrorCode.CONNECTION_RESET);
+    expect((res.error as Error).message).toBe('httpRequest: connection reset by b:8080 before the response was complete, for http://b:8080/slow (CONNECTION_RESET -4)');
+  });
+
+  it('a graceful close lets the request in progress finish, and refuses new ones', async () => {
+    const { kernel, t } = world();
+    let answer: (() => void) | undefined;
+    const server = await t('b').httpListen('http://*:8080', () => new Promise((resolve) => (answer = () => resolve({ status: 200, headers: {}, body: enc.encode('late') }))));
+    const res = track(t('a').httpRequest('http://b:8080/'));
+    await kernel.run();
+    await server.close();
+    const refused = track(t('a').httpRequest('http://b:8080/'));
+    answer?.();
+    await kernel.run();
+    expect(dec.decode(res.value!.body)).toBe('late');
+    expect((refused.error as TotoError).code).toBe(ErrorCode.CONNECTION_REFUSED);
+  });
+
+  it('port 0 takes the lowest free port from 32768 on, and the handle names it', async () => {
+    const { kernel, t } = world();
+    const first = await t('b').httpListen('http://*:0', () => ({ status: 200, headers: {}, body: enc.encode('one') }));
+    const second = await t('b').httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: enc.encode('two') }));
+    expect([first.address, second.address]).toEqual(['http://*:32768', 'http://127.0.0.1:32769']);
+    const res = track(t('a').httpRequest('http://b:32768/'));
+    await kernel.run();
+    expect(dec.decode(res.value!.body)).toBe('one');
+    await expect(t('b').httpListen('http://*:32768', () => ({ status: 200, headers: {}, body: enc.encode('') }))).rejects.toThrow(
+      'httpListen: address already in use "http://*:32768" (EADDRINUSE)',
+    );
   });
 });
