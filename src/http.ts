@@ -1,5 +1,6 @@
-// `toto-ts/http`: Toto's HTTP wire format (content types, invocation and reply bodies) and the
-// HTTP request/response interface the simulated network implements and the HTTP adapter will.
+// `toto-ts/http`: Toto's HTTP wire format (content types, invocation and reply bodies), the
+// HTTP request/response interface both worlds implement, and the real transport (TransportHttp:
+// node:http server, undici keep-alive client).
 
 export {
   encodeInvocation,
@@ -14,3 +15,6 @@ export {
 } from './core/wire.js';
 export type { WireCodecs, Invocation, Reply, WireOptions } from './core/wire.js';
 export type { HttpRequest, HttpResponse, HttpHandler, HttpServerHandle, HttpRequestOptions } from './core/transport.js';
+export { TransportHttp } from './adapters/transport-http.js';
+export type { TransportHttpOptions } from './adapters/transport-http.js';
+export { HTTP_MAX_BODY_BYTES_DEFAULT, HTTP_METHODS } from './core/http-message.js';

@@ -54,8 +54,7 @@ export function checkMaxBodyBytes(name: string, value: unknown): asserts value i
 
 /**
  * Header names lower-cased (both worlds show them so), values trimmed of surrounding
- * whitespace (as a receiving parser does). Throws TypeError/RangeError naming the header, or
- * returns the message when `returnError` (a handler's response is reported, not thrown).
+ * whitespace (as a receiving parser does). Throws TypeError/RangeError naming the header.
  */
 export function normalizeHeaders(name: string, headers: unknown): Record<string, string> {
   if (headers === undefined) return {};
@@ -112,9 +111,15 @@ export function parseRequestUrl(url: unknown): HttpUrl {
  * handle's address then names the port chosen).
  */
 export function parseListenAddress(address: unknown): { host: string; port: number } {
-  const ephemeral = typeof address === 'string' && /^http:\/\/[^/:?#]+:0$/.test(address);
-  // Port 0 is valid only here; parse as if it were a real port so every other error reads the same.
-  const url = parseHttpUrl('httpListen', ephemeral ? `${address.slice(0, -1)}1` : address);
+  const ephemeral = typeof address === 'string' && /^http:\/\/[^/:?#]+:0(?=[/?#]|$)/.test(address);
+  let url: HttpUrl;
+  try {
+    // Port 0 is valid only here; parse as if it were a real port so every other error reads the same.
+    url = parseHttpUrl('httpListen', ephemeral ? (address as string).replace(/:0(?=[/?#]|$)/, ':1') : address);
+  } catch (error) {
+    if (!(error instanceof RangeError) || !error.message.includes('(expected an integer in [1, 65535])')) throw error;
+    throw new RangeError(error.message.replace('(expected an integer in [1, 65535])', '(expected an integer in [0, 65535], 0 for any free port)'));
+  }
   if (url.path !== '/' && url.path !== '') throw new RangeError(`httpListen: expected an address without a path, got ${JSON.stringify(address)}`);
   return { host: url.host, port: ephemeral ? 0 : url.port };
 }
