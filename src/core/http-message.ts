@@ -118,7 +118,7 @@ export function parseListenAddress(address: unknown): { host: string; port: numb
     url = parseHttpUrl('httpListen', ephemeral ? (address as string).replace(/:0(?=[/?#]|$)/, ':1') : address);
   } catch (error) {
     if (!(error instanceof RangeError) || !error.message.includes('(expected an integer in [1, 65535])')) throw error;
-    throw new RangeError(error.message.replace('(expected an integer in [1, 65535])', '(expected an integer in [0, 65535], 0 for any free port)'));
+    throw new RangeError(error.message.replace('(expected an integer in [1, 65535])', '(expected an integer in [0, 65535], 0 for any free port)'), { cause: error });
   }
   if (url.path !== '/' && url.path !== '') throw new RangeError(`httpListen: expected an address without a path, got ${JSON.stringify(address)}`);
   return { host: url.host, port: ephemeral ? 0 : url.port };
