@@ -21,21 +21,15 @@ import {
 import { checkOneOf, checkOptions, expected } from '../core/validate.js';
 import { applySocketOptions } from './socket-options-zmq.js';
 import { SocketZmq } from './socket-zmq.js';
-
-// TEMPORARY until src/adapters/transport-http.ts lands: loaded on first HTTP use so the ZeroMQ
-// side works (and type-checks) without it. Replaced by a static import once it exists.
-interface TransportHttp {
-  httpListen(address: string, handler: HttpHandler): Promise<HttpServerHandle>;
-  httpRequest(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
-  close(): Promise<void>;
-}
-const TRANSPORT_HTTP_MODULE = './transport-http.js';
+import { TransportHttp, type TransportHttpOptions } from './transport-http.js';
 
 export interface TransportZmqOptions {
   /** The zeromq.js context sockets are made in; zeromq.js's shared default context if absent. */
   context?: zmq.Context;
   /** Where errors nobody awaits (a failing event listener) are reported. Silent by default. */
   logger?: Logger;
+  /** Options of the HTTP side (TransportHttp: body limit, keep-alive); its logger defaults to `logger`. */
+  http?: TransportHttpOptions;
 }
 
 type SocketClass = new (options?: { context?: zmq.Context }) => zmq.Socket;
@@ -58,16 +52,20 @@ export class TransportZmq implements TransportPort {
   private readonly forget = (socket: SocketZmq): void => {
     this.sockets.delete(socket);
   };
-  private http: Promise<TransportHttp> | undefined;
+  private readonly httpOptions: TransportHttpOptions;
+  private http: TransportHttp | undefined;
   private closed = false;
 
   constructor(options: TransportZmqOptions = {}) {
-    checkOptions('TransportZmq options', options, ['context', 'logger']);
+    checkOptions('TransportZmq options', options, ['context', 'logger', 'http']);
     if (options.context !== undefined && !(options.context instanceof zmq.Context)) {
       throw new TypeError(expected('context', 'a zeromq Context', options.context));
     }
     this.context = options.context;
     this.logger = options.logger ?? silentLogger;
+    this.httpOptions = { logger: this.logger, ...options.http };
+    // Checked now, not at the first request: a bad HTTP option is a construction error.
+    if (options.http !== undefined) this.http = new TransportHttp(this.httpOptions);
   }
 
   /** Sockets made by this transport and not yet closed. */
@@ -92,12 +90,14 @@ export class TransportZmq implements TransportPort {
     return socket;
   }
 
-  async httpListen(address: string, handler: HttpHandler): Promise<HttpServerHandle> {
-    return (await this.httpSide()).httpListen(address, handler);
+  httpListen(address: string, handler: HttpHandler): Promise<HttpServerHandle> {
+    if (this.closed) return transportClosed('httpListen');
+    return this.httpSide().httpListen(address, handler);
   }
 
-  async httpRequest(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return (await this.httpSide()).httpRequest(url, options);
+  httpRequest(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    if (this.closed) return transportClosed('httpRequest');
+    return this.httpSide().httpRequest(url, options);
   }
 
   /** Closes every socket this transport made (each lingers as its lingerMs says) and the HTTP side. */
@@ -106,13 +106,15 @@ export class TransportZmq implements TransportPort {
     for (const socket of [...this.sockets]) socket.close();
     const http = this.http;
     this.http = undefined;
-    if (http) await (await http).close();
+    if (http) await http.close();
   }
 
-  private httpSide(): Promise<TransportHttp> {
-    if (this.closed) return Promise.reject(Object.assign(new Error('http: the transport is closed (EBADF)'), { code: 'EBADF' }));
-    return (this.http ??= (import(TRANSPORT_HTTP_MODULE) as Promise<{ TransportHttp: new (options: { logger: Logger }) => TransportHttp }>).then(
-      (module) => new module.TransportHttp({ logger: this.logger }),
-    ));
+  /** The HTTP side, made on first use: a transport used only for ZeroMQ never creates the undici Agent. */
+  private httpSide(): TransportHttp {
+    return (this.http ??= new TransportHttp(this.httpOptions));
   }
+}
+
+function transportClosed(op: string): Promise<never> {
+  return Promise.reject(Object.assign(new Error(`${op}: the transport is closed (EBADF)`), { code: 'EBADF' }));
 }

@@ -175,6 +175,22 @@ describe('sockets', () => {
   });
 });
 
+describe('HTTP side', () => {
+  it('delegates httpListen/httpRequest to TransportHttp and closes its servers with the transport', async () => {
+    const t = new TransportZmq({ http: { maxBodyBytes: 1024 } });
+    const server = await t.httpListen('http://127.0.0.1:0', (request) => ({
+      status: 200,
+      headers: { 'x-path': request.path },
+      body: request.body,
+    }));
+    const response = await within(t.httpRequest(`${server.address}/echo?x=1`, { method: 'POST', body: new TextEncoder().encode('ping'), timeoutMs: 5000 }));
+    expect([response.status, response.headers['x-path'], Buffer.from(response.body).toString()]).toEqual([200, '/echo?x=1', 'ping']);
+    await t.close();
+    await expect(within(transport().httpRequest(`${server.address}/`, { timeoutMs: 2000 }))).rejects.toMatchObject({ codeName: 'CONNECTION_REFUSED' });
+    await expect(t.httpRequest(`${server.address}/`)).rejects.toMatchObject({ code: 'EBADF' });
+  });
+});
+
 describe('bad input, with exact messages', () => {
   it('socket type and options', () => {
     const t = transport();
@@ -190,7 +206,7 @@ describe('bad input, with exact messages', () => {
       new RangeError('mandatory: only a router socket has this option, got it on a dealer socket (boolean true)'),
     );
     expect(t.openSockets).toBe(0);
-    expect(() => new TransportZmq({ ctx: 1 } as never)).toThrow(new RangeError('TransportZmq options: unknown option "ctx" (known: context, logger)'));
+    expect(() => new TransportZmq({ ctx: 1 } as never)).toThrow(new RangeError('TransportZmq options: unknown option "ctx" (known: context, logger, http)'));
     expect(() => new TransportZmq({ context: {} as zmq.Context })).toThrow(new TypeError('context: expected a zeromq Context, got object Object'));
   });
 
