@@ -15,7 +15,8 @@
 //
 // - `w.transport(host)`: the host's TransportPort. Sim: NetworkSim.transport(host). Real: one
 //   TransportZmq per host (tcp, ipc); inproc needs one shared context, so all hosts share one.
-//   Every socket made through it is closed at teardown, then the transports.
+//   Every socket made through it is closed at teardown, then the transports. Sockets get
+//   lingerMs 0 unless the body gives lingerMs (so a failed body never holds the process open).
 // - `w.address(host, name)`: an address the bind side (on `host`) and the connect side both use;
 //   unique per test in the real worlds (a free loopback port, a fresh ipc path under os.tmpdir(),
 //   a fresh inproc name). `w.anyPort(host)` is the `tcp://host:*` form for ephemeral binds.
@@ -36,6 +37,7 @@ import { describe, it } from 'vitest';
 import { Random } from '../../../src/core/random.js';
 import type { Socket, SocketOptions, SocketType, TransportPort } from '../../../src/core/transport.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
+import { TransportZmq } from '../../../src/adapters/transport-zmq.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
 
 export type WorldName = 'sim' | 'tcp' | 'ipc' | 'inproc';
@@ -93,9 +95,42 @@ export function track<T>(promise: Promise<T>): { settled: boolean; value?: T; er
   return state;
 }
 
+/** True if `promise` is still unsettled after `ms` (virtual ms in the sim): "stays pending" checks. */
+export async function stillPending(world: World, promise: Promise<unknown>, ms = 300): Promise<boolean> {
+  const state = track(promise);
+  await world.sleep(ms);
+  return !state.settled;
+}
+
+/** How a call failed: thrown synchronously, or a rejected promise (undefined if it did neither). */
+export async function failureOf(call: () => unknown): Promise<{ sync: boolean; error: unknown } | undefined> {
+  let result: unknown;
+  try {
+    result = call();
+  } catch (error) {
+    return { sync: true, error };
+  }
+  if (!(result instanceof Promise)) return undefined;
+  try {
+    await result;
+    return undefined;
+  } catch (error) {
+    return { sync: false, error };
+  }
+}
+
 const decoder = new TextDecoder();
 export function text(message: Uint8Array[]): string[] {
   return message.map((frame) => decoder.decode(frame));
+}
+
+/** Receives until the socket closes, each message as strings, into the returned array. */
+export function collect(socket: { receive(): Promise<Uint8Array[]> }): string[][] {
+  const into: string[][] = [];
+  void (async () => {
+    for (;;) into.push(text(await socket.receive()));
+  })().catch(() => undefined);
+  return into;
 }
 
 /** Defines one vitest test per world, each running `body` in a fresh world. */
@@ -123,7 +158,9 @@ class Tracked {
     const sockets = this.sockets;
     return {
       socket(type, options) {
-        const socket = transport.socket(type, options);
+        // lingerMs 0 unless the body asks: a failed body must not leave queued messages that
+        // hold the test process open at exit (libzmq's linger -1).
+        const socket = transport.socket(type, { lingerMs: 0, ...options });
         sockets.push(socket);
         return socket;
       },
@@ -241,15 +278,7 @@ interface ClosableTransport extends TransportPort {
 }
 type TransportZmqClass = new () => ClosableTransport;
 
-// Loaded by path so this harness compiles while the adapter is being written.
-const ZMQ_ADAPTER = '../../../src/adapters/transport-zmq.js';
-let TransportZmqCtor: TransportZmqClass | undefined;
-try {
-  const loaded = (await import(ZMQ_ADAPTER)) as { TransportZmq?: TransportZmqClass };
-  TransportZmqCtor = loaded.TransportZmq;
-} catch {
-  TransportZmqCtor = undefined;
-}
+const TransportZmqCtor: TransportZmqClass | undefined = TransportZmq;
 
 export function transportZmqAvailable(): boolean {
   return TransportZmqCtor !== undefined;
