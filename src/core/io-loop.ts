@@ -160,10 +160,14 @@ export class IOLoop implements LoopPort {
 
   // ---- scheduling ----
 
-  /** Runs `callback(...args)` on the next loop iteration, after callbacks already due. */
+  /**
+   * Runs `callback(...args)` on the next loop iteration, after callbacks already due. On a
+   * closed loop the callback is dropped, as Tornado's asyncio loop drops add_callback after
+   * close (a late completion must not crash its caller); the handle then cancels nothing.
+   */
   addCallback<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): TimerHandle {
     checkFunction('callback', callback);
-    this.checkOpen();
+    if (this.closed) return { deadlineMs: this.port.now() };
     return this.port.addCallback(this.wrap(callback, args));
   }
 
@@ -172,7 +176,7 @@ export class IOLoop implements LoopPort {
     return this.addCallback(callback, ...args);
   }
 
-  /** Fire-and-forget addCallback: no handle. */
+  /** Fire-and-forget addCallback: no handle; dropped on a closed loop, as addCallback. */
   spawnCallback<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): void {
     this.addCallback(callback, ...args);
   }
@@ -336,7 +340,10 @@ export class IOLoop implements LoopPort {
     resolve?.();
   }
 
-  /** Frees the loop: pending callbacks never run, scheduling throws. The loop must be stopped first. */
+  /**
+   * Frees the loop: pending callbacks never run; addCallback/spawnCallback drop theirs, and
+   * callAt/callLater/addTimeout throw (as asyncio's call_at on a closed loop). The loop must be stopped first.
+   */
   close(): void {
     if (this.running) throw new Error('IOLoop.close: the loop is running; call stop() and let start() return first');
     if (this.closed) return;

@@ -285,7 +285,16 @@ describe('IOLoop lifecycle', () => {
     expect(loop.isClosed).toBe(true);
     await kernel.run();
     expect(seen).toEqual([]);
-    expect(() => loop.addCallback(() => {})).toThrow(new Error('IOLoop is closed: cannot schedule a callback'));
+    // Tornado's asyncio loop drops add_callback on a closed loop; timers still refuse.
+    const handle = loop.addCallback(() => seen.push('dropped callback'));
+    loop.spawnCallback(() => seen.push('dropped spawn'));
+    loop.addCallbackFromSignal(() => seen.push('dropped signal'));
+    loop.cancel(handle);
+    await kernel.run();
+    expect(seen).toEqual([]);
+    expect(kernel.pending).toBe(0);
+    expect(() => loop.callLater(1, () => {})).toThrow(new Error('IOLoop is closed: cannot schedule a callback'));
+    expect(() => loop.callAt(1, () => {})).toThrow(new Error('IOLoop is closed: cannot schedule a callback'));
     await expect(loop.start()).rejects.toThrow(new Error('IOLoop.start: the loop is closed'));
     await expect(loop.runSync(() => 1)).rejects.toThrow(new Error('IOLoop.runSync: the loop is closed'));
   });
