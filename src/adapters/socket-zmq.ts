@@ -12,6 +12,17 @@ import type { Message, Sendable, Socket, SocketEvents, SocketType } from '../cor
 import { checkSendable, toPrefix } from './frames-zmq.js';
 import { SocketEventsZmq } from './socket-events-zmq.js';
 
+/**
+ * libzmq answers an address it cannot use with a bare EINVAL ("Invalid argument"); that is the
+ * caller's input, so it becomes a RangeError naming the address (code kept). Runtime failures
+ * (EADDRINUSE, ENODEV, EBADF, ...) pass through untouched.
+ */
+function addressError(op: string, address: string, error: unknown): unknown {
+  const cause = error as { code?: unknown; message?: unknown };
+  if (cause?.code !== 'EINVAL') return error;
+  return Object.assign(new RangeError(`${op}: invalid address ${JSON.stringify(address)} (libzmq: ${String(cause.message)}) (EINVAL)`), { code: 'EINVAL', cause: error });
+}
+
 function notSupported(op: string, type: SocketType): Error {
   return Object.assign(new Error(`${op}: not supported on a ${type} socket (only sub) (ENOTSUP)`), { code: 'ENOTSUP' });
 }
@@ -50,7 +61,9 @@ export class SocketZmq implements Socket {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.raw.bind(address);
+    return this.raw.bind(address).catch((error: unknown) => {
+      throw addressError('bind', address, error);
+    });
   }
 
   unbind(address: string): Promise<void> {
@@ -59,17 +72,27 @@ export class SocketZmq implements Socket {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.raw.unbind(address);
+    return this.raw.unbind(address).catch((error: unknown) => {
+      throw addressError('unbind', address, error);
+    });
   }
 
   connect(address: string): void {
     parseZmqAddress('connect', address, 'connect');
-    this.raw.connect(address);
+    try {
+      this.raw.connect(address);
+    } catch (error) {
+      throw addressError('connect', address, error);
+    }
   }
 
   disconnect(address: string): void {
     parseZmqAddress('disconnect', address, 'connect');
-    this.raw.disconnect(address);
+    try {
+      this.raw.disconnect(address);
+    } catch (error) {
+      throw addressError('disconnect', address, error);
+    }
   }
 
   send(message: Sendable): Promise<void> {

@@ -218,6 +218,12 @@ describe('bad input, with exact messages', () => {
       new RangeError('connect: port "*" (any free port) in address "tcp://127.0.0.1:*" is only valid for bind (expected tcp://host:port)'),
     );
     expect(() => socket.connect(7 as never)).toThrow(new TypeError('connect: expected an address string, got 7'));
+    // Well formed for us, refused by libzmq with a bare EINVAL: named, code kept.
+    expect(() => socket.connect('tcp://a b:1')).toThrow(
+      expect.objectContaining({ name: 'RangeError', code: 'EINVAL', message: 'connect: invalid address "tcp://a b:1" (libzmq: Invalid argument) (EINVAL)' }) as Error,
+    );
+    // A host that is no interface here is the machine's answer, passed through as zeromq.js gives it.
+    await expect(socket.bind('tcp://nosuchif:*')).rejects.toMatchObject({ code: 'ENODEV' });
     expect(() => socket.disconnect('tcp://h:70000')).toThrow(new RangeError('disconnect: invalid port 70000 in address "tcp://h:70000" (expected an integer in [1, 65535])'));
   });
 
