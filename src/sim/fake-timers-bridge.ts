@@ -1,173 +1,74 @@
-// While a simulation runs, third-party code that uses the global clock and timers runs on
-// virtual time. Design (chosen for correctness and speed):
-// - Date (new Date(), Date.now()) comes from @sinonjs/fake-timers, whose clock's `now` is
-//   redefined as a getter reading the current host's virtual clock: always in sync, no
-//   per-event cost, and each host sees its own offset/drift/jumps.
-// - setTimeout/setInterval/setImmediate and their clear* are replaced by functions that
-//   schedule on the current host's LoopSim (the simulation's own loop outside hosts). The
-//   kernel's scheduler stays the single source of truth for ordering, so bridged timers
-//   interleave exactly with LoopPort timers, die with their host on a crash and wait out a
-//   pause. They return Node-like Timeout/Immediate objects.
-// - performance.now() reads kernel virtual time (monotonic, the same for every host), and
-//   Math.random draws from a stream forked from the seed.
-// Left real: process.hrtime, queueMicrotask/process.nextTick (already microtasks),
-// node:timers and node:timers/promises imports, crypto randomness.
+// While a simulation runs, code that knows nothing of it (third-party libraries, the
+// service itself) runs on virtual time and the seed. Installed for each run, restored after
+// it, also when it throws:
+// - Date (new Date(), Date.now()) from @sinonjs/fake-timers, its clock's `now` a getter on the
+//   current host's wall clock (stepped by clock faults, backwards too): no per-event cost.
+// - setTimeout/setInterval/setImmediate/clear* as globals and as node:timers exports, and
+//   node:timers/promises (setTimeout, setImmediate, setInterval, scheduler.wait/yield), and
+//   AbortSignal.timeout: on the current host's loop (virtual-timers*.ts). util.promisify of the
+//   virtual setTimeout/setImmediate gives the virtual promise forms (util.promisify.custom).
+// - performance.now()/timeOrigin, process.hrtime(.bigint) and process.uptime(): the current
+//   host's monotonic clock (performance.now and uptime count from the incarnation's start).
+// - Math.random and crypto's randomBytes/randomFill(Sync)/randomInt/randomUUID/getRandomValues
+//   (node:crypto and globalThis.crypto): seeded streams per host incarnation.
+// ESM named imports of builtins (`import { setTimeout } from 'node:timers'`) follow because the
+// CommonJS export objects are patched and then syncBuiltinESMExports() runs (global-patches.ts).
+// What stays real (fs, worker_threads, MessageChannel, sockets, fetch, references to the real
+// functions taken before the run) is reported as a determinism hazard (hazard-detector.ts).
 // Only one bridge may be installed at a time: the globals are process-wide.
 
 import { withGlobal } from '@sinonjs/fake-timers';
+import { createRequire } from 'node:module';
+import type { LoopPort } from '../core/ports.js';
+import type { Random } from '../core/random.js';
+import { GlobalPatches } from './global-patches.js';
+import { startHazardDetection, stopHazardDetection, type Hazard } from './hazard-detector.js';
+import { virtualCrypto } from './virtual-crypto.js';
+import { PROMISIFY_CUSTOM, VirtualTimers } from './virtual-timers.js';
+import { virtualTimersPromises } from './virtual-timers-promises.js';
+
+export { SimImmediate, SimTimeout } from './virtual-timers.js';
 
 type InstalledClock = ReturnType<ReturnType<typeof withGlobal>['install']>;
-import type { LoopPort, TimerHandle } from '../core/ports.js';
 
-/** What the bridge reads from the simulation. */
+const require = createRequire(import.meta.url);
+const timersModule = require('node:timers') as Record<string, unknown>;
+const timersPromisesModule = require('node:timers/promises') as Record<string, unknown>;
+const cryptoModule = require('node:crypto') as Record<string, unknown> & { webcrypto: object };
+
+/** hrtime counts from an arbitrary past, as Node's does from boot: this base keeps it positive under negative host offsets. */
+const HRTIME_BASE_MS = 1e7;
+
+/** What the bridge reads from the simulation, for the code running now (a host's, or the simulation's). */
 export interface BridgeSource {
   /** The loop timers created now belong to: the current host's, else the simulation's. */
   currentLoop(): LoopPort;
-  /** Kernel virtual time (ms since the simulation started). */
-  virtualNow(): number;
-  /** A seeded float in [0, 1) for Math.random. */
-  randomFloat(): number;
-}
-
-const TIMEOUT_MAX = 2 ** 31 - 1;
-
-/** The globals the bridge replaces, as they were when it installed. */
-function captureGlobals() {
-  return {
-    setTimeout: globalThis.setTimeout,
-    clearTimeout: globalThis.clearTimeout,
-    setInterval: globalThis.setInterval,
-    clearInterval: globalThis.clearInterval,
-    setImmediate: globalThis.setImmediate,
-    clearImmediate: globalThis.clearImmediate,
-    mathRandom: Math.random,
-    performanceNow: Object.getOwnPropertyDescriptor(performance, 'now'),
-  };
-}
-type RealGlobals = ReturnType<typeof captureGlobals>;
-
-let installedBridge: FakeTimersBridge | undefined;
-
-/** Node's ref/unref on a timer handle. Recorded only: a simulation run stops on its limits, not on referenced timers. */
-abstract class Referable {
-  private refed = true;
-
-  ref(): this {
-    this.refed = true;
-    return this;
-  }
-
-  unref(): this {
-    this.refed = false;
-    return this;
-  }
-
-  hasRef(): boolean {
-    return this.refed;
-  }
-}
-
-/** A Node-like Timeout (setTimeout/setInterval) on virtual time. */
-export class SimTimeout extends Referable {
-  private handle: TimerHandle | undefined;
-  private closed = false;
-  private id: number | undefined;
-
-  constructor(
-    private readonly bridge: FakeTimersBridge,
-    private readonly loop: LoopPort,
-    private readonly callback: (...args: unknown[]) => void,
-    private readonly args: unknown[],
-    private readonly delayMs: number,
-    private readonly repeat: boolean,
-  ) {
-    super();
-    this.arm();
-  }
-
-  private arm(): void {
-    this.handle = this.loop.callLater(this.delayMs, this.fire);
-  }
-
-  private readonly fire = (): void => {
-    this.handle = undefined;
-    if (!this.repeat) this.forget();
-    this.callback(...this.args);
-    // As in Node, an interval re-arms after its callback, measured from now (once: a refresh() in the callback already did).
-    if (this.repeat && !this.closed && this.handle === undefined) this.arm();
-  };
-
-  /** Restarts the countdown from now; re-arms a timeout that already fired (Node semantics). */
-  refresh(): this {
-    if (this.closed) return this;
-    if (this.handle) this.loop.cancel(this.handle);
-    this.arm();
-    return this;
-  }
-
-  close(): this {
-    this.closed = true;
-    if (this.handle) this.loop.cancel(this.handle);
-    this.handle = undefined;
-    this.forget();
-    return this;
-  }
-
-  [Symbol.toPrimitive](): number {
-    if (this.id === undefined) this.id = this.bridge.register(this);
-    return this.id;
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  private forget(): void {
-    if (this.id !== undefined) this.bridge.unregister(this.id);
-  }
-}
-
-/** A Node-like Immediate on virtual time: runs at the current virtual time, after events already due. */
-export class SimImmediate extends Referable {
-  private handle: TimerHandle | undefined;
-
-  constructor(
-    private readonly loop: LoopPort,
-    callback: (...args: unknown[]) => void,
-    args: unknown[],
-  ) {
-    super();
-    this.handle = loop.addCallback(() => {
-      this.handle = undefined;
-      callback(...args);
-    });
-  }
-
-  /** @internal */
-  clear(): void {
-    if (this.handle) this.loop.cancel(this.handle);
-    this.handle = undefined;
-  }
-
-  [Symbol.dispose](): void {
-    this.clear();
-  }
+  /** The current host's wall clock: ms since the Unix epoch (fractional). */
+  wallNow(): number;
+  /** The current host's monotonic clock (ms): its loop.now(). */
+  monotonicNow(): number;
+  /** Monotonic ms since the current host's incarnation started (performance.now()). */
+  performanceNow(): number;
+  /** The current host's seeded stream for `purpose` ('Math.random' or 'crypto'). */
+  random(purpose: 'Math.random' | 'crypto'): Random;
 }
 
 export interface BridgeOptions {
-  /** Date.now() at virtual time 0 on a host without offset. */
-  epochMs: number;
+  /** Report real asynchronous work completing during a run (and calls of fetch). Default false. */
+  onHazard?: (hazard: Hazard) => void;
+  /** The simulation's own real resources (the kernel's immediates): not hazards. */
+  isOwnResource?: (resource: object) => boolean;
 }
+
+let installedBridge: FakeTimersBridge | undefined;
 
 export class FakeTimersBridge {
   private clock: InstalledClock | undefined;
-  private saved: RealGlobals | undefined;
-  private readonly byId = new Map<number, SimTimeout>();
-  private nextId = 1;
+  private readonly patches = new GlobalPatches();
 
   constructor(
     private readonly source: BridgeSource,
-    private readonly options: BridgeOptions,
+    private readonly options: BridgeOptions = {},
   ) {}
 
   get installed(): boolean {
@@ -184,94 +85,123 @@ export class FakeTimersBridge {
       throw new Error('fake-timers bridge: the global Date is already faked (another fake-timers install is active); uninstall it first or pass fakeTimers: false');
     }
     const source = this.source;
-    const epochMs = this.options.epochMs;
-    const saved = captureGlobals();
-    const clock = withGlobal(globalThis).install({ now: epochMs, toFake: ['Date'], shouldClearNativeTimers: false });
+    const clock = withGlobal(globalThis).install({ now: Math.floor(source.wallNow()), toFake: ['Date'], shouldClearNativeTimers: false });
     Object.defineProperty(clock, 'now', {
       configurable: true,
       // Whole milliseconds, as the real Date.now(): virtual time (latency, drift) is fractional.
-      get: () => Math.floor(epochMs + source.currentLoop().now()),
+      get: () => Math.floor(source.wallNow()),
       set: () => {},
     });
     this.clock = clock;
-    this.saved = saved;
     // The process-wide lock: the globals belong to this bridge until it uninstalls.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     installedBridge = this;
-    const g = globalThis as Record<string, unknown>;
-    g.setTimeout = (callback: unknown, delay?: unknown, ...args: unknown[]) => this.timeout(callback, delay, args, false);
-    g.setInterval = (callback: unknown, delay?: unknown, ...args: unknown[]) => this.timeout(callback, delay, args, true);
-    g.setImmediate = (callback: unknown, ...args: unknown[]) => {
-      checkCallback(callback);
-      return new SimImmediate(source.currentLoop(), callback, args);
-    };
-    g.clearTimeout = (timer: unknown) => this.clear(timer);
-    g.clearInterval = (timer: unknown) => this.clear(timer);
-    g.clearImmediate = (immediate: unknown) => {
-      if (immediate instanceof SimImmediate) immediate.clear();
-      else if (immediate != null) saved.clearImmediate(immediate as NodeJS.Immediate);
-    };
-    Object.defineProperty(performance, 'now', { configurable: true, writable: true, value: () => source.virtualNow() });
-    Math.random = () => source.randomFloat();
+    try {
+      this.patchTimers();
+      this.patchClocks();
+      this.patchRandomness();
+      this.patches.sync();
+      const { onHazard } = this.options;
+      if (onHazard) {
+        this.patchFetch(onHazard);
+        startHazardDetection(this.options.isOwnResource ?? (() => false), onHazard);
+      }
+    } catch (error) {
+      this.uninstall();
+      throw error;
+    }
   }
 
   /** Restores every global. Safe to call when not installed. */
   uninstall(): void {
-    if (installedBridge !== this || !this.clock || !this.saved) return;
-    const g = globalThis as Record<string, unknown>;
-    const saved = this.saved;
-    g.setTimeout = saved.setTimeout;
-    g.clearTimeout = saved.clearTimeout;
-    g.setInterval = saved.setInterval;
-    g.clearInterval = saved.clearInterval;
-    g.setImmediate = saved.setImmediate;
-    g.clearImmediate = saved.clearImmediate;
-    if (saved.performanceNow) Object.defineProperty(performance, 'now', saved.performanceNow);
-    else delete (performance as { now?: unknown }).now;
-    Math.random = saved.mathRandom;
+    if (installedBridge !== this || !this.clock) return;
+    stopHazardDetection();
+    this.patches.restore();
     this.clock.uninstall();
     this.clock = undefined;
-    this.saved = undefined;
     installedBridge = undefined;
   }
 
-  /** @internal Gives a Timeout a numeric id (its Symbol.toPrimitive), as Node does. */
-  register(timer: SimTimeout): number {
-    const id = this.nextId++;
-    this.byId.set(id, timer);
-    return id;
-  }
-
-  /** @internal */
-  unregister(id: number): void {
-    this.byId.delete(id);
-  }
-
-  private timeout(callback: unknown, delay: unknown, args: unknown[], repeat: boolean): SimTimeout {
-    checkCallback(callback);
-    // Node's coercion: anything outside [1, TIMEOUT_MAX] (NaN, 0, negative, huge) becomes 1ms; fractions truncate.
-    let delayMs = Number(delay);
-    if (!(delayMs >= 1 && delayMs <= TIMEOUT_MAX)) delayMs = 1;
-    delayMs = Math.trunc(delayMs);
-    return new SimTimeout(this, this.source.currentLoop(), callback, args, delayMs, repeat);
-  }
-
-  private clear(timer: unknown): void {
-    if (timer instanceof SimTimeout) return void timer.close();
-    if (typeof timer === 'number' || typeof timer === 'string') {
-      const ours = this.byId.get(Number(timer));
-      if (ours) return void ours.close();
+  private patchTimers(): void {
+    const p = this.patches;
+    const g = globalThis as Record<string, unknown>;
+    const realClearTimeout = globalThis.clearTimeout;
+    const realClearImmediate = globalThis.clearImmediate;
+    const timers = new VirtualTimers(() => this.source.currentLoop(), {
+      timeout: (timer) => realClearTimeout(timer as NodeJS.Timeout),
+      immediate: (immediate) => realClearImmediate(immediate as NodeJS.Immediate),
+    });
+    const promises = virtualTimersPromises(timers);
+    // util.promisify(setTimeout) reads this symbol, as on Node's own functions.
+    const setTimeout = Object.assign(timers.setTimeout, { [PROMISIFY_CUSTOM]: promises.setTimeout });
+    const setImmediate = Object.assign(timers.setImmediate, { [PROMISIFY_CUSTOM]: promises.setImmediate });
+    const functions = { setTimeout, setInterval: timers.setInterval, setImmediate, clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval, clearImmediate: timers.clearImmediate };
+    for (const [name, fn] of Object.entries(functions)) {
+      p.set(g, name, fn);
+      p.setBuiltin(timersModule, name, fn);
     }
-    // A real timer created before the run (or an id we never issued): let Node handle it.
-    if (timer != null && this.saved) this.saved.clearTimeout(timer as NodeJS.Timeout);
+    p.setBuiltin(timersPromisesModule, 'setTimeout', promises.setTimeout);
+    p.setBuiltin(timersPromisesModule, 'setImmediate', promises.setImmediate);
+    p.setBuiltin(timersPromisesModule, 'setInterval', promises.setInterval);
+    p.setBuiltin(timersPromisesModule, 'scheduler', promises.scheduler);
+    p.set(AbortSignal, 'timeout', promises.abortSignalTimeout);
   }
-}
 
-function checkCallback(callback: unknown): asserts callback is (...args: unknown[]) => void {
-  if (typeof callback !== 'function') {
-    const error = new TypeError(`The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
-    (error as { code?: string }).code = 'ERR_INVALID_ARG_TYPE';
-    throw error;
+  private patchClocks(): void {
+    const source = this.source;
+    const p = this.patches;
+    p.set(performance, 'now', () => source.performanceNow());
+    p.getter(performance, 'timeOrigin', () => source.wallNow() - source.performanceNow());
+    const hrtime = (previous?: readonly [number, number]): [number, number] => {
+      const ms = source.monotonicNow() + HRTIME_BASE_MS;
+      let seconds = Math.floor(ms / 1000);
+      let nanos = Math.round((ms - seconds * 1000) * 1e6);
+      if (nanos >= 1e9) {
+        seconds++;
+        nanos -= 1e9;
+      }
+      if (previous === undefined) return [seconds, nanos];
+      seconds -= previous[0];
+      nanos -= previous[1];
+      if (nanos < 0) {
+        seconds--;
+        nanos += 1e9;
+      }
+      return [seconds, nanos];
+    };
+    const bigint = (): bigint => {
+      const ms = source.monotonicNow() + HRTIME_BASE_MS;
+      const whole = Math.floor(ms);
+      return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+    };
+    p.set(process, 'hrtime', Object.assign(hrtime, { bigint }));
+    p.set(process, 'uptime', () => source.performanceNow() / 1000);
+  }
+
+  private patchRandomness(): void {
+    const source = this.source;
+    const p = this.patches;
+    p.set(Math, 'random', () => source.random('Math.random').float());
+    const crypto = virtualCrypto({ random: () => source.random('crypto'), currentLoop: () => source.currentLoop() });
+    for (const name of ['randomBytes', 'randomFill', 'randomFillSync', 'randomInt', 'randomUUID'] as const) p.setBuiltin(cryptoModule, name, crypto[name]);
+    // node:crypto's getRandomValues calls webcrypto's; both read the instance's own property first.
+    const webcrypto = cryptoModule.webcrypto;
+    p.set(webcrypto, 'getRandomValues', crypto.getRandomValues);
+    p.set(webcrypto, 'randomUUID', crypto.randomUUID);
+    if (globalThis.crypto !== undefined && globalThis.crypto !== webcrypto) {
+      p.set(globalThis.crypto, 'getRandomValues', crypto.getRandomValues);
+      p.set(globalThis.crypto, 'randomUUID', crypto.randomUUID);
+    }
+  }
+
+  // fetch reaches a real host (there is no simulated fetch): named at the call, before its sockets complete.
+  private patchFetch(onHazard: (hazard: Hazard) => void): void {
+    const realFetch = globalThis.fetch;
+    if (typeof realFetch !== 'function') return;
+    this.patches.set(globalThis, 'fetch', (...args: Parameters<typeof fetch>) => {
+      onHazard({ api: 'fetch (a real HTTP request)', resource: 'fetch' });
+      return realFetch(...args);
+    });
   }
 }
 

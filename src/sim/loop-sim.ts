@@ -1,10 +1,12 @@
-// A host's view of the virtual clock: the LoopPort a simulated component receives.
-// Each host may run on a skewed clock (offset, drift); its timers are tagged with the
-// host as owner so a crash can drop them all.
+// A host's monotonic clock and loop: the LoopPort a simulated component receives. As
+// Tornado's IOLoop.time() (time.monotonic) and LoopNode.now(), now() never steps: each host
+// may run with an offset and a drift (a rate error; changing it keeps the clock continuous),
+// but clock faults step the host's wall clock (Date.now()), not this one. Its timers are
+// tagged with the host as owner so a crash can drop them all.
 
 import type { LoopPort, TimerHandle } from '../core/ports.js';
 import type { ScheduledTask } from '../core/scheduler.js';
-import { checkFinite, checkFunction, checkNonNegative } from '../core/validate.js';
+import { checkFinite, checkFunction, checkNonNegative, checkRange } from '../core/validate.js';
 import type { SimKernel } from './sim-kernel.js';
 
 export interface LoopSimOptions {
@@ -12,9 +14,12 @@ export interface LoopSimOptions {
   owner?: unknown;
   /** Added to virtual time to give this host's clock (ms). */
   offsetMs?: number;
-  /** Clock rate error in parts per million (a fast clock is positive). */
+  /** Clock rate error in parts per million (a fast clock is positive), within ±DRIFT_PPM_MAX. */
   driftPpm?: number;
 }
+
+/** A drift beyond ±50% is no clock error but a bug in the plan; the bound keeps the clock strictly increasing. */
+export const DRIFT_PPM_MAX = 500_000;
 
 export class LoopSim implements LoopPort {
   readonly owner: unknown;
@@ -28,9 +33,9 @@ export class LoopSim implements LoopPort {
   ) {
     this.owner = options.owner;
     this.offsetMs = options.offsetMs ?? 0;
-    this.rate = 1 + (options.driftPpm ?? 0) / 1e6;
     checkFinite('offsetMs', this.offsetMs);
-    checkFinite('driftPpm', options.driftPpm ?? 0);
+    checkRange('driftPpm', options.driftPpm ?? 0, -DRIFT_PPM_MAX, DRIFT_PPM_MAX);
+    this.rate = 1 + (options.driftPpm ?? 0) / 1e6;
   }
 
   now(): number {
@@ -76,14 +81,19 @@ export class LoopSim implements LoopPort {
     return this.dead;
   }
 
-  /** Steps this host's clock by `deltaMs` (an NTP jump); pending timers keep their real delays. */
+  /**
+   * Steps this clock by `deltaMs`; pending timers keep their real delays. A monotonic clock
+   * never does this in a simulation (clock faults step the wall clock): it is here for unit
+   * tests of core components against an arbitrary clock (PeriodicCallback's overrun and
+   * backwards-clock rules) and for modelling time a callback spent busy.
+   */
   jump(deltaMs: number): void {
     checkFinite('deltaMs', deltaMs);
     this.offsetMs += deltaMs;
   }
 
   setDriftPpm(driftPpm: number): void {
-    checkFinite('driftPpm', driftPpm);
+    checkRange('driftPpm', driftPpm, -DRIFT_PPM_MAX, DRIFT_PPM_MAX);
     const now = this.now();
     this.rate = 1 + driftPpm / 1e6;
     // Keep the clock continuous across the rate change.

@@ -67,6 +67,8 @@ export class SimKernel {
   private gate: TaskGate | undefined;
   private observer: ((task: ScheduledTask) => void) | undefined;
   private between: (() => boolean) | undefined;
+  /** The kernel's own real immediates, while a hazard detector needs to tell them from foreign work. */
+  private ownImmediates: WeakSet<object> | undefined;
   /** Tasks a gate deferred, old handle -> new task, so a handle stays cancellable across a pause. */
   private moved: WeakMap<ScheduledTask, ScheduledTask> | undefined;
   /** The task running right now, if any (its owner is the current host). */
@@ -140,6 +142,21 @@ export class SimKernel {
     this.between = hook;
   }
 
+  /** Starts (or stops) recording the real immediates the kernel steps on, for isOwnImmediate(). */
+  trackOwnImmediates(on: boolean): void {
+    this.ownImmediates = on ? new WeakSet() : undefined;
+  }
+
+  /** True for a real Immediate the kernel itself queued (while tracking). */
+  isOwnImmediate(resource: object): boolean {
+    return this.ownImmediates?.has(resource) ?? false;
+  }
+
+  private realImmediate(callback: () => void): void {
+    const immediate = realSetImmediate(callback);
+    this.ownImmediates?.add(immediate);
+  }
+
   /** Asks the current run to stop after the event now running. */
   stop(): void {
     this.stopRequested = true;
@@ -182,8 +199,8 @@ export class SimKernel {
     while (task !== undefined && this.deferred(task)) task = this.scheduler.pop();
     if (!task) return false;
     this.execute(task);
-    await new Promise<void>((resolve) => realSetImmediate(resolve));
-    while (this.between?.()) await new Promise<void>((resolve) => realSetImmediate(resolve));
+    await new Promise<void>((resolve) => this.realImmediate(resolve));
+    while (this.between?.()) await new Promise<void>((resolve) => this.realImmediate(resolve));
     return true;
   }
 
@@ -192,7 +209,8 @@ export class SimKernel {
     const n = Math.min(BATCH_MAX, Math.max(8, this.scheduler.size));
     this.batchLeft = n;
     const onImmediate = (): void => this.onImmediate(generation);
-    for (let i = 0; i < n; i++) realSetImmediate(onImmediate);
+    if (this.ownImmediates === undefined) for (let i = 0; i < n; i++) realSetImmediate(onImmediate);
+    else for (let i = 0; i < n; i++) this.realImmediate(onImmediate);
   }
 
   private onImmediate(generation: number): void {

@@ -8,14 +8,20 @@
 // each event's (sequence, deadline, host) is folded into a cheap digest that becomes one
 // `steps` line at the end of every run, so the hash still covers timer order. `traceEvents: true` writes a line per event to pinpoint a
 // divergence (checkDeterminism turns it on).
+//
+// Time: each host has a monotonic clock (its loop) and a wall clock (Date) that clock faults
+// step; each event a host runs costs it eventCpuMs of virtual time (host.ts). Real work that
+// completes during a run is a determinism hazard: it fails the run, naming the API (or, with
+// hazards: 'report', is only listed in `sim.hazards`).
 
 import type { Logger } from '../core/ports.js';
 import { Random } from '../core/random.js';
 import type { ScheduledTask } from '../core/scheduler.js';
-import { checkFinite, checkFunction, checkInteger, checkNonEmptyString, checkNonNegative, checkOptions, describe } from '../core/validate.js';
+import { checkFinite, checkFunction, checkInteger, checkNonEmptyString, checkNonNegative, checkOneOf, checkOptions, describe } from '../core/validate.js';
 import { AssertionFailure, Assertions, type EventuallyOptions, type SometimesReport } from './assertions.js';
 import { FakeTimersBridge } from './fake-timers-bridge.js';
-import { Host, Incarnation, type HostContext, type HostFactory, type HostOptions, type HostWorld } from './host.js';
+import type { Hazard } from './hazard-detector.js';
+import { DEFAULT_EVENT_CPU_MS, Host, Incarnation, type HostContext, type HostFactory, type HostOptions, type HostWorld } from './host.js';
 import { LoopSim } from './loop-sim.js';
 import { annotateFailure, RejectionGuard } from './run-guard.js';
 import { NetworkSim } from './network-sim.js';
@@ -33,16 +39,42 @@ export interface SimulationOptions {
   logLevel?: LogLevelName;
   /** Default step budget of every run. */
   stepsMax?: number;
-  /** Run global timers, Date, performance.now and Math.random on the simulation during runs. Default true. */
+  /**
+   * Run timers (global, node:timers, node:timers/promises, AbortSignal.timeout), Date,
+   * performance.now, process.hrtime and Math.random/crypto randomness on the simulation during
+   * runs, and watch for real work that escapes it (fake-timers-bridge.ts). Default true.
+   */
   fakeTimers?: boolean;
-  /** Date.now() at virtual time 0. Default 2024-01-01T00:00:00Z. */
+  /** The wall clock's start: Date.now() at virtual time 0 on a host without offset. Default DEFAULT_EPOCH_MS (2024-01-01T00:00:00Z). */
   epochMs?: number;
+  /** Virtual CPU time each host event costs (ms), unless the host sets its own. Default DEFAULT_EVENT_CPU_MS (0.01). */
+  eventCpuMs?: number;
+  /** What a determinism hazard does: 'fail' the run (default), or only 'report' it in sim.hazards. */
+  hazards?: 'fail' | 'report';
   /** Write a trace line per kernel event (slower; to pinpoint a divergence). Default false. */
   traceEvents?: boolean;
 }
 
-const OPTION_NAMES = ['seed', 'trace', 'logSink', 'logLevel', 'stepsMax', 'fakeTimers', 'epochMs', 'traceEvents'];
-const DEFAULT_EPOCH_MS = Date.UTC(2024, 0, 1);
+const OPTION_NAMES = ['seed', 'trace', 'logSink', 'logLevel', 'stepsMax', 'fakeTimers', 'epochMs', 'traceEvents', 'eventCpuMs', 'hazards'];
+/** The wall clock's default start: 2024-01-01T00:00:00Z. */
+export const DEFAULT_EPOCH_MS = Date.UTC(2024, 0, 1);
+
+/** A determinism hazard seen during a run: real work that escaped virtual time. */
+export interface RunHazard extends Hazard {
+  virtualTimeMs: number;
+}
+
+/** Fails a run in which real work completed: the run is not a function of its seed. */
+export class DeterminismHazardError extends Error {
+  constructor(readonly hazard: RunHazard) {
+    super(
+      `determinism hazard: ${hazard.api} completed during the run (${hazard.resource}, at virtual time ${hazard.virtualTimeMs}ms); ` +
+        'real work escapes virtual time, so the run depends on the machine, not on the seed: use the simulated transport, ' +
+        "an injected port or an in-memory fake, or pass hazards: 'report' to only list it",
+    );
+    this.name = 'DeterminismHazardError';
+  }
+}
 
 export class Simulation {
   readonly seed: number;
@@ -69,6 +101,11 @@ export class Simulation {
   private digest = 0;
   private digestSteps = 0;
   private readonly rejectionGuard = new RejectionGuard((reason) => this.fail(reason));
+  private readonly hazardPolicy: 'fail' | 'report';
+  private readonly hazardList: RunHazard[] = [];
+  /** The wall clock's start (Date.now() at virtual time 0 on a host without offset). */
+  readonly epochMs: number;
+  private readonly eventCpuMs: number;
 
   constructor(options: SimulationOptions) {
     checkOptions('Simulation options', options, OPTION_NAMES);
@@ -80,6 +117,11 @@ export class Simulation {
       throw new RangeError(`logLevel: expected one of ${Object.keys(LOG_LEVELS).join(', ')}, got ${describe(options.logLevel)}`);
     }
     if (options.epochMs !== undefined) checkFinite('epochMs', options.epochMs);
+    if (options.eventCpuMs !== undefined) checkNonNegative('eventCpuMs', options.eventCpuMs);
+    if (options.hazards !== undefined) checkOneOf('hazards', options.hazards, ['fail', 'report']);
+    this.epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
+    this.eventCpuMs = options.eventCpuMs ?? DEFAULT_EVENT_CPU_MS;
+    this.hazardPolicy = options.hazards ?? 'fail';
     this.seed = options.seed;
     this.defaultStepsMax = options.stepsMax;
     this.traceEvents = options.traceEvents ?? false;
@@ -109,18 +151,10 @@ export class Simulation {
       fail: (error) => this.fail(error),
       watch: (active) => this.kernel.setBetween(active ? this.between : undefined),
     });
-    if (options.fakeTimers ?? true) {
-      const mathRandom = this.random.fork('Math.random');
-      this.bridge = new FakeTimersBridge(
-        {
-          currentLoop: () => this.currentIncarnation()?.loop ?? this.loop,
-          virtualNow: () => this.kernel.now(),
-          randomFloat: () => mathRandom.float(),
-        },
-        { epochMs: options.epochMs ?? DEFAULT_EPOCH_MS },
-      );
-    }
+    if (options.fakeTimers ?? true) this.bridge = this.createBridge();
     this.kernel.setObserver(this.onEvent);
+    // Hosts pay CPU time per event (and wait out pauses) through the kernel's gate.
+    this.kernel.setGate(this.gate);
   }
 
   /** Virtual time (ms). */
@@ -146,7 +180,8 @@ export class Simulation {
   host<S>(name: string, factory: HostFactory<S>, options: HostOptions = {}): Host<S> {
     checkNonEmptyString('host name', name);
     checkFunction('factory', factory);
-    checkOptions('host options', options, ['offsetMs', 'driftPpm']);
+    checkOptions('host options', options, ['offsetMs', 'driftPpm', 'eventCpuMs']);
+    if (options.eventCpuMs !== undefined) checkNonNegative('eventCpuMs', options.eventCpuMs);
     if (this.hostsByName.has(name)) throw new Error(`sim.host: a host named ${JSON.stringify(name)} already exists`);
     const host = new Host<S>(name, factory, this.world, this.hostsByName.size + 1, options);
     this.hostsByName.set(name, host as Host<unknown>);
@@ -185,22 +220,37 @@ export class Simulation {
     const untilMs = this.kernel.now() + ms;
     if (untilMs <= incarnation.pausedUntilMs) return;
     incarnation.pausedUntilMs = untilMs;
-    this.kernel.setGate(this.gate);
     this.recordHost('pause', host, { ms, untilMs });
   }
 
-  /** Steps a host's clock by `deltaMs` (an NTP jump); its pending timers keep their real delays. */
+  /**
+   * Steps a host's wall clock (Date.now()) by `deltaMs`, backwards too (an NTP step). Its
+   * monotonic clock (loop.now(), performance.now()) and pending timers are untouched, as on a
+   * real machine: leases measured on the loop stay safe, ones measured on Date do not.
+   */
   clockJump(name: string, deltaMs: number): void {
     const host = this.lookup('sim.clockJump', name);
-    host.loop.jump(deltaMs);
+    checkFinite('deltaMs', deltaMs);
+    host.stepWallClock(deltaMs);
     this.recordHost('clock-jump', host, { deltaMs });
   }
 
-  /** Changes a host clock's rate error (ppm), keeping the clock continuous. */
+  /** Changes a host clock's rate error (ppm), keeping both of its clocks continuous. */
   setDrift(name: string, driftPpm: number): void {
     const host = this.lookup('sim.setDrift', name);
     host.setDriftPpm(driftPpm);
     this.recordHost('drift', host, { driftPpm });
+  }
+
+  /** Determinism hazards seen so far (real work that completed during a run). */
+  get hazards(): readonly RunHazard[] {
+    return this.hazardList;
+  }
+
+  /** A host's wall clock now (Date.now() on it, fractional), or the simulation's without a name. */
+  wallNow(name?: string): number {
+    if (name === undefined) return this.epochMs + this.kernel.now();
+    return this.lookup('sim.wallNow', name).wallNow();
   }
 
   /** Records a user event in the trace (virtual time and current host added). */
@@ -260,6 +310,7 @@ export class Simulation {
   }
 
   private enter(): void {
+    this.kernel.trackOwnImmediates(this.bridge !== undefined);
     this.bridge?.install();
     this.running = true;
     this.currentOwner = undefined;
@@ -272,6 +323,7 @@ export class Simulation {
     this.currentOwner = undefined;
     this.running = false;
     this.bridge?.uninstall();
+    this.kernel.trackOwnImmediates(false);
   }
 
   /** Records the run's failure (first wins) and stops the run after the current event. */
@@ -287,6 +339,8 @@ export class Simulation {
 
   private readonly onEvent = (task: ScheduledTask): void => {
     this.currentOwner = task.owner;
+    // The host's CPU is busy with this event: its next one cannot start before this ends.
+    if (task.owner instanceof Incarnation) task.owner.busyUntilMs = this.kernel.now() + task.owner.host.eventCpuMs;
     const id = (task.owner as { traceId?: number } | undefined)?.traceId ?? 0;
     this.digest = Math.imul(this.digest ^ task.seq, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca6b) ^ (task.deadlineMs | 0);
     this.digestSteps++;
@@ -302,11 +356,40 @@ export class Simulation {
     return this.assertions.between();
   };
 
-  // Installed by the first pause: until then the kernel's hot path has no gate at all.
+  // A host's due event waits while the host is paused or still busy with its previous event.
   private readonly gate = (task: ScheduledTask): number | undefined => {
-    const untilMs = this.ownerIncarnation(task.owner)?.pausedUntilMs;
-    return untilMs !== undefined && untilMs > this.kernel.now() ? untilMs : undefined;
+    const incarnation = this.ownerIncarnation(task.owner);
+    if (incarnation === undefined) return undefined;
+    const untilMs = Math.max(incarnation.pausedUntilMs, incarnation.busyUntilMs);
+    return untilMs > this.kernel.now() ? untilMs : undefined;
   };
+
+  private createBridge(): FakeTimersBridge {
+    const current = (): Incarnation | undefined => this.currentIncarnation();
+    const roots = { 'Math.random': this.random.fork('Math.random'), crypto: this.random.fork('crypto') };
+    return new FakeTimersBridge(
+      {
+        currentLoop: () => current()?.loop ?? this.loop,
+        wallNow: () => current()?.host.wallNow() ?? this.epochMs + this.kernel.now(),
+        monotonicNow: () => current()?.loop.now() ?? this.kernel.now(),
+        performanceNow: () => {
+          const incarnation = current();
+          return incarnation === undefined ? this.kernel.now() : incarnation.loop.now() - incarnation.startMonotonicMs;
+        },
+        random: (purpose) => current()?.stream(purpose, this.random) ?? roots[purpose],
+      },
+      {
+        onHazard: (hazard) => this.hazard(hazard),
+        isOwnResource: (resource) => this.kernel.isOwnImmediate(resource),
+      },
+    );
+  }
+
+  private hazard(hazard: Hazard): void {
+    const seen: RunHazard = { ...hazard, virtualTimeMs: this.kernel.now() };
+    this.hazardList.push(seen);
+    if (this.hazardPolicy === 'fail') this.fail(new DeterminismHazardError(seen));
+  }
 
   private flushDigest(): void {
     if (this.digestSteps === 0) return;
@@ -343,6 +426,8 @@ export class Simulation {
     return {
       kernel: this.kernel,
       sim: this,
+      epochMs: this.epochMs,
+      eventCpuMs: this.eventCpuMs,
       makeContext: (host, incarnation): HostContext => ({
         name: host.name,
         incarnation: incarnation.number,

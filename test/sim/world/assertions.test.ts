@@ -25,12 +25,13 @@ describe('assertions', () => {
     const failure = error as AssertionFailure;
     expect(failure.message.split('\n').slice(0, 4)).toEqual([
       'always failed: balance never negative',
-      '  seed 11, virtual time 5ms, host bank#1',
+      // The second callback waits for the host's CPU: eventCpuMs (0.01 ms) after the first.
+      '  seed 11, virtual time 5.01ms, host bank#1',
       '  details: {"balance":-5}',
       '  trace tail (last 3 of 3 lines):',
     ]);
     expect(failure.message).toContain('{"tMs":5,"kind":"withdraw","host":"bank","amount":15}');
-    expect(failure.message).toContain('{"tMs":5,"kind":"always-failed","host":"bank","message":"balance never negative","details":{"balance":-5}}');
+    expect(failure.message).toContain('{"tMs":5.01,"kind":"always-failed","host":"bank","message":"balance never negative","details":{"balance":-5}}');
     expect(after).toEqual([]);
   });
 

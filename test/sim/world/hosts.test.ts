@@ -1,4 +1,4 @@
-// Proves host lifecycle and clocks: crash drops timers and state and silences the dead incarnation, restart re-runs the factory on fresh ports, pause defers events like a GC pause, offset/drift/jump show in loop.now().
+// Proves host lifecycle and clocks: crash drops timers and state and silences the dead incarnation, restart re-runs the factory on fresh ports, pause defers events like a GC pause, each host has a monotonic loop clock (offset, drift) and a wall clock that clock faults step.
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src/sim/simulation.js';
 
@@ -93,29 +93,36 @@ describe('hosts', () => {
     await sim.run({ untilMs: 5 });
     sim.pause('gc', 45);
     await sim.run();
-    expect(seen).toEqual(['other 20', 'gc a 50', 'gc b 50', 'gc c 80']);
+    // After the pause the host's events run one after the other, each eventCpuMs (0.01 ms) of CPU.
+    expect(seen).toEqual(['other 20', 'gc a 50', 'gc b 50.01', 'gc c 80']);
   });
 
-  it('shows clock offset, drift and jumps in the host loop, continuous across a restart', async () => {
-    const sim = new Simulation({ seed: 5 });
+  it('gives each host a monotonic loop clock (offset, drift, never a jump) and a wall clock that clock faults step, both continuous across a restart', async () => {
+    const sim = new Simulation({ seed: 5, epochMs: Date.UTC(2030, 5, 1) });
     const skewed = sim.host('skewed', () => {}, { offsetMs: 500, driftPpm: 1000 });
     const plain = sim.host('plain', () => {});
     await sim.run({ untilMs: 1000 });
     expect(plain.loop.now()).toBe(1000);
     expect(skewed.loop.now()).toBeCloseTo(500 + 1000 * 1.001, 9);
+    expect(plain.wallNow()).toBe(Date.UTC(2030, 5, 1) + 1000);
+    // An NTP step backwards moves the wall clock only: the loop clock and its timers are untouched.
     sim.clockJump('skewed', -200);
-    expect(skewed.loop.now()).toBeCloseTo(1301, 9);
+    expect(skewed.loop.now()).toBeCloseTo(1501, 9);
+    expect(skewed.wallNow() - Date.UTC(2030, 5, 1)).toBeCloseTo(1301, 6);
+    expect(sim.wallNow('skewed')).toBe(skewed.wallNow());
     sim.setDrift('skewed', 0);
     await sim.run({ untilMs: 2000 });
-    expect(skewed.loop.now()).toBeCloseTo(2301, 9);
+    expect(skewed.loop.now()).toBeCloseTo(2501, 9);
     sim.crash('skewed');
     sim.restart('skewed');
-    expect(skewed.loop.now()).toBeCloseTo(2301, 9);
+    expect(skewed.loop.now()).toBeCloseTo(2501, 9);
+    expect(skewed.wallNow() - Date.UTC(2030, 5, 1)).toBeCloseTo(2301, 6);
     // A timer measures its delay on the host clock: 1000ms on a clock running 0.1% fast is 999ms of virtual time.
     sim.setDrift('skewed', 1000);
     let firedAt = 0;
     skewed.loop.callLater(1000, () => (firedAt = sim.now()));
     await sim.run();
     expect(firedAt).toBeCloseTo(2000 + 1000 / 1.001, 6);
+    expect(() => sim.setDrift('skewed', -1e6)).toThrow('driftPpm: expected a number in [-500000, 500000], got -1000000');
   });
 });

@@ -17,8 +17,9 @@ describe('Simulation runs', () => {
       loop.callAt(10, () => order.push(`second timer at ${loop.now()}`));
     });
     const summary = await sim.run();
-    expect(order).toEqual(['chain done at 10', 'second timer at 10']);
-    expect(summary).toMatchObject({ reason: 'idle', nowMs: 10, steps: 3 });
+    // The second timer waits for the host's CPU (eventCpuMs 0.01 ms), but the chain is done before it either way.
+    expect(order).toEqual(['chain done at 10', 'second timer at 10.01']);
+    expect(summary).toMatchObject({ reason: 'idle', nowMs: 10.01, steps: 3 });
   });
 
   it('fails the run with an error thrown by a host callback, annotated with seed, virtual time and host', async () => {
@@ -115,7 +116,7 @@ describe('Simulation runs', () => {
     expect(() => new Simulation({ seed: -1 })).toThrow('seed: expected an integer in [0, 9007199254740991], got -1');
     expect(() => new Simulation({ seed: 'x' as unknown as number })).toThrow('seed: expected a number, got "x"');
     expect(() => new Simulation({ seed: 1, sed: 2 } as never)).toThrow(
-      'Simulation options: unknown option "sed" (known: seed, trace, logSink, logLevel, stepsMax, fakeTimers, epochMs, traceEvents)',
+      'Simulation options: unknown option "sed" (known: seed, trace, logSink, logLevel, stepsMax, fakeTimers, epochMs, traceEvents, eventCpuMs, hazards)',
     );
     const sim = new Simulation({ seed: 1 });
     sim.host('a', () => {});

@@ -1,0 +1,108 @@
+// Detects real asynchronous work that completes while a simulation runs: fs, worker_threads
+// and MessageChannel, real sockets, dns, child processes, real timers taken before the run
+// (util.promisify(setTimeout) at import time), async crypto jobs. Its callback would run
+// outside virtual time, in an order set by the machine, so the run is not a function of its
+// seed: each one is reported as a determinism hazard naming the API.
+//
+// How: an async_hooks `before` hook (no `init` hook: Node then wraps every promise, which
+// costs 2-3x; `before` alone costs ~10-20% on a promise-heavy run, and only while a run with
+// detection is active). Async ids increase monotonically, so a resource whose id is above a
+// mark taken when the run started was created during it; older ones (a test runner's IPC
+// channel, a worker's parentPort, the runner's own timers) are not the run's and are ignored.
+// Continuations (promises, nextTick, queueMicrotask) and the kernel's own setImmediate
+// batches are not hazards.
+
+import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
+
+export interface Hazard {
+  /** The API whose real completion escaped virtual time, e.g. "fs", "MessagePort (...)". */
+  api: string;
+  /** The Node resource that completed (its class name), e.g. "FSReqCallback". */
+  resource: string;
+}
+
+const API_BY_RESOURCE: Record<string, string> = {
+  FSReqCallback: 'fs',
+  FSReqPromise: 'fs/promises',
+  FileHandle: 'fs/promises',
+  FileHandleCloseReq: 'fs/promises',
+  StatWatcher: 'fs.watchFile',
+  FSEvent: 'fs.watch',
+  MessagePort: 'MessagePort (MessageChannel, BroadcastChannel or worker_threads)',
+  Worker: 'worker_threads.Worker',
+  TCP: 'net (a real TCP socket)',
+  TCPConnectWrap: 'net (a real TCP connect)',
+  Pipe: 'net (a real pipe or IPC socket)',
+  PipeConnectWrap: 'net (a real IPC connect)',
+  WriteWrap: 'net (a real socket write)',
+  ShutdownWrap: 'net (a real socket shutdown)',
+  TLSWrap: 'tls',
+  UDP: 'dgram',
+  SendWrap: 'dgram',
+  HTTPParser: 'http (a real HTTP connection)',
+  GetAddrInfoReqWrap: 'dns.lookup',
+  GetNameInfoReqWrap: 'dns.lookupService',
+  QueryReqWrap: 'dns',
+  Process: 'child_process',
+  SignalWrap: 'process.on(signal)',
+  Zlib: 'zlib (async)',
+  Timeout: 'setTimeout/setInterval (a real timer: a reference taken before the run, e.g. util.promisify(setTimeout) at import time)',
+  Immediate: 'setImmediate (a real one: a reference taken before the run)',
+};
+
+/** Names the API behind a Node async resource. */
+export function apiOfResource(name: string): string {
+  const api = API_BY_RESOURCE[name];
+  if (api !== undefined) return api;
+  if (name.endsWith('Job')) return `crypto (async ${name})`;
+  return `${name} (real asynchronous work)`;
+}
+
+interface Detection {
+  mark: number;
+  isOwn: (resource: object) => boolean;
+  report: (hazard: Hazard) => void;
+}
+
+let active: Detection | undefined;
+
+function isContinuation(resource: object): boolean {
+  if (resource instanceof Promise) return true;
+  const ctor = (resource as { constructor?: { name?: string } }).constructor;
+  // process.nextTick's TickObject is a plain object; queueMicrotask's is an AsyncResource with a callback.
+  if (ctor === Object || ctor === undefined) return true;
+  return ctor === AsyncResource && typeof (resource as { callback?: unknown }).callback === 'function';
+}
+
+const hook = createHook({
+  before(asyncId) {
+    const detection = active;
+    if (detection === undefined || asyncId <= detection.mark) return;
+    try {
+      const resource = executionAsyncResource();
+      if (resource === null || typeof resource !== 'object' || isContinuation(resource) || detection.isOwn(resource)) return;
+      const name = (resource as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
+      detection.report({ api: apiOfResource(name), resource: name });
+    } catch {
+      // An async hook must never throw (Node would abort the process); a hazard missed here is reported by nothing else.
+    }
+  },
+});
+
+/**
+ * Starts detection for one run: `isOwn` recognises the simulation's own real resources (the
+ * kernel's immediates); `report` receives each hazard. One run at a time (the bridge's rule).
+ */
+export function startHazardDetection(isOwn: (resource: object) => boolean, report: (hazard: Hazard) => void): void {
+  if (active !== undefined) throw new Error('hazard detection: another simulation run is being watched; run one simulation at a time');
+  // A fresh async id: every resource created from now on has a larger one.
+  const mark = new AsyncResource('toto-sim-run').asyncId();
+  active = { mark, isOwn, report };
+  hook.enable();
+}
+
+export function stopHazardDetection(): void {
+  if (active === undefined) return;
+  active = undefined;
+  hook.disable();
+}
