@@ -15,7 +15,9 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_C
 /** Reads status, headers (lower-cased, without transport headers) and body, up to maxBodyBytes. */
 export async function readResponse(response: Dispatcher.ResponseData, url: string, maxBodyBytes: number): Promise<HttpResponse> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
+  const received = response.headers;
+  for (const name in received) {
+    const value = received[name];
     if (value === undefined || HTTP_TRANSPORT_HEADERS.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }

@@ -131,36 +131,41 @@ function toBytes(chunks: Buffer[], size: number): Uint8Array {
 }
 
 function dispatch(req: http.IncomingMessage, res: http.ServerResponse, handler: HttpHandler, request: HttpRequest, options: HttpServerNodeOptions): void {
-  const fail = (error: unknown): void => {
-    const reason = error instanceof Error ? error.message : String(error);
-    options.logger.error({ err: error, method: request.method, path: request.path }, `httpListen: handler failed: ${reason}`);
-    answer(req, res, serverErrorResponse(reason));
-  };
-  const succeed = (value: unknown): void => {
-    const response = checkHandlerResponse(value);
-    if (typeof response === 'string') {
-      options.logger.error({ method: request.method, path: request.path }, `httpListen: ${response}`);
-      answer(req, res, serverErrorResponse(response));
-      return;
-    }
-    answer(req, res, response);
-  };
   let result: HttpResponse | Promise<HttpResponse>;
   try {
     result = handler(request);
   } catch (error) {
-    return fail(error);
+    return fail(req, res, request, options, error);
   }
-  // A synchronous handler answers without a promise round trip.
-  if (result !== null && typeof (result as Promise<HttpResponse>)?.then === 'function') (result as Promise<HttpResponse>).then(succeed, fail);
-  else succeed(result);
+  // A synchronous handler answers without a promise round trip (and without closures).
+  if (result !== null && typeof (result as Promise<HttpResponse>)?.then === 'function') {
+    (result as Promise<HttpResponse>).then(
+      (value) => succeed(req, res, request, options, value),
+      (error: unknown) => fail(req, res, request, options, error),
+    );
+  } else succeed(req, res, request, options, result);
 }
 
+function succeed(req: http.IncomingMessage, res: http.ServerResponse, request: HttpRequest, options: HttpServerNodeOptions, value: unknown): void {
+  const response = checkHandlerResponse(value);
+  if (typeof response !== 'string') return answer(req, res, response);
+  options.logger.error({ method: request.method, path: request.path }, `httpListen: ${response}`);
+  answer(req, res, serverErrorResponse(response));
+}
+
+function fail(req: http.IncomingMessage, res: http.ServerResponse, request: HttpRequest, options: HttpServerNodeOptions, error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  options.logger.error({ err: error, method: request.method, path: request.path }, `httpListen: handler failed: ${reason}`);
+  answer(req, res, serverErrorResponse(reason));
+}
+
+/** Writes a checked response (its headers object is ours to add framing to). */
 function answer(req: http.IncomingMessage, res: http.ServerResponse, response: HttpResponse): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = response.headers;
   if (responseHasBody(req.method as string, response.status)) {
-    res.writeHead(response.status, { ...headers, 'content-length': String(response.body.length) });
+    headers['content-length'] = String(response.body.length);
+    res.writeHead(response.status, headers);
     res.end(response.body);
   } else {
     res.writeHead(response.status, headers);

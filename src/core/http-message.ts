@@ -62,16 +62,26 @@ export function normalizeHeaders(name: string, headers: unknown): Record<string,
     throw new TypeError(`${name}: expected an object of header strings, got ${describe(headers)}`);
   }
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) {
+  // for-in over own keys: this runs once per request on both sides of the real transport.
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key)) continue;
+    const value = (headers as Record<string, unknown>)[key];
     if (!TOKEN.test(key)) throw new RangeError(`${name}: invalid header name ${JSON.stringify(key)} (expected an RFC 9110 token)`);
     const lower = key.toLowerCase();
     if (typeof value !== 'string') throw new TypeError(`${name}[${JSON.stringify(key)}]: expected a string, got ${describe(value)}`);
     if (INVALID_VALUE_CHAR.test(value)) throw new RangeError(`${name}[${JSON.stringify(key)}]: invalid character in header value ${JSON.stringify(value)}`);
     if (HTTP_TRANSPORT_HEADERS.has(lower)) throw new RangeError(`${name}: header ${JSON.stringify(key)} is set by the transport, not by the caller`);
     if (Object.hasOwn(out, lower)) throw new RangeError(`${name}: duplicate header ${JSON.stringify(lower)} (names are case-insensitive)`);
-    out[lower] = value.replace(/^[\t ]+|[\t ]+$/g, '');
+    out[lower] = isPadded(value) ? value.replace(/^[\t ]+|[\t ]+$/g, '') : value;
   }
   return out;
+}
+
+function isPadded(value: string): boolean {
+  if (value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first === 32 || first === 9 || last === 32 || last === 9;
 }
 
 /** Checks httpRequest's options; throws TypeError/RangeError naming the option. */
@@ -96,13 +106,24 @@ export function checkRequestOptions(options: HttpRequestOptions | undefined): Ch
   return { method, headers: normalizeHeaders('headers', o.headers), body, timeoutMs: o.timeoutMs };
 }
 
+// A client calls the same few URLs again and again: parsing each once saves a regex pass per
+// request. Bounded; cleared whole when full (simple, and a working set that large is rare).
+const URL_CACHE_MAX = 256;
+const urlCache = new Map<string, HttpUrl>();
+
 /** Parses a request URL: `http://host:port/path?query`, the path printable ASCII without '#'. */
 export function parseRequestUrl(url: unknown): HttpUrl {
-  const parsed = parseHttpUrl('httpRequest', url);
+  if (typeof url === 'string') {
+    const cached = urlCache.get(url);
+    if (cached) return cached;
+  }
+  const parsed = Object.freeze(parseHttpUrl('httpRequest', url));
   const bad = INVALID_PATH_CHAR.exec(parsed.path);
   if (bad) {
     throw new RangeError(`httpRequest: invalid character ${JSON.stringify(bad[0])} in the path of URL ${JSON.stringify(url)} (expected printable ASCII without spaces or '#')`);
   }
+  if (urlCache.size >= URL_CACHE_MAX) urlCache.clear();
+  urlCache.set(url as string, parsed);
   return parsed;
 }
 

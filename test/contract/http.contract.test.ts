@@ -10,8 +10,8 @@ import { SimKernel } from '../../src/sim/sim-kernel.js';
 
 interface World {
   name: string;
-  /** Server and client share one host, as on 127.0.0.1. */
-  transport: TransportPort;
+  /** The HTTP half of TransportPort; server and client share one host, as on 127.0.0.1. */
+  transport: Pick<TransportPort, 'httpListen' | 'httpRequest'>;
   /** Waits for `work`, advancing virtual time in the simulation. */
   settle<T>(work: Promise<T>): Promise<T>;
   close(): Promise<void>;
