@@ -1,6 +1,8 @@
 // The trace of a simulated run: every delivery, drop, fault, timer and user event as one
 // JSON line, with a running hash. Two runs of one seed must give byte-identical traces;
-// the hash lets a sweep compare them without keeping every line.
+// the hash lets a sweep compare them without keeping every line. A message event's payload
+// bytes go into the hash too (not into the line, which only says how many), so two runs that
+// send different bytes at the same moments do not hash alike.
 
 /** One trace event. `tMs` is virtual time; other fields depend on `kind`. */
 export interface TraceEvent {
@@ -32,10 +34,12 @@ export class Trace {
     this.tailLines = options.tailLines ?? 200;
   }
 
-  record(event: TraceEvent): void {
+  /** Records one event; `payload` (a message's frames) is hashed, not written. */
+  record(event: TraceEvent, payload?: readonly Uint8Array[]): void {
     const line = JSON.stringify(event);
     this.count++;
     this.mix(line);
+    if (payload !== undefined) this.mixBytes(payload);
     if (this.keepAll) {
       this.lines.push(line);
     } else if (this.lines.length < this.tailLines) {
@@ -77,6 +81,35 @@ export class Trace {
       h1 = Math.imul(h1 ^ c, 2654435761);
       h2 = Math.imul(h2 ^ c, 1597334677);
     }
+    this.finish(h1, h2);
+  }
+
+  // The same mixing over bytes, four at a time where they fit (one multiply per word and lane
+  // instead of per byte); each frame's length is mixed in, so frame boundaries count.
+  private mixBytes(frames: readonly Uint8Array[]): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let f = 0; f < frames.length; f++) {
+      const bytes = frames[f] as Uint8Array;
+      const n = bytes.length;
+      h1 = Math.imul(h1 ^ n, 2654435761);
+      h2 = Math.imul(h2 ^ n, 1597334677);
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const word = (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
+        h1 = Math.imul(h1 ^ word, 2654435761);
+        h2 = Math.imul(h2 ^ word, 1597334677);
+      }
+      for (; i < n; i++) {
+        const c = bytes[i] as number;
+        h1 = Math.imul(h1 ^ c, 2654435761);
+        h2 = Math.imul(h2 ^ c, 1597334677);
+      }
+    }
+    this.finish(h1, h2);
+  }
+
+  private finish(h1: number, h2: number): void {
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
     this.h1 = h1;

@@ -80,7 +80,8 @@ export class NetContext {
     if (message) for (let i = 0; i < message.length; i++) bytes += (message[i] as Uint8Array).length;
     const event: Record<string, unknown> = { tMs: this.kernel.now(), kind, host, from, to, socket, msg, bytes };
     if (reason !== undefined) event.reason = reason;
-    (this.trace as Trace).record(event as { tMs: number; kind: string });
+    // The payload's bytes go into the trace hash (trace.ts), not into the line.
+    (this.trace as Trace).record(event as { tMs: number; kind: string }, message);
   }
 
   record(kind: string, host: string | undefined, fields: Record<string, unknown>): void {
