@@ -1,11 +1,10 @@
-// Proves IOLoop behaves the same over the simulation (SimKernel + LoopSim) and over Node's real loop (LoopNode): ordering, ties, cancel, microtask draining, exception handling, runSync results and timeouts.
+// Proves IOLoop behaves the same over the simulation (a simulated host's loop) and over Node's real loop (LoopNode): ordering, ties, cancel, microtask draining, exception handling, runSync results and timeouts, a self-rescheduling callback that does not starve a timer, callbacks dropped on a closed loop.
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoopNode } from '../../src/adapters/loop-node.js';
 import { TimeoutError } from '../../src/core/errors.js';
 import { IOLoop } from '../../src/core/io-loop.js';
 import type { Logger } from '../../src/core/ports.js';
-import { LoopSim } from '../../src/sim/loop-sim.js';
-import { SimKernel } from '../../src/sim/sim-kernel.js';
+import { Simulation } from '../../src/sim/simulation.js';
 
 interface World {
   name: string;
@@ -17,13 +16,15 @@ const worlds: World[] = [
   {
     name: 'sim',
     make(logger) {
-      const kernel = new SimKernel({ startMs: 1_000 });
-      const loop = new IOLoop({ port: new LoopSim(kernel), logger });
+      // A host's loop, so its events pay the host's (default) virtual CPU time as code on Node does.
+      const sim = new Simulation({ seed: 1, fakeTimers: false });
+      const host = sim.host('contract', () => {}, { offsetMs: 1_000 });
+      const loop = new IOLoop({ port: host.loop, logger });
       return {
         loop,
         // Virtual time runs until nothing is left; the work settled on the way.
         async drive(work) {
-          const [result] = await Promise.all([work, kernel.run({ stepsMax: 10_000 })]);
+          const [result] = await Promise.all([work, sim.run({ stepsMax: 10_000 })]);
           return result;
         },
         close: () => {},
@@ -121,6 +122,49 @@ for (const world of worlds) {
       expect(loop.isRunning).toBe(false);
       loop.close();
       expect(() => loop.callLater(1, () => {})).toThrow(new Error('IOLoop is closed: cannot schedule a callback'));
+    });
+
+    it('a callback that re-schedules itself (a polling loop) does not starve a timer due 5 ms later', async () => {
+      const { loop, drive } = open();
+      const result = loop.runSync(
+        () =>
+          new Promise<{ polls: number; elapsedMs: number; pollsAfter: number }>((resolve) => {
+            let polls = 0;
+            let pollsAfter = -1;
+            const start = loop.now();
+            const poll = (): void => {
+              polls++;
+              if (pollsAfter >= 0 && ++pollsAfter === 3) return resolve({ polls, elapsedMs, pollsAfter });
+              loop.addCallback(poll);
+            };
+            let elapsedMs = 0;
+            loop.addCallback(poll);
+            loop.callLater(5, () => {
+              elapsedMs = loop.now() - start;
+              pollsAfter = 0;
+            });
+          }),
+        { timeoutMs: 5_000 },
+      );
+      const { polls, elapsedMs, pollsAfter } = await drive(result);
+      // On Node the timer fires once 5 ms have passed, however busy the loop; the poll keeps running after it.
+      expect(elapsedMs).toBeGreaterThanOrEqual(5);
+      expect(elapsedMs).toBeLessThan(2_000);
+      expect(polls).toBeGreaterThan(3);
+      expect(pollsAfter).toBe(3);
+    });
+
+    it('drops addCallback and spawnCallback on a closed loop, as Tornado does, while timers still refuse', async () => {
+      const { loop, drive } = open();
+      const seen: string[] = [];
+      await drive(loop.runSync(() => seen.push('ran'), { timeoutMs: 2_000 }));
+      loop.close();
+      loop.addCallback(() => seen.push('dropped'));
+      loop.spawnCallback(() => seen.push('dropped too'));
+      expect(() => loop.callLater(1, () => {})).toThrow(new Error('IOLoop is closed: cannot schedule a callback'));
+      // Give either world time to run anything that was (wrongly) scheduled.
+      await drive(new Promise<void>((resolve) => globalThis.setTimeout(resolve, 20)));
+      expect(seen).toEqual(['ran']);
     });
   });
 }
