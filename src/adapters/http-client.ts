@@ -23,6 +23,8 @@ export async function readResponse(response: Dispatcher.ResponseData, url: strin
   }
   const declared = Number(response.headers['content-length'] ?? -1);
   if (declared > maxBodyBytes) {
+    // Destroying the body fails it with an AbortError; nobody else reads it.
+    response.body.on('error', () => {});
     response.body.destroy();
     throw responseTooLarge(url, maxBodyBytes);
   }

@@ -29,12 +29,21 @@ export interface HttpServerNodeOptions {
 
 const EMPTY = new Uint8Array(0);
 
+/** What every request of one server needs. */
+interface Serving {
+  readonly handler: HttpHandler;
+  readonly options: HttpServerNodeOptions;
+  /** Set by close(): responses from then on close their connection, so close() ends when they do. */
+  closing: boolean;
+}
+
 export class HttpServerNode implements HttpServerHandle {
   readonly address: string;
   private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly server: http.Server,
+    private readonly serving: Serving,
     address: string,
     private readonly onClosed: (server: HttpServerNode) => void,
     private readonly closeGraceMs: number,
@@ -44,7 +53,8 @@ export class HttpServerNode implements HttpServerHandle {
 
   /** Listens on host:port (port 0: any free port; host '*': every interface). */
   static async listen(host: string, port: number, handler: HttpHandler, options: HttpServerNodeOptions, onClosed: (server: HttpServerNode) => void): Promise<HttpServerNode> {
-    const server = http.createServer({ keepAliveTimeout: options.keepAliveTimeoutMs }, (req, res) => serve(req, res, handler, options));
+    const serving: Serving = { handler, options, closing: false };
+    const server = http.createServer({ keepAliveTimeout: options.keepAliveTimeoutMs }, (req, res) => serve(req, res, serving));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: host === '*' ? undefined : host, port }, () => {
@@ -54,12 +64,13 @@ export class HttpServerNode implements HttpServerHandle {
     });
     server.on('error', (error) => options.logger.error({ err: error }, 'httpListen: server error'));
     const bound = (server.address() as AddressInfo).port;
-    return new HttpServerNode(server, `http://${host}:${bound}`, onClosed, options.closeGraceMs);
+    return new HttpServerNode(server, serving, `http://${host}:${bound}`, onClosed, options.closeGraceMs);
   }
 
   /** Stops accepting connections; requests in progress get closeGraceMs to finish. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
+    this.serving.closing = true;
     this.closing = new Promise<void>((resolve) => {
       const force = setTimeout(() => this.server.closeAllConnections(), this.closeGraceMs);
       force.unref();
@@ -81,7 +92,8 @@ export class HttpServerNode implements HttpServerHandle {
   }
 }
 
-function serve(req: http.IncomingMessage, res: http.ServerResponse, handler: HttpHandler, options: HttpServerNodeOptions): void {
+function serve(req: http.IncomingMessage, res: http.ServerResponse, serving: Serving): void {
+  const options = serving.options;
   // The simulation has no wall clock in its responses; a handler that wants a Date header sets it.
   res.sendDate = false;
   const raw = req.rawHeaders;
@@ -97,9 +109,9 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, handler: Htt
   }
   const limit = options.maxBodyBytes;
   // Node discards an unread body after the response ends, keeping the connection alive.
-  if (declared > limit) return answer(req, res, payloadTooLargeResponse(limit));
+  if (declared > limit) return answer(req, res, payloadTooLargeResponse(limit), serving);
   const request: HttpRequest = { method: req.method as string, path: req.url as string, headers, body: EMPTY };
-  if (declared === 0) return dispatch(req, res, handler, request, options);
+  if (declared === 0) return dispatch(req, res, request, serving);
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
@@ -109,7 +121,7 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, handler: Htt
     if (size > limit) {
       over = true;
       chunks.length = 0;
-      answer(req, res, payloadTooLargeResponse(limit));
+      answer(req, res, payloadTooLargeResponse(limit), serving);
       return;
     }
     chunks.push(chunk);
@@ -117,7 +129,7 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, handler: Htt
   req.on('end', () => {
     if (over) return;
     request.body = toBytes(chunks, size);
-    dispatch(req, res, handler, request, options);
+    dispatch(req, res, request, serving);
   });
   // A client that goes away mid-body: nothing to answer, the socket is gone.
   req.on('error', (error) => options.logger.debug({ err: error, method: req.method, path: req.url }, 'httpListen: request aborted'));
@@ -130,38 +142,39 @@ function toBytes(chunks: Buffer[], size: number): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
-function dispatch(req: http.IncomingMessage, res: http.ServerResponse, handler: HttpHandler, request: HttpRequest, options: HttpServerNodeOptions): void {
+function dispatch(req: http.IncomingMessage, res: http.ServerResponse, request: HttpRequest, serving: Serving): void {
   let result: HttpResponse | Promise<HttpResponse>;
   try {
-    result = handler(request);
+    result = serving.handler(request);
   } catch (error) {
-    return fail(req, res, request, options, error);
+    return fail(req, res, request, serving, error);
   }
   // A synchronous handler answers without a promise round trip (and without closures).
   if (result !== null && typeof (result as Promise<HttpResponse>)?.then === 'function') {
     (result as Promise<HttpResponse>).then(
-      (value) => succeed(req, res, request, options, value),
-      (error: unknown) => fail(req, res, request, options, error),
+      (value) => succeed(req, res, request, serving, value),
+      (error: unknown) => fail(req, res, request, serving, error),
     );
-  } else succeed(req, res, request, options, result);
+  } else succeed(req, res, request, serving, result);
 }
 
-function succeed(req: http.IncomingMessage, res: http.ServerResponse, request: HttpRequest, options: HttpServerNodeOptions, value: unknown): void {
+function succeed(req: http.IncomingMessage, res: http.ServerResponse, request: HttpRequest, serving: Serving, value: unknown): void {
   const response = checkHandlerResponse(value);
-  if (typeof response !== 'string') return answer(req, res, response);
-  options.logger.error({ method: request.method, path: request.path }, `httpListen: ${response}`);
-  answer(req, res, serverErrorResponse(response));
+  if (typeof response !== 'string') return answer(req, res, response, serving);
+  serving.options.logger.error({ method: request.method, path: request.path }, `httpListen: ${response}`);
+  answer(req, res, serverErrorResponse(response), serving);
 }
 
-function fail(req: http.IncomingMessage, res: http.ServerResponse, request: HttpRequest, options: HttpServerNodeOptions, error: unknown): void {
+function fail(req: http.IncomingMessage, res: http.ServerResponse, request: HttpRequest, serving: Serving, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
-  options.logger.error({ err: error, method: request.method, path: request.path }, `httpListen: handler failed: ${reason}`);
-  answer(req, res, serverErrorResponse(reason));
+  serving.options.logger.error({ err: error, method: request.method, path: request.path }, `httpListen: handler failed: ${reason}`);
+  answer(req, res, serverErrorResponse(reason), serving);
 }
 
 /** Writes a checked response (its headers object is ours to add framing to). */
-function answer(req: http.IncomingMessage, res: http.ServerResponse, response: HttpResponse): void {
+function answer(req: http.IncomingMessage, res: http.ServerResponse, response: HttpResponse, serving: Serving): void {
   if (res.headersSent || res.destroyed) return;
+  if (serving.closing) res.shouldKeepAlive = false;
   const headers: Record<string, string> = response.headers;
   if (responseHasBody(req.method as string, response.status)) {
     headers['content-length'] = String(response.body.length);
