@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import type { LoopPort } from '../core/ports.js';
 import type { Random } from '../core/random.js';
 import { GlobalPatches } from './global-patches.js';
-import { startHazardDetection, stopHazardDetection, type Hazard } from './hazard-detector.js';
+import { reportPendingHazards, startHazardDetection, stopHazardDetection, type Hazard } from './hazard-detector.js';
 import { virtualCrypto } from './virtual-crypto.js';
 import { PROMISIFY_CUSTOM, VirtualTimers } from './virtual-timers.js';
 import { virtualTimersPromises } from './virtual-timers-promises.js';
@@ -110,6 +110,11 @@ export class FakeTimersBridge {
       this.uninstall();
       throw error;
     }
+  }
+
+  /** Reports real work the run started that is still pending (call as the run ends, before uninstall). */
+  reportPending(): void {
+    if (installedBridge === this && this.options.onHazard) reportPendingHazards();
   }
 
   /** Restores every global. Safe to call when not installed. */

@@ -8,11 +8,17 @@
 // costs 2-3x; `before` alone costs ~10-20% on a promise-heavy run, and only while a run with
 // detection is active). Async ids increase monotonically, so a resource whose id is above a
 // mark taken when the run started was created during it; older ones (a test runner's IPC
-// channel, a worker's parentPort, the runner's own timers) are not the run's and are ignored.
+// channel, the runner's own timers, sockets a previous test is still closing) are not the
+// run's and are ignored — except a MessagePort (a channel made at import time and used by the
+// service), whose messages are the run's unless it is this worker's parentPort (toto sim's pool).
 // Continuations (promises, nextTick, queueMicrotask) and the kernel's own setImmediate
 // batches are not hazards.
+// A run can also end (idle) while real work it started is still pending, so its completion
+// would come after the run: at the end, process.getActiveResourcesInfo() is compared with its
+// value at the start, and each kind of resource that grew is reported as pending.
 
 import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
+import { MessagePort, parentPort } from 'node:worker_threads';
 
 export interface Hazard {
   /** The API whose real completion escaped virtual time, e.g. "fs", "MessagePort (...)". */
@@ -46,6 +52,13 @@ const API_BY_RESOURCE: Record<string, string> = {
   Process: 'child_process',
   SignalWrap: 'process.on(signal)',
   Zlib: 'zlib (async)',
+  TCPSocketWrap: 'net (a real TCP socket)',
+  TCPServerWrap: 'net (a real TCP server)',
+  PipeWrap: 'net (a real pipe or IPC socket)',
+  PipeServerWrap: 'net (a real IPC server)',
+  UDPWrap: 'dgram',
+  ProcessWrap: 'child_process',
+  FSEventWrap: 'fs.watch',
   Timeout: 'setTimeout/setInterval (a real timer: a reference taken before the run, e.g. util.promisify(setTimeout) at import time)',
   Immediate: 'setImmediate (a real one: a reference taken before the run)',
 };
@@ -60,6 +73,8 @@ export function apiOfResource(name: string): string {
 
 interface Detection {
   mark: number;
+  /** process.getActiveResourcesInfo() counts when the run started. */
+  activeAtStart: Map<string, number>;
   isOwn: (resource: object) => boolean;
   report: (hazard: Hazard) => void;
 }
@@ -77,10 +92,12 @@ function isContinuation(resource: object): boolean {
 const hook = createHook({
   before(asyncId) {
     const detection = active;
-    if (detection === undefined || asyncId <= detection.mark) return;
+    if (detection === undefined) return;
     try {
       const resource = executionAsyncResource();
-      if (resource === null || typeof resource !== 'object' || isContinuation(resource) || detection.isOwn(resource)) return;
+      if (resource === null || typeof resource !== 'object') return;
+      if (asyncId <= detection.mark && !(resource instanceof MessagePort && resource !== parentPort)) return;
+      if (isContinuation(resource) || detection.isOwn(resource)) return;
       const name = (resource as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
       detection.report({ api: apiOfResource(name), resource: name });
     } catch {
@@ -97,8 +114,28 @@ export function startHazardDetection(isOwn: (resource: object) => boolean, repor
   if (active !== undefined) throw new Error('hazard detection: another simulation run is being watched; run one simulation at a time');
   // A fresh async id: every resource created from now on has a larger one.
   const mark = new AsyncResource('toto-sim-run').asyncId();
-  active = { mark, isOwn, report };
+  active = { mark, isOwn, report, activeAtStart: countActive() };
   hook.enable();
+}
+
+function countActive(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Reports real work started during the run and still pending now (call at the run's end):
+ * each kind of active resource that grew since the start. The kernel's own immediates are
+ * left out (a finished run may leave some of its batch queued).
+ */
+export function reportPendingHazards(): void {
+  const detection = active;
+  if (detection === undefined) return;
+  for (const [type, count] of countActive()) {
+    if (type === 'Immediate' || count <= (detection.activeAtStart.get(type) ?? 0)) continue;
+    detection.report({ api: apiOfResource(type), resource: `${type}, still pending when the run ended` });
+  }
 }
 
 export function stopHazardDetection(): void {

@@ -302,6 +302,8 @@ export class Simulation {
         this.fail(error);
         throw this.failureValue;
       }
+      // Real work still pending now would complete after the run, outside virtual time.
+      this.bridge?.reportPending();
       if (this.failureValue) throw this.failureValue;
       return result;
     } finally {

@@ -1,0 +1,181 @@
+// Proves what stays real during a run is reported as a determinism hazard naming the API instead of a silently wrong or flaky run: fs callbacks and fs/promises, worker_threads, MessageChannel, a real TCP socket, fetch to a real host, a real timer taken before the run (util.promisify(setTimeout) at import time) — when it completes during the run, or is still pending when the run ends; with hazards: 'report' the run goes on and lists them.
+import { readFile } from 'node:fs';
+import { readFile as readFileAsync } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeterminismHazardError, Simulation, type SimulationOptions } from '../../../src/sim/simulation.js';
+
+// Taken at import time, before any run: the real timer, which no patch can reach.
+const realSleep = promisify(setTimeout);
+const realTimeout = setTimeout;
+const realClearTimeout = clearTimeout;
+const thisFile = fileURLToPath(import.meta.url);
+const cleanup: Array<() => unknown> = [];
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+/** Waits for `promise` at most `ms` real milliseconds, leaving no timer behind. */
+async function settled(promise: Promise<unknown> | undefined, ms = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise?.catch(() => {}), new Promise((resolve) => (timer = realTimeout(resolve, ms)))]);
+  realClearTimeout(timer);
+}
+
+/**
+ * Runs `body` as a host's code beside a ticker that keeps virtual time busy (one event per
+ * 0.05 virtual ms, up to 60 virtual s), so the real completion lands during the run. The
+ * real work is then let finish (bounded), so it cannot land in the next test's run.
+ */
+async function runWith(body: () => unknown, options: Partial<SimulationOptions> = {}): Promise<{ sim: Simulation; error: unknown }> {
+  const sim = new Simulation({ seed: 1, ...options });
+  let done = false;
+  let work: Promise<unknown> | undefined;
+  sim.host('svc', async () => {
+    work = Promise.resolve(body());
+    await work;
+    done = true;
+  });
+  sim.host('ticker', ({ loop }) => {
+    const tick = (): void => void (!done && loop.callLater(0.05, tick));
+    tick();
+  });
+  const error = await sim.run({ untilMs: 60_000 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  await settled(work);
+  return { sim, error };
+}
+
+function expectHazard(error: unknown, api: string | RegExp): void {
+  expect(error).toBeInstanceOf(DeterminismHazardError);
+  const { hazard } = error as DeterminismHazardError;
+  if (typeof api === 'string') expect(hazard.api).toBe(api);
+  else expect(hazard.api).toMatch(api);
+  expect((error as Error).message).toContain(`determinism hazard: ${hazard.api} completed during the run`);
+}
+
+async function listen<S extends Server | HttpServer>(server: S): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+describe('determinism hazards', () => {
+  it('fs: a callback completing during the run fails it, naming fs', async () => {
+    const { error } = await runWith(() => new Promise((resolve) => readFile(thisFile, resolve)));
+    expectHazard(error, 'fs');
+  });
+
+  it('fs/promises', async () => {
+    const { error } = await runWith(() => readFileAsync(thisFile));
+    expectHazard(error, /^fs/);
+  });
+
+  it('MessageChannel, even one made before the run', async () => {
+    const { port1, port2 } = new MessageChannel();
+    // Closing one end sends the other a 'close' event: wait for it, so it cannot land in the next test's run.
+    cleanup.push(async () => {
+      const closed = new Promise((resolve) => port2.once('close', resolve));
+      port1.close();
+      await settled(closed);
+    });
+    const { error } = await runWith(
+      () =>
+        new Promise((resolve) => {
+          port2.once('message', resolve);
+          port1.postMessage('hello');
+        }),
+    );
+    expectHazard(error, 'MessagePort (MessageChannel, BroadcastChannel or worker_threads)');
+  });
+
+  it('worker_threads', async () => {
+    let worker: Worker | undefined;
+    // The worker's ports go quiet only after it exited: let that happen before the next test's run.
+    cleanup.push(async () => {
+      if (worker === undefined) return;
+      const exited = new Promise((resolve) => worker?.once('exit', resolve));
+      await worker.terminate();
+      await settled(exited);
+      await realSleep(50);
+    });
+    const { error } = await runWith(
+      () =>
+        new Promise((resolve) => {
+          worker = new Worker("require('node:worker_threads').parentPort.postMessage('up')", { eval: true });
+          worker.once('message', resolve);
+        }),
+    );
+    expectHazard(error, /worker_threads|MessagePort/);
+  });
+
+  it('a real TCP socket', async () => {
+    const server = createServer((s) => s.end());
+    const port = await listen(server);
+    let socket: Socket | undefined;
+    cleanup.push(() => new Promise((resolve) => server.close(resolve)));
+    cleanup.push(() => socket?.destroy());
+    const { error } = await runWith(
+      () =>
+        new Promise((resolve) => {
+          socket = connect(port, '127.0.0.1', () => resolve(undefined));
+          socket.on('error', resolve);
+        }),
+    );
+    expectHazard(error, /^net \(a real TCP/);
+  });
+
+  it('fetch to a real host: named at the call', async () => {
+    const server = createHttpServer((_req, res) => res.end('real'));
+    const port = await listen(server);
+    let request: Promise<unknown> | undefined;
+    cleanup.push(() => new Promise((resolve) => server.close(resolve)));
+    cleanup.push(() => server.closeAllConnections());
+    // Let the request finish (bounded) before the server closes.
+    cleanup.push(() => settled(request));
+    const { error } = await runWith(() => {
+      request = fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), (e: unknown) => e);
+      return request;
+    });
+    expectHazard(error, 'fetch (a real HTTP request)');
+  });
+
+  it('a real timer taken before the run (util.promisify(setTimeout) at import time)', async () => {
+    const { error } = await runWith(() => realSleep(1));
+    expectHazard(error, /^setTimeout\/setInterval \(a real timer/);
+  });
+
+  it('real work still pending when an idle run ends is reported too', async () => {
+    const sim = new Simulation({ seed: 2 });
+    sim.host('svc', () => void realSleep(200));
+    const error = await sim.run().catch((e: unknown) => e);
+    expectHazard(error, /^setTimeout\/setInterval \(a real timer/);
+    expect((error as DeterminismHazardError).hazard.resource).toBe('Timeout, still pending when the run ended');
+    await realSleep(250);
+    expect(sim.hazards).toHaveLength(1);
+  });
+
+  it("hazards: 'report' lists them and lets the run go on", async () => {
+    const { sim, error } = await runWith(() => new Promise((resolve) => readFile(thisFile, resolve)), { hazards: 'report' });
+    expect(error).toBeUndefined();
+    expect(sim.hazards.map((h) => h.api)).toContain('fs');
+    expect(sim.hazards[0]?.virtualTimeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the virtualized APIs and the simulated network raise none', async () => {
+    const { sim, error } = await runWith(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => process.nextTick(resolve));
+      await new Promise((resolve) => queueMicrotask(() => resolve(undefined)));
+    });
+    expect(error).toBeUndefined();
+    expect(sim.hazards).toEqual([]);
+  });
+});
