@@ -2,15 +2,18 @@
 // (over the limit: 413 without calling the handler, and the rest of the body is discarded so
 // the keep-alive connection stays usable), calls the handler once, and answers what it returns;
 // a handler that throws or returns something that is not a response gives a 500 and an error
-// log line, never a crashed server. Malformed requests get node's own 400 (clientError).
+// log line, never a crashed server. Malformed requests get node's own 400 (clientError), and
+// methods outside HTTP_METHODS a 405 (the handler only sees what a TransportPort client sends).
 // Headers reach the handler lower-cased, without the transport's framing headers, as in the
 // simulation.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  HTTP_METHODS,
   HTTP_TRANSPORT_HEADERS,
   checkHandlerResponse,
+  methodNotAllowedResponse,
   payloadTooLargeResponse,
   responseHasBody,
   serverErrorResponse,
@@ -108,6 +111,8 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, serving: Ser
     headers[name] = Object.hasOwn(headers, name) ? `${headers[name]}, ${value}` : value;
   }
   const limit = options.maxBodyBytes;
+  // Handlers see the methods a TransportPort client can send, in both worlds; raw clients may send others.
+  if (!(HTTP_METHODS as readonly string[]).includes(req.method as string)) return answer(req, res, methodNotAllowedResponse(req.method as string), serving);
   // Node discards an unread body after the response ends, keeping the connection alive.
   if (declared > limit) return answer(req, res, payloadTooLargeResponse(limit), serving);
   const request: HttpRequest = { method: req.method as string, path: req.url as string, headers, body: EMPTY };

@@ -177,6 +177,11 @@ export function serverErrorResponse(reason: string): HttpResponse {
   return { status: 500, headers: textHeaders(), body: encoder.encode(`Internal Server Error: ${reason}`) };
 }
 
+/** The 405 a server answers, without calling the handler, for a method outside HTTP_METHODS (only raw clients can send one). */
+export function methodNotAllowedResponse(method: string): HttpResponse {
+  return { status: 405, headers: { ...textHeaders(), allow: HTTP_METHODS.join(', ') }, body: encoder.encode(`Method Not Allowed: ${method} (allowed: ${HTTP_METHODS.join(', ')})`) };
+}
+
 /** The 413 a server answers, without calling the handler, for a request body over its limit. */
 export function payloadTooLargeResponse(maxBodyBytes: number): HttpResponse {
   return { status: 413, headers: textHeaders(), body: encoder.encode(`Payload Too Large: request body exceeds maxBodyBytes=${maxBodyBytes}`) };

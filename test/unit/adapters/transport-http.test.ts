@@ -1,4 +1,4 @@
-// Proves what TransportHttp does beyond the contract on real sockets: its options are checked with exact messages, a configured maxBodyBytes holds for declared and chunked bodies both ways, a reset connection is CONNECTION_RESET, handler failures are logged, keep-alive reuses one connection, and close() is bounded.
+// Proves what TransportHttp does beyond the contract on real sockets: its options are checked with exact messages, methods a TransportPort client cannot send get 405, a configured maxBodyBytes holds for declared and chunked bodies both ways, a reset connection is CONNECTION_RESET, handler failures are logged, keep-alive reuses one connection, and close() is bounded.
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -157,6 +157,26 @@ describe('TransportHttp on 127.0.0.1', () => {
     expect((await t.httpRequest(`${server.address}/junk`)).status).toBe(500);
     expect(dec.decode((await t.httpRequest(`${server.address}/fine`)).body)).toBe('ok');
     expect(errors).toEqual(['httpListen: handler failed: boom', 'httpListen: handler returned "junk", expected {status, headers, body}']);
+  });
+
+  it('answers 405 with Allow, without calling the handler, to a method a TransportPort client cannot send', async () => {
+    const t = transport();
+    let calls = 0;
+    const server = await t.httpListen('http://127.0.0.1:0', () => {
+      calls++;
+      return { status: 200, headers: {}, body: new Uint8Array(0) };
+    });
+    const reply = await new Promise<string>((resolve, reject) => {
+      const req = http.request(`${server.address}/dav`, { method: 'PROPFIND', agent: false }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (part: Buffer) => parts.push(part));
+        res.on('end', () => resolve(`${res.statusCode} ${res.headers.allow} ${Buffer.concat(parts).toString()}`));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reply).toBe('405 GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS Method Not Allowed: PROPFIND (allowed: GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS)');
+    expect(calls).toBe(0);
   });
 
   it('keeps one connection alive across sequential requests', async () => {
