@@ -2,7 +2,7 @@
 // TransportHttp (node:http + undici), composed here so a component gets one transport in both
 // worlds. It keeps track of the sockets it made so close() can release everything a service
 // opened: with lingerMs 0 (or a short linger) the process then exits at once; with the default
-// linger -1, libzmq holds the exit until queued messages are delivered (see socket-zmq.ts).
+// linger -1, libzmq holds the exit until queued messages are delivered (SocketOptions.lingerMs).
 
 import * as zmq from 'zeromq';
 import { silentLogger, type Logger } from '../core/ports.js';
