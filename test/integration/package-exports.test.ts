@@ -1,4 +1,4 @@
-// Proves the published entry points (., ./sim, ./zmq, ./http) resolve through package.json's exports map to built JS with type declarations, and that the built toto bin runs.
+// Proves the published entry points (., ./sim, ./zmq with TransportZmq, ./http with TransportHttp) resolve through package.json's exports map to built JS with type declarations, and that the built toto bin runs.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,8 +19,8 @@ describe('package entry points (npm test builds dist first)', () => {
   it.each([
     ['toto-ts', ['IOLoop', 'LoopNode', 'PeriodicCallback', 'TaskQueue', 'InstancePool', 'AwaitableInstance', 'RoundRobin', 'Random', 'TotoError', 'createCodecs']],
     ['toto-ts/sim', ['Simulation', 'NetworkSim', 'defineScenario', 'runScenario', 'runMain', 'simProperty', 'faultPlanArbitrary', 'applyFaultPlan', 'checkDeterminism', 'History']],
-    ['toto-ts/zmq', ['dealerRequestFrames', 'parseDealerReply', 'encodeInvocation', 'decodeReply', 'SOCKET_TYPES']],
-    ['toto-ts/http', ['httpRequestHeaders', 'serializationForContentType', 'encodeInvocation', 'decodeReply']],
+    ['toto-ts/zmq', ['TransportZmq', 'dealerRequestFrames', 'parseDealerReply', 'encodeInvocation', 'decodeReply', 'SOCKET_TYPES']],
+    ['toto-ts/http', ['TransportHttp', 'httpRequestHeaders', 'serializationForContentType', 'encodeInvocation', 'decodeReply']],
   ])('%s exports its public API', async (specifier, names) => {
     const keys = await exportsOf(specifier);
     for (const name of names) expect(keys).toContain(name);
