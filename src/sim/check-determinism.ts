@@ -1,9 +1,10 @@
 // Runs one scenario twice on the same seed, keeping every trace line (and a line per
 // kernel event), and reports the first line where the two runs differ. A run that fails
-// is compared too: both runs must fail the same way.
+// is compared too: both runs must fail the same way. A run with a determinism hazard (real
+// work that escaped virtual time) is not deterministic, however alike the two traces look.
 
 import { checkFunction, checkInteger, checkOptions } from '../core/validate.js';
-import { Simulation, type SimulationOptions } from './simulation.js';
+import { Simulation, type RunHazard, type SimulationOptions } from './simulation.js';
 
 export type DeterminismScenario = (sim: Simulation) => unknown;
 
@@ -21,6 +22,8 @@ export interface DeterminismReport {
   hashes: [string, string];
   /** Trace lines of the first run. */
   lines: number;
+  /** Hazards either run saw (real work completing during it): any makes ok false. */
+  hazards: RunHazard[];
   /** Where the runs first differ (ok === false): line index and each run's line there. */
   divergence?: { index: number; first: string | undefined; second: string | undefined };
   /** A one-paragraph summary for a test failure or the CLI. */
@@ -30,6 +33,7 @@ export interface DeterminismReport {
 interface RunRecord {
   lines: string[];
   hash: string;
+  hazards: RunHazard[];
 }
 
 async function runOnce(scenario: DeterminismScenario, seed: number, options: CheckDeterminismOptions): Promise<RunRecord> {
@@ -42,7 +46,7 @@ async function runOnce(scenario: DeterminismScenario, seed: number, options: Che
   }
   const lines = sim.trace.kept();
   if (failure !== undefined) lines.push(JSON.stringify({ kind: 'run-failed', error: failure }));
-  return { lines, hash: sim.trace.hash() };
+  return { lines, hash: sim.trace.hash(), hazards: [...sim.hazards] };
 }
 
 /** Runs `scenario` twice with `seed`; `ok` when both traces are byte-identical. */
@@ -53,6 +57,12 @@ export async function checkDeterminism(scenario: DeterminismScenario, seed: numb
   const first = await runOnce(scenario, seed, options);
   const second = await runOnce(scenario, seed, options);
   const hashes: [string, string] = [first.hash, second.hash];
+  const hazards = [...first.hazards, ...second.hazards];
+  if (hazards.length > 0) {
+    const names = [...new Set(hazards.map((h) => h.api))].join('; ');
+    const message = `not deterministic: seed ${seed}, real work escaped virtual time (determinism hazard: ${names})`;
+    return { ok: false, seed, hashes, lines: first.lines.length, hazards, message };
+  }
   const n = Math.max(first.lines.length, second.lines.length);
   for (let index = 0; index < n; index++) {
     if (first.lines[index] !== second.lines[index]) {
@@ -61,7 +71,7 @@ export async function checkDeterminism(scenario: DeterminismScenario, seed: numb
         `not deterministic: seed ${seed}, traces diverge at line ${index}\n` +
         `  first run:  ${divergence.first ?? '(end of trace)'}\n` +
         `  second run: ${divergence.second ?? '(end of trace)'}`;
-      return { ok: false, seed, hashes, lines: first.lines.length, divergence, message };
+      return { ok: false, seed, hashes, lines: first.lines.length, hazards, divergence, message };
     }
   }
   // Identical lines, yet the hashes differ only if a run failed after its last kept line: report it too.
@@ -69,5 +79,5 @@ export async function checkDeterminism(scenario: DeterminismScenario, seed: numb
   const message = ok
     ? `deterministic: seed ${seed}, ${first.lines.length} trace lines, hash ${first.hash}`
     : `not deterministic: seed ${seed}, identical lines but hashes ${first.hash} and ${second.hash}`;
-  return { ok, seed, hashes, lines: first.lines.length, message };
+  return { ok, seed, hashes, lines: first.lines.length, hazards, message };
 }

@@ -17,64 +17,21 @@
 import type { Logger } from '../core/ports.js';
 import { Random } from '../core/random.js';
 import type { ScheduledTask } from '../core/scheduler.js';
-import { checkFinite, checkFunction, checkInteger, checkNonEmptyString, checkNonNegative, checkOneOf, checkOptions, describe } from '../core/validate.js';
+import { checkFinite, checkFunction, checkNonEmptyString, checkNonNegative, checkOptions } from '../core/validate.js';
 import { AssertionFailure, Assertions, type EventuallyOptions, type SometimesReport } from './assertions.js';
-import { FakeTimersBridge } from './fake-timers-bridge.js';
+import type { FakeTimersBridge } from './fake-timers-bridge.js';
 import type { Hazard } from './hazard-detector.js';
+import { createSimBridge } from './sim-bridge.js';
+import { checkSimulationOptions, DEFAULT_EPOCH_MS, DeterminismHazardError, type RunHazard, type SimulationOptions } from './simulation-options.js';
 import { DEFAULT_EVENT_CPU_MS, Host, Incarnation, type HostContext, type HostFactory, type HostOptions, type HostWorld } from './host.js';
 import { LoopSim } from './loop-sim.js';
 import { annotateFailure, RejectionGuard } from './run-guard.js';
 import { NetworkSim } from './network-sim.js';
-import { createSimLogger, LOG_LEVELS, type LogLevelName } from './sim-logger.js';
+import { createSimLogger, type LogLevelName } from './sim-logger.js';
 import { SimKernel, type RunLimits, type RunSummary } from './sim-kernel.js';
-import { Trace, type TraceOptions } from './trace.js';
+import { Trace } from './trace.js';
 
-export interface SimulationOptions {
-  /** Every random choice of the run derives from it: a non-negative safe integer. */
-  seed: number;
-  trace?: TraceOptions;
-  /** Receives the hosts' log lines (JSON); without it logging is silent. */
-  logSink?: (line: string) => void;
-  /** Lowest level written to logSink. Default 'info'. */
-  logLevel?: LogLevelName;
-  /** Default step budget of every run. */
-  stepsMax?: number;
-  /**
-   * Run timers (global, node:timers, node:timers/promises, AbortSignal.timeout), Date,
-   * performance.now, process.hrtime and Math.random/crypto randomness on the simulation during
-   * runs, and watch for real work that escapes it (fake-timers-bridge.ts). Default true.
-   */
-  fakeTimers?: boolean;
-  /** The wall clock's start: Date.now() at virtual time 0 on a host without offset. Default DEFAULT_EPOCH_MS (2024-01-01T00:00:00Z). */
-  epochMs?: number;
-  /** Virtual CPU time each host event costs (ms), unless the host sets its own. Default DEFAULT_EVENT_CPU_MS (0.01). */
-  eventCpuMs?: number;
-  /** What a determinism hazard does: 'fail' the run (default), or only 'report' it in sim.hazards. */
-  hazards?: 'fail' | 'report';
-  /** Write a trace line per kernel event (slower; to pinpoint a divergence). Default false. */
-  traceEvents?: boolean;
-}
-
-const OPTION_NAMES = ['seed', 'trace', 'logSink', 'logLevel', 'stepsMax', 'fakeTimers', 'epochMs', 'traceEvents', 'eventCpuMs', 'hazards'];
-/** The wall clock's default start: 2024-01-01T00:00:00Z. */
-export const DEFAULT_EPOCH_MS = Date.UTC(2024, 0, 1);
-
-/** A determinism hazard seen during a run: real work that escaped virtual time. */
-export interface RunHazard extends Hazard {
-  virtualTimeMs: number;
-}
-
-/** Fails a run in which real work completed: the run is not a function of its seed. */
-export class DeterminismHazardError extends Error {
-  constructor(readonly hazard: RunHazard) {
-    super(
-      `determinism hazard: ${hazard.api} completed during the run (${hazard.resource}, at virtual time ${hazard.virtualTimeMs}ms); ` +
-        'real work escapes virtual time, so the run depends on the machine, not on the seed: use the simulated transport, ' +
-        "an injected port or an in-memory fake, or pass hazards: 'report' to only list it",
-    );
-    this.name = 'DeterminismHazardError';
-  }
-}
+export { DEFAULT_EPOCH_MS, DeterminismHazardError, type RunHazard, type SimulationOptions } from './simulation-options.js';
 
 export class Simulation {
   readonly seed: number;
@@ -108,17 +65,7 @@ export class Simulation {
   private readonly eventCpuMs: number;
 
   constructor(options: SimulationOptions) {
-    checkOptions('Simulation options', options, OPTION_NAMES);
-    if (options === undefined) throw new TypeError('Simulation options: expected an options object, got undefined');
-    checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
-    if (options.stepsMax !== undefined) checkInteger('stepsMax', options.stepsMax, 1);
-    if (options.logSink !== undefined) checkFunction('logSink', options.logSink);
-    if (options.logLevel !== undefined && !(options.logLevel in LOG_LEVELS)) {
-      throw new RangeError(`logLevel: expected one of ${Object.keys(LOG_LEVELS).join(', ')}, got ${describe(options.logLevel)}`);
-    }
-    if (options.epochMs !== undefined) checkFinite('epochMs', options.epochMs);
-    if (options.eventCpuMs !== undefined) checkNonNegative('eventCpuMs', options.eventCpuMs);
-    if (options.hazards !== undefined) checkOneOf('hazards', options.hazards, ['fail', 'report']);
+    checkSimulationOptions(options);
     this.epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
     this.eventCpuMs = options.eventCpuMs ?? DEFAULT_EVENT_CPU_MS;
     this.hazardPolicy = options.hazards ?? 'fail';
@@ -151,7 +98,16 @@ export class Simulation {
       fail: (error) => this.fail(error),
       watch: (active) => this.kernel.setBetween(active ? this.between : undefined),
     });
-    if (options.fakeTimers ?? true) this.bridge = this.createBridge();
+    if (options.fakeTimers ?? true) {
+      this.bridge = createSimBridge({
+        kernel: this.kernel,
+        loop: this.loop,
+        random: this.random,
+        epochMs: this.epochMs,
+        current: () => this.currentIncarnation(),
+        onHazard: (hazard) => this.hazard(hazard),
+      });
+    }
     this.kernel.setObserver(this.onEvent);
     // Hosts pay CPU time per event (and wait out pauses) through the kernel's gate.
     this.kernel.setGate(this.gate);
@@ -365,27 +321,6 @@ export class Simulation {
     const untilMs = Math.max(incarnation.pausedUntilMs, incarnation.busyUntilMs);
     return untilMs > this.kernel.now() ? untilMs : undefined;
   };
-
-  private createBridge(): FakeTimersBridge {
-    const current = (): Incarnation | undefined => this.currentIncarnation();
-    const roots = { 'Math.random': this.random.fork('Math.random'), crypto: this.random.fork('crypto') };
-    return new FakeTimersBridge(
-      {
-        currentLoop: () => current()?.loop ?? this.loop,
-        wallNow: () => current()?.host.wallNow() ?? this.epochMs + this.kernel.now(),
-        monotonicNow: () => current()?.loop.now() ?? this.kernel.now(),
-        performanceNow: () => {
-          const incarnation = current();
-          return incarnation === undefined ? this.kernel.now() : incarnation.loop.now() - incarnation.startMonotonicMs;
-        },
-        random: (purpose) => current()?.stream(purpose, this.random) ?? roots[purpose],
-      },
-      {
-        onHazard: (hazard) => this.hazard(hazard),
-        isOwnResource: (resource) => this.kernel.isOwnImmediate(resource),
-      },
-    );
-  }
 
   private hazard(hazard: Hazard): void {
     const seen: RunHazard = { ...hazard, virtualTimeMs: this.kernel.now() };
