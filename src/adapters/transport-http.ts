@@ -15,7 +15,7 @@ import {
 } from '../core/http-message.js';
 import { silentLogger, type Logger } from '../core/ports.js';
 import type { HttpHandler, HttpRequestOptions, HttpResponse, HttpServerHandle } from '../core/transport.js';
-import { checkFunction, checkInteger, checkOptions } from '../core/validate.js';
+import { checkFunction, checkInteger, checkOptions, expected } from '../core/validate.js';
 import { readResponse, toTransportError } from './http-client.js';
 import { HttpServerNode } from './http-server.js';
 
@@ -55,7 +55,7 @@ export class TransportHttp {
     if (o.closeGraceMs !== undefined) checkInteger('closeGraceMs', o.closeGraceMs, 0, 2 ** 31 - 1);
     if (o.connectionsMax !== undefined) checkInteger('connectionsMax', o.connectionsMax, 1);
     if (o.logger !== undefined && (o.logger === null || typeof o.logger.error !== 'function')) {
-      throw new TypeError(`logger: expected a pino-compatible logger, got ${o.logger === null ? 'null' : typeof o.logger}`);
+      throw new TypeError(expected('logger', 'a pino-compatible logger', o.logger));
     }
     this.maxBodyBytes = o.maxBodyBytes ?? HTTP_MAX_BODY_BYTES_DEFAULT;
     this.logger = o.logger ?? silentLogger;

@@ -107,6 +107,8 @@ interface Transfer {
   id: number;
   body: Uint8Array;
   deliver(): void;
+  /** Arrival at a process that crashed since the message left (its OS answers with a reset). */
+  crashed?: () => void;
 }
 
 /** Sends one HTTP message over the link from -> to; `deliver` runs on arrival unless it is lost. */
@@ -134,7 +136,9 @@ function transfer(ctx: NetContext, t: Transfer, duplicate = true): void {
       return;
     }
     if (t.from.incarnation !== t.fromIncarnation || t.to.incarnation !== t.toIncarnation) {
-      return ctx.drop('crash', t.to.name, t.from.name, t.to.name, t.label, t.id, frames);
+      ctx.drop('crash', t.to.name, t.from.name, t.to.name, t.label, t.id, frames);
+      if (t.from.incarnation === t.fromIncarnation) t.crashed?.();
+      return;
     }
     ctx.stats.delivered++;
     if (ctx.trace) ctx.recordMessage('deliver', t.to.name, t.from.name, t.to.name, t.label, t.id, frames);
@@ -236,7 +240,9 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
           reply(responseHasBody(request.method, response.status) ? response : { ...response, body: EMPTY });
         });
     };
-    transfer(ctx, { from: hostState, to: target, fromIncarnation: hostState.incarnation, toIncarnation: target.incarnation, label, id, body: request.body, deliver: onRequest });
+    // A request reaching a server process that died on the way meets its OS: a reset, one latency back.
+    const crashed = (): void => back(EMPTY, () => settle(() => reject(connectionReset(url, parsed))));
+    transfer(ctx, { from: hostState, to: target, fromIncarnation: hostState.incarnation, toIncarnation: target.incarnation, label, id, body: request.body, deliver: onRequest, crashed });
   });
 }
 

@@ -102,6 +102,18 @@ describe('HTTP', () => {
     expect((res.error as Error).message).toBe('httpRequest: connection reset by b:8080 before the response was complete, for http://b:8080/slow (CONNECTION_RESET -4)');
   });
 
+  it('a request on its way when the server host crashes is reset on arrival', async () => {
+    const { kernel, t, net } = world();
+    net.setLinkConditions({ latencyMs: { min: 5, max: 5 } });
+    await t('b').httpListen('http://*:8080', () => ({ status: 200, headers: {}, body: enc.encode('never') }));
+    const res = track(t('a').httpRequest('http://b:8080/x'));
+    await kernel.run({ untilMs: 2 });
+    net.crashHost('b');
+    await kernel.run();
+    expect(kernel.now()).toBe(10);
+    expect((res.error as TotoError).code).toBe(ErrorCode.CONNECTION_RESET);
+  });
+
   it('a graceful close lets the request in progress finish, and refuses new ones', async () => {
     const { kernel, t } = world();
     let answer: (() => void) | undefined;

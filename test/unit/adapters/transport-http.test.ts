@@ -81,7 +81,7 @@ describe('TransportHttp options', () => {
       [{ keepAliveTimeoutMs: 500 }, 'keepAliveTimeoutMs: expected an integer in [1001, 2147483647], got 500'],
       [{ closeGraceMs: -5 }, 'closeGraceMs: expected an integer in [0, 2147483647], got -5'],
       [{ connectionsMax: 0 }, 'connectionsMax: expected an integer >= 1, got 0'],
-      [{ logger: 'console' }, 'logger: expected a pino-compatible logger, got string'],
+      [{ logger: 'console' }, 'logger: expected a pino-compatible logger, got "console"'],
       [{ maxBodySize: 10 }, 'TransportHttp options: unknown option "maxBodySize" (known: maxBodyBytes, logger, keepAliveTimeoutMs, closeGraceMs, connectionsMax)'],
       [42, 'TransportHttp options: expected an options object, got 42'],
     ];
