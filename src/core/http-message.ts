@@ -7,7 +7,7 @@
 import { parseHttpUrl, type HttpUrl } from './address.js';
 import { ErrorCode, TimeoutError, TotoError } from './errors.js';
 import type { HttpRequestOptions, HttpResponse } from './transport.js';
-import { checkInteger, checkNonNegative, checkOptions, describe } from './validate.js';
+import { checkInteger, checkNonNegative, checkOptions, describe, expected } from './validate.js';
 
 /** Default body limit of both directions (request bodies on a server, response bodies on a client). */
 export const HTTP_MAX_BODY_BYTES_DEFAULT = 16 * 1024 * 1024;
@@ -39,6 +39,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 const INVALID_PATH_CHAR = /[^\x21-\x7e]|#/;
 const EMPTY = new Uint8Array(0);
+const TIMEOUT_MS_MAX = 2 ** 31 - 1;
 
 export interface CheckedRequest {
   method: string;
@@ -98,7 +99,11 @@ export function checkRequestOptions(options: HttpRequestOptions | undefined): Ch
     method = upper as string;
   }
   if (o.body !== undefined && !(o.body instanceof Uint8Array)) throw new TypeError(`body: expected a Uint8Array, got ${describe(o.body)}`);
-  if (o.timeoutMs !== undefined) checkNonNegative('timeoutMs', o.timeoutMs);
+  if (o.timeoutMs !== undefined) {
+    checkNonNegative('timeoutMs', o.timeoutMs);
+    // Node fires a longer timer after 1 ms: refuse it in both worlds rather than time out at once.
+    if (o.timeoutMs > TIMEOUT_MS_MAX) throw new RangeError(expected('timeoutMs', `a number in [0, ${TIMEOUT_MS_MAX}]`, o.timeoutMs));
+  }
   const body = o.body ?? EMPTY;
   if ((method === 'GET' || method === 'HEAD') && body.length > 0) {
     throw new RangeError(`body: a ${method} request has no body, got ${body.length} bytes`);

@@ -306,6 +306,7 @@ for (const made of worlds) {
         [() => request(url, { method: 'POST', body: [1, 2] }), TypeError, 'body: expected a Uint8Array, got array of length 2'],
         [() => request(url, { body: new Uint8Array(1) }), RangeError, 'body: a GET request has no body, got 1 bytes'],
         [() => request(url, { timeoutMs: -1 }), RangeError, 'timeoutMs: expected a finite number >= 0, got -1'],
+        [() => request(url, { timeoutMs: 2 ** 31 }), RangeError, 'timeoutMs: expected a number in [0, 2147483647], got 2147483648'],
         [() => request(url, { headers: 'x' }), TypeError, 'headers: expected an object of header strings, got "x"'],
         [() => request(url, { headers: { 'x y': '1' } }), RangeError, 'headers: invalid header name "x y" (expected an RFC 9110 token)'],
         [() => request(url, { headers: { 'x-n': 1 } }), TypeError, 'headers["x-n"]: expected a string, got 1'],
