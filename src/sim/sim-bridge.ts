@@ -18,7 +18,8 @@ export interface SimBridgeDeps {
   epochMs: number;
   /** The incarnation whose event (or its microtasks) is running, if any. */
   current(): Incarnation | undefined;
-  onHazard(hazard: Hazard): void;
+  /** Where hazards go; undefined: nothing is watched. */
+  onHazard: ((hazard: Hazard) => void) | undefined;
 }
 
 export function createSimBridge(deps: SimBridgeDeps): FakeTimersBridge {
@@ -35,9 +36,6 @@ export function createSimBridge(deps: SimBridgeDeps): FakeTimersBridge {
       },
       random: (purpose) => current()?.stream(purpose, deps.random) ?? roots[purpose],
     },
-    {
-      onHazard: deps.onHazard,
-      isOwnResource: (resource) => kernel.isOwnImmediate(resource),
-    },
+    deps.onHazard === undefined ? {} : { onHazard: deps.onHazard, isOwnResource: (resource) => kernel.isOwnImmediate(resource) },
   );
 }

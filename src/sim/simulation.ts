@@ -58,7 +58,7 @@ export class Simulation {
   private digest = 0;
   private digestSteps = 0;
   private readonly rejectionGuard = new RejectionGuard((reason) => this.fail(reason));
-  private readonly hazardPolicy: 'fail' | 'report';
+  private readonly hazardPolicy: 'fail' | 'report' | 'off';
   private readonly hazardList: RunHazard[] = [];
   /** The wall clock's start (Date.now() at virtual time 0 on a host without offset). */
   readonly epochMs: number;
@@ -105,7 +105,7 @@ export class Simulation {
         random: this.random,
         epochMs: this.epochMs,
         current: () => this.currentIncarnation(),
-        onHazard: (hazard) => this.hazard(hazard),
+        onHazard: this.hazardPolicy === 'off' ? undefined : (hazard) => this.hazard(hazard),
       });
     }
     this.kernel.setObserver(this.onEvent);
@@ -268,7 +268,7 @@ export class Simulation {
   }
 
   private enter(): void {
-    this.kernel.trackOwnImmediates(this.bridge !== undefined);
+    this.kernel.trackOwnImmediates(this.bridge !== undefined && this.hazardPolicy !== 'off');
     this.bridge?.install();
     this.running = true;
     this.currentOwner = undefined;

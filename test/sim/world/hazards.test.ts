@@ -168,7 +168,13 @@ describe('determinism hazards', () => {
     expect(sim.hazards[0]?.virtualTimeMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('the virtualized APIs and the simulated network raise none', async () => {
+  it("hazards: 'off' watches nothing", async () => {
+    const { sim, error } = await runWith(() => new Promise((resolve) => readFile(thisFile, resolve)), { hazards: 'off' });
+    expect(error).toBeUndefined();
+    expect(sim.hazards).toEqual([]);
+  });
+
+  it('the virtualized APIs raise none', async () => {
     const { sim, error } = await runWith(async () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       await new Promise((resolve) => setImmediate(resolve));
