@@ -1,11 +1,11 @@
 // `toto-ts/sim`: the deterministic simulation: world, hosts, network, faults, trace,
 // assertions, scenarios, checkers and fast-check integration.
 
-export { Simulation } from './simulation.js';
-export type { SimulationOptions } from './simulation.js';
-export { Host } from './host.js';
+export { Simulation, DEFAULT_EPOCH_MS, DeterminismHazardError } from './simulation.js';
+export type { SimulationOptions, RunHazard } from './simulation.js';
+export { Host, DEFAULT_EVENT_CPU_MS } from './host.js';
 export type { HostOptions, HostContext, HostFactory } from './host.js';
-export { LoopSim } from './loop-sim.js';
+export { LoopSim, DRIFT_PPM_MAX } from './loop-sim.js';
 export type { LoopSimOptions } from './loop-sim.js';
 export { DEFAULT_STEPS_MAX, StepBudgetError, SimKernel } from './sim-kernel.js';
 export type { RunLimits, RunSummary, TaskGate } from './sim-kernel.js';
@@ -18,7 +18,8 @@ export type { EventuallyOptions, SometimesReport } from './assertions.js';
 export { checkDeterminism } from './check-determinism.js';
 export type { DeterminismScenario, CheckDeterminismOptions, DeterminismReport } from './check-determinism.js';
 export { SimTimeout, SimImmediate, FakeTimersBridge, isBridgeInstalled } from './fake-timers-bridge.js';
-export type { BridgeOptions } from './fake-timers-bridge.js';
+export type { BridgeOptions, BridgeSource } from './fake-timers-bridge.js';
+export type { Hazard } from './hazard-detector.js';
 export { FAULT_KINDS, windowEndMs, faultsEndMs } from './fault-plan.js';
 export type { LinkScope, Fault, FaultKind, FaultPlan } from './fault-plan.js';
 export { faultPlanProblems, checkFaultPlan } from './fault-plan-check.js';

@@ -12,7 +12,7 @@ import { checkFaultPlan } from './fault-plan-check.js';
 import type { FaultKind, FaultPlan } from './fault-plan.js';
 import { describeSwarm, feasibleKinds, randomFaultPlan, swarmOptions } from './nemesis.js';
 import { commandPath, isScenario, runsItself, scenarioFile, type Phase, type Scenario, type ScenarioContext } from './scenario.js';
-import { Simulation } from './simulation.js';
+import { Simulation, type RunHazard } from './simulation.js';
 import type { TraceOptions } from './trace.js';
 
 export interface RunScenarioOptions {
@@ -54,6 +54,8 @@ export interface ScenarioResult {
   steps: number;
   traceHash: string;
   traceLines: number;
+  /** Determinism hazards the run saw (real work that escaped virtual time; the first one also failed it). Absent when none. */
+  hazards?: RunHazard[];
   sometimes: SometimesReport;
   /** The one command that replays this run. */
   replayCommand: string;
@@ -107,6 +109,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     steps: sim.kernel.stepsTotal,
     traceHash: sim.trace.hash(),
     traceLines: sim.trace.count,
+    ...(sim.hazards.length > 0 ? { hazards: [...sim.hazards] } : {}),
     sometimes: sim.sometimesReport(),
     replayCommand: replayCommand(scenario, options),
     ...(options.trace?.keepAll ? { trace: sim.trace.kept() } : {}),

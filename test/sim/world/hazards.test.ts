@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runScenario } from '../../../src/sim/run-scenario.js';
+import { defineScenario } from '../../../src/sim/scenario.js';
 import { DeterminismHazardError, Simulation, type SimulationOptions } from '../../../src/sim/simulation.js';
 
 // Taken at import time, before any run: the real timer, which no patch can reach.
@@ -166,6 +168,28 @@ describe('determinism hazards', () => {
     expect(error).toBeUndefined();
     expect(sim.hazards.map((h) => h.api)).toContain('fs');
     expect(sim.hazards[0]?.virtualTimeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('runScenario fails a scenario whose host reads a real file, and lists the hazard in its result', async () => {
+    let read: Promise<unknown> | undefined;
+    const scenario = defineScenario({
+      name: 'reads-a-real-file',
+      durationMs: 50,
+      hosts: {
+        // A config file read at start-up: fine on a real machine, outside virtual time in a simulation.
+        svc: ({ loop }) => {
+          read = readFileAsync(thisFile);
+          const poll = (): void => void loop.callLater(0.05, poll);
+          poll();
+        },
+      },
+      workload: () => {},
+    });
+    const result = await runScenario(scenario, { seed: 1 });
+    await settled(read);
+    expect(result.ok).toBe(false);
+    expect(result.error?.message).toMatch(/^determinism hazard: fs/);
+    expect(result.hazards?.[0]?.api).toMatch(/^fs/);
   });
 
   it("hazards: 'off' watches nothing", async () => {
