@@ -66,6 +66,7 @@ export function toTransportError(error: unknown, url: string, parsed: HttpUrl, t
   const code = errorCode(error);
   if (code === 'ECONNREFUSED') return withCause(connectionRefused(url, parsed), error);
   if (code !== undefined && RESET_CODES.has(code)) return withCause(connectionReset(url, parsed), error);
+  if (code === 'UND_ERR_DESTROYED') return new Error(`httpRequest: TransportHttp closed while the request to ${url} was in flight`, { cause: error });
   return error;
 }
 
