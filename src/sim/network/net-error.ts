@@ -8,7 +8,6 @@ export type NetErrorCode =
   | 'EBADF'
   | 'EBUSY'
   | 'ECONNREFUSED'
-  | 'EFSM'
   | 'EHOSTUNREACH'
   | 'ENOENT'
   | 'ENOTSUP';

@@ -4,11 +4,48 @@
 
 import type { Message } from '../../core/transport.js';
 import type { Channel } from './channel.js';
+import { netError } from './net-error.js';
 import { bytesKey, EMPTY_FRAME, matchesAny, sameBytes, subscriptionFrame } from './frames.js';
 import type { SocketSim } from './socket-sim.js';
 import type { PipeEnd } from './wiring.js';
 
-/** Routes one outgoing message; false if the socket must wait for room (push, dealer, req). */
+/**
+ * Whether it is this socket's turn to send. zeromq.js never raises EFSM: a REQ awaiting its
+ * reply, a REP that owes none, and the receive-only kinds simply are not writable, so the send waits.
+ */
+export function canSend(socket: SocketSim): boolean {
+  switch (socket.type) {
+    case 'pull':
+    case 'sub':
+      return false;
+    case 'req':
+      return socket.replyEnd === undefined;
+    case 'rep':
+      return socket.envelope !== undefined;
+    default:
+      return true;
+  }
+}
+
+/** Whether the socket may take a message now (the mirror of canSend; push and pub never receive). */
+export function canReceive(socket: SocketSim): boolean {
+  switch (socket.type) {
+    case 'push':
+    case 'pub':
+      return false;
+    case 'req':
+      return socket.replyEnd !== undefined;
+    case 'rep':
+      return socket.envelope === undefined;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Routes one outgoing message; false if the socket must wait for room (push, dealer, req, a
+ * mandatory router). Throws EHOSTUNREACH for a mandatory router's unknown identity.
+ */
 export function routeOutgoing(socket: SocketSim, message: Message): boolean {
   switch (socket.type) {
     case 'push':
@@ -29,13 +66,12 @@ export function routeOutgoing(socket: SocketSim, message: Message): boolean {
       publish(socket, message);
       return true;
     case 'router':
-      routeByIdentity(socket, message);
-      return true;
+      return routeByIdentity(socket, message);
     case 'rep':
       reply(socket, message);
       return true;
     default:
-      return true;
+      return false;
   }
 }
 
@@ -71,13 +107,28 @@ function publish(socket: SocketSim, message: Message): void {
   }
 }
 
-/** ROUTER: the first frame names the peer; unknown peers and full pipes drop the message. */
-function routeByIdentity(socket: SocketSim, message: Message): void {
+/**
+ * ROUTER: the first frame names the peer; unknown peers and full pipes drop the message. With
+ * mandatory (libzmq's ROUTER_MANDATORY) the router is writable only while some peer's pipe has
+ * room, so with no peer the send waits; then an unknown identity is EHOSTUNREACH and a full pipe waits.
+ */
+function routeByIdentity(socket: SocketSim, message: Message): boolean {
   const identity = message[0] as Uint8Array;
   const end = socket.routes.get(bytesKey(identity));
-  if (!end) return dropOutgoing(socket, 'unroutable', '', message);
-  if (end.out.pending >= socket.sendHighWaterMark) return dropOutgoing(socket, 'hwm', end.out.toHost, message);
-  end.out.send(message.slice(1));
+  const hwm = socket.sendHighWaterMark;
+  if (socket.mandatory) {
+    let writable = false;
+    for (const peer of socket.routes.values()) if (peer.out.pending < hwm) writable = true;
+    if (!writable) return false;
+    if (!end) throw netError(`send: no peer with routing id ${JSON.stringify(new TextDecoder().decode(identity))} (mandatory)`, 'EHOSTUNREACH');
+    if (end.out.pending >= hwm) return false;
+    end.out.send(message.slice(1));
+    return true;
+  }
+  if (!end) dropOutgoing(socket, 'unroutable', '', message);
+  else if (end.out.pending >= hwm) dropOutgoing(socket, 'hwm', end.out.toHost, message);
+  else end.out.send(message.slice(1));
+  return true;
 }
 
 /** REP: the reply goes back through the requester's pipe with its envelope. */
@@ -176,5 +227,5 @@ export function changeSubscription(socket: SocketSim, subscribe: boolean, prefix
     if (i < 0) return;
     list.splice(i, 1);
   }
-  for (const end of socket.ends) if (end.peer) end.out.send([subscriptionFrame(subscribe, prefix)]);
+  for (const end of socket.ends) if (end.peer && !socket.watch.isDeferred(end)) end.out.send([subscriptionFrame(subscribe, prefix)]);
 }

@@ -1,46 +1,65 @@
-// A simulated ZeroMQ socket: the Socket interface (zeromq.js v6 behaviour: EBUSY for a
-// second concurrent send/receive, EBADF after close, EAGAIN on timeout), its pipe ends,
-// the fair queue of channels with arrived messages, and the waiting send/receive. What a
-// socket kind does with an outgoing or incoming message lives in socket-kinds.ts.
+// A simulated ZeroMQ socket with zeromq.js v6's behaviour: EBUSY for a second concurrent send
+// or receive and EBADF after close, both thrown synchronously; out-of-turn REQ/REP calls and
+// sends on receive-only kinds stay pending (zeromq.js never raises EFSM); close() lingers as
+// lingerMs says. It owns its pipe ends, the fair queue of channels with arrived messages and
+// the waiting send/receive. Routing rules live in socket-kinds.ts, events in
+// socket-events-sim.ts, and `SocketHandleSim` (socket-handle-sim.ts) is the face users hold:
+// here `closed` means "gone from the network", which a lingering socket is not yet.
 
 import type { ScheduledTask } from '../../core/scheduler.js';
-import type { Message, Sendable, Socket, SocketOptions, SocketType } from '../../core/transport.js';
-import { parseZmqAddress, endpointKey } from './address.js';
+import type { Message, Sendable, SocketOptions, SocketType } from '../../core/transport.js';
+import { endpointKey, isAnyInterface, parseZmqAddress, pickEphemeralPort } from './address.js';
 import type { Channel } from './channel.js';
 import { FairQueue } from './fair-queue.js';
 import { toFrame, toMessage } from './frames.js';
 import type { HostState, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
-import { acceptIncoming, routeOutgoing, identifyPeer, onEndAttached, onEndDetached, applySubscription, changeSubscription } from './socket-kinds.js';
+import { SocketEventsSim } from './socket-events-sim.js';
+import { SocketWatch } from './socket-watch.js';
+import { acceptIncoming, applySubscription, canReceive, canSend, changeSubscription, identifyPeer, onEndAttached, onEndDetached, routeOutgoing } from './socket-kinds.js';
 import { addBinding, addConnector, closeConnector, removeBinding, resolveHost, teardown, type Binding, type Connector, type PipeEnd } from './wiring.js';
 
 export const RESOLVED: Promise<void> = Promise.resolve();
 /** What a crashed process's calls return: a dead process never sees anything settle. */
 const NEVER = new Promise<never>(() => {});
 const DEFAULT_HWM = 1000;
+/** libzmq's ZMQ_RECONNECT_IVL default. */
+const DEFAULT_RECONNECT_MS = 100;
 
-interface ReceiveWaiter {
-  resolve(message: Message): void;
+interface Waiter<T> {
+  resolve(value: T): void;
   reject(error: unknown): void;
   timer: ScheduledTask | undefined;
 }
 
-interface SendWaiter {
-  message: Message;
-  resolve(): void;
-  reject(error: unknown): void;
-  timer: ScheduledTask | undefined;
-}
-
-export class SocketSim implements Socket {
+export class SocketSim {
   readonly id: string;
   readonly host: string;
+  /** Gone from the network: closed without linger, done lingering, or crashed. */
   closed = false;
+  /** The user closed it (or its host crashed): every call throws EBADF. */
+  userClosed = false;
   /** Its host crashed: nothing it started ever settles. */
   dead = false;
+  lastEndpoint: string | null = null;
+  readonly events: SocketEventsSim;
   readonly sendHighWaterMark: number;
   readonly receiveHighWaterMark: number;
   readonly routingId: Uint8Array | undefined;
+  /** ROUTER_MANDATORY: unknown identities reject with EHOSTUNREACH, full pipes wait. */
+  readonly mandatory: boolean;
+  readonly reconnectIntervalMs: number;
+  /** Connection-level options read by wiring.ts (reconnect backoff) and heartbeat.ts. */
+  readonly reconnectIntervalMsMax: number;
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatTimeoutMs: number;
+  /** Read by the connection layer (reconnect.ts, heartbeat.ts); 0 = off, as in libzmq. */
+  readonly reconnectIntervalMsMax: number;
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatTimeoutMs: number | undefined;
+  /** Largest message accepted from a peer, -1 = no limit (ZMQ_MAXMSGSIZE). */
+  readonly maxMessageSize: number;
+  private readonly lingerMs: number;
   private readonly sendTimeoutMs: number | undefined;
   private readonly receiveTimeoutMs: number | undefined;
   /** Attached (and, on the connecting side, still connecting) pipe ends, in round-robin order. */
@@ -49,8 +68,8 @@ export class SocketSim implements Socket {
   private ready = new FairQueue();
   private readonly bindings = new Map<string, Binding>();
   private readonly connectors = new Map<PipeEnd, Connector>();
-  private recvWaiter: ReceiveWaiter | undefined;
-  private sendWaiter: SendWaiter | undefined;
+  private recvWaiter: Waiter<Message> | undefined;
+  private sendWaiter: (Waiter<void> & { message: Message }) | undefined;
   /** ROUTER: peers by identity key. */
   readonly routes = new Map<string, PipeEnd>();
   /** ROUTER: next automatic identity (ZeroMQ starts it at a random value). */
@@ -61,6 +80,9 @@ export class SocketSim implements Socket {
   replyEnd: PipeEnd | undefined;
   /** REP: the envelope of the request being answered. */
   envelope: Message | undefined;
+  /** Connection bookkeeping for events and for the bound SUB that has not been used yet. */
+  readonly watch: SocketWatch;
+  private lingerTimer: ScheduledTask | undefined;
 
   constructor(
     readonly ctx: NetContext,
@@ -74,57 +96,83 @@ export class SocketSim implements Socket {
     this.receiveHighWaterMark = options.receiveHighWaterMark === 0 ? Infinity : (options.receiveHighWaterMark ?? DEFAULT_HWM);
     this.sendTimeoutMs = options.sendTimeoutMs;
     this.receiveTimeoutMs = options.receiveTimeoutMs;
+    this.lingerMs = options.lingerMs ?? -1;
+    this.mandatory = options.mandatory ?? false;
+    this.reconnectIntervalMs = options.reconnectIntervalMs ?? DEFAULT_RECONNECT_MS;
+    this.reconnectIntervalMsMax = options.reconnectIntervalMsMax ?? 0;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 0;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? this.heartbeatIntervalMs;
+    this.reconnectIntervalMsMax = options.reconnectIntervalMsMax ?? 0;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 0;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs;
+    this.maxMessageSize = options.maxMessageSize ?? -1;
     this.routingId = options.routingId === undefined ? undefined : toFrame('routingId', options.routingId);
     if (type === 'router') this.autoId = ctx.random.int(0, 0x7fffffff);
+    this.events = new SocketEventsSim(ctx, this.host, this.id, () => this.userClosed);
+    this.watch = new SocketWatch(this);
   }
 
-  private closedError(op: string): Promise<never> {
-    return this.dead ? NEVER : Promise.reject(netError(`${op}: socket is closed`, 'EBADF'));
-  }
-
-  private throwIfClosed(op: string): void {
-    if (this.closed) throw netError(`${op}: socket is closed`, 'EBADF');
+  /** Throws what zeromq.js throws synchronously on a closed socket; false if the host is dead. */
+  private usable(op: string): boolean {
+    if (this.dead) return false;
+    if (this.userClosed) throw netError(`${op}: socket is closed`, 'EBADF');
+    return true;
   }
 
   bind(address: string): Promise<void> {
-    if (this.closed) return this.closedError('bind');
+    if (!this.usable('bind')) return NEVER;
+    let endpoint: string;
     try {
       const parsed = parseZmqAddress('bind', address);
       const host = resolveHost(this.ctx, 'bind', this.host, parsed, address);
-      this.bindings.set(address, addBinding(this.ctx, this, host, parsed, address));
+      if (parsed.scheme === 'tcp' && parsed.port === 0) parsed.port = pickEphemeralPort(this.ctx, host);
+      endpoint = parsed.scheme === 'tcp' ? `tcp://${isAnyInterface(parsed.host) ? '0.0.0.0' : parsed.host}:${parsed.port}` : address;
+      const binding = addBinding(this.ctx, this, host, parsed, endpoint);
+      this.bindings.set(endpoint, binding);
+      if (address !== endpoint && !address.endsWith(':*')) this.bindings.set(address, binding);
     } catch (error) {
       return Promise.reject(error);
     }
-    this.ctx.record('bind', this.host, { socket: this.id, address });
+    this.lastEndpoint = endpoint;
+    this.ctx.record('bind', this.host, { socket: this.id, address: endpoint });
+    this.watch.emit('bind', endpoint);
     return RESOLVED;
   }
 
   unbind(address: string): Promise<void> {
-    if (this.closed) return this.closedError('unbind');
+    if (!this.usable('unbind')) return NEVER;
     const binding = this.bindings.get(address);
     if (!binding) return Promise.reject(netError(`unbind: socket ${this.id} is not bound to ${JSON.stringify(address)}`, 'ENOENT'));
-    this.bindings.delete(address);
-    removeBinding(this.ctx, binding, 'closed');
+    this.dropBinding(binding);
     this.ctx.record('unbind', this.host, { socket: this.id, address });
     return RESOLVED;
   }
 
+  /** Closes a listening endpoint: its descriptor closes ('close'); the connections it accepted go, unreported. */
+  private dropBinding(binding: Binding): void {
+    for (const [key, value] of [...this.bindings]) if (value === binding) this.bindings.delete(key);
+    this.watch.quiet(() => removeBinding(this.ctx, binding, 'closed'));
+    this.watch.emit('close', binding.address);
+  }
+
   connect(address: string): void {
-    this.throwIfClosed('connect');
+    if (!this.usable('connect')) return;
     const parsed = parseZmqAddress('connect', address);
     const target = resolveHost(this.ctx, 'connect', this.host, parsed, address);
     const connector = addConnector(this.ctx, this, address, endpointKey(target, parsed), target);
     this.connectors.set(connector.end, connector);
+    this.lastEndpoint = address;
+    this.watch.connecting(connector);
   }
 
   disconnect(address: string): void {
-    this.throwIfClosed('disconnect');
+    if (!this.usable('disconnect')) return;
     let found = false;
     for (const connector of [...this.connectors.values()]) {
       if (connector.address !== address) continue;
       found = true;
       this.connectors.delete(connector.end);
-      closeConnector(this.ctx, connector, 'closed');
+      this.watch.quiet(() => closeConnector(this.ctx, connector, 'closed'));
     }
     if (!found) throw netError(`disconnect: socket ${this.id} is not connected to ${JSON.stringify(address)}`, 'ENOENT');
   }
@@ -134,19 +182,21 @@ export class SocketSim implements Socket {
   }
 
   send(message: Sendable): Promise<void> {
-    if (this.closed) return this.closedError('send');
-    if (this.sendWaiter) return Promise.reject(netError('send: socket is busy writing; only one send operation may be in progress at any time', 'EBUSY'));
+    if (!this.usable('send')) return NEVER;
+    if (this.sendWaiter) throw netError('send: socket is busy writing; only one send operation may be in progress at any time', 'EBUSY');
     let frames: Message;
     try {
-      this.checkSendState();
       frames = toMessage('send', message);
+      if (canSend(this) && routeOutgoing(this, frames)) {
+        this.turnTaken();
+        return RESOLVED;
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    if (routeOutgoing(this, frames)) return RESOLVED;
-    if (this.sendTimeoutMs === 0) return Promise.reject(netError(`send: no peer has room (sendTimeoutMs 0)`, 'EAGAIN'));
+    if (this.sendTimeoutMs === 0) return Promise.reject(netError('send: no peer has room (sendTimeoutMs 0)', 'EAGAIN'));
     return new Promise<void>((resolve, reject) => {
-      const waiter: SendWaiter = { message: frames, resolve, reject, timer: undefined };
+      const waiter = { message: frames, resolve, reject, timer: undefined as ScheduledTask | undefined };
       this.sendWaiter = waiter;
       const timeoutMs = this.sendTimeoutMs;
       if (timeoutMs === undefined) return;
@@ -158,18 +208,12 @@ export class SocketSim implements Socket {
     });
   }
 
-  private checkSendState(): void {
-    if (this.type === 'pull' || this.type === 'sub') throw netError(`send: not supported on a ${this.type} socket`, 'ENOTSUP');
-    if (this.type === 'req' && this.replyEnd) throw netError('send: a req socket must receive the reply to its request before sending another', 'EFSM');
-    if (this.type === 'rep' && !this.envelope) throw netError('send: a rep socket must receive a request before sending a reply', 'EFSM');
-  }
-
   /**
-   * A pipe gained room or a peer attached. The waiting send is retried in an event of this
-   * socket's own host, never inside another host's event (a paused host stays paused).
+   * A pipe gained room, a peer attached or the REQ/REP turn changed. The waiting send is
+   * retried in an event of this socket's own host (a paused host stays paused).
    */
   onWritable(): void {
-    if (this.sendWaiter === undefined || this.wakeScheduled || this.closed) return;
+    if (this.wakeScheduled || this.closed || (this.sendWaiter === undefined && !this.lingering)) return;
     this.wakeScheduled = true;
     this.ctx.kernel.schedule(this.ctx.kernel.now(), this.wake, this.ctx.ownerOf(this.host));
   }
@@ -177,29 +221,45 @@ export class SocketSim implements Socket {
   private wakeScheduled = false;
   private readonly wake = (): void => {
     this.wakeScheduled = false;
-    this.retrySend();
+    if (this.lingering) return this.lingerCheck();
+    const waiter = this.sendWaiter;
+    if (waiter === undefined || this.userClosed || !canSend(this)) return;
+    try {
+      if (!routeOutgoing(this, waiter.message)) return;
+    } catch (error) {
+      this.settleSend(waiter);
+      waiter.reject(error);
+      return;
+    }
+    this.settleSend(waiter);
+    waiter.resolve();
+    this.turnTaken();
   };
 
-  private retrySend(): void {
-    const waiter = this.sendWaiter;
-    if (waiter === undefined || this.closed) return;
-    if (!routeOutgoing(this, waiter.message)) return;
+  private settleSend(waiter: Waiter<void>): void {
     this.sendWaiter = undefined;
     if (waiter.timer) this.ctx.kernel.cancel(waiter.timer);
-    waiter.resolve();
+  }
+
+  /** A send or receive changed whose turn it is (REQ/REP): the other direction may proceed. */
+  private turnTaken(): void {
+    if (this.type !== 'req' && this.type !== 'rep') return;
+    this.fulfilReceive();
+    if (this.sendWaiter) this.onWritable();
   }
 
   receive(): Promise<Message> {
-    if (this.closed) return this.closedError('receive');
-    if (this.recvWaiter) return Promise.reject(netError('receive: socket is busy reading; only one receive operation may be in progress at any time', 'EBUSY'));
-    if (this.type === 'push' || this.type === 'pub') return Promise.reject(netError(`receive: not supported on a ${this.type} socket`, 'ENOTSUP'));
-    if (this.type === 'req' && !this.replyEnd) return Promise.reject(netError('receive: a req socket must send a request before receiving', 'EFSM'));
-    if (this.type === 'rep' && this.envelope) return Promise.reject(netError('receive: a rep socket must send its reply before receiving the next request', 'EFSM'));
+    if (!this.usable('receive')) return NEVER;
+    if (this.recvWaiter) throw netError('receive: socket is busy reading; only one receive operation may be in progress at any time', 'EBUSY');
+    this.watch.used((end) => onEndAttached(this, end));
     const message = this.takeNext();
-    if (message !== undefined) return Promise.resolve(message);
+    if (message !== undefined) {
+      this.turnTaken();
+      return Promise.resolve(message);
+    }
     if (this.receiveTimeoutMs === 0) return Promise.reject(netError('receive: no message available (receiveTimeoutMs 0)', 'EAGAIN'));
     return new Promise<Message>((resolve, reject) => {
-      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
+      const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
       this.recvWaiter = waiter;
       const timeoutMs = this.receiveTimeoutMs;
       if (timeoutMs === undefined) return;
@@ -211,13 +271,29 @@ export class SocketSim implements Socket {
     });
   }
 
+  get receiving(): boolean {
+    return this.recvWaiter !== undefined;
+  }
+
   private takeNext(): Message | undefined {
+    if (!canReceive(this)) return undefined;
     let message: Message | undefined;
     while ((message = this.ready.next()) !== undefined) {
       const accepted = acceptIncoming(this, this.ready.lastChannel as Channel, message);
       if (accepted !== undefined) return accepted;
     }
     return undefined;
+  }
+
+  private fulfilReceive(): void {
+    const waiter = this.recvWaiter;
+    if (waiter === undefined) return;
+    const message = this.takeNext();
+    if (message === undefined) return;
+    this.recvWaiter = undefined;
+    if (waiter.timer) this.ctx.kernel.cancel(waiter.timer);
+    waiter.resolve(message);
+    this.turnTaken();
   }
 
   /** A channel moved a message into this socket's queue. */
@@ -228,65 +304,80 @@ export class SocketSim implements Socket {
       return;
     }
     this.ready.add(channel);
-    const waiter = this.recvWaiter;
-    if (waiter === undefined) return;
-    const message = this.takeNext();
-    if (message === undefined) return;
-    this.recvWaiter = undefined;
-    if (waiter.timer) this.ctx.kernel.cancel(waiter.timer);
-    waiter.resolve(message);
+    this.fulfilReceive();
   }
 
   subscribe(prefix: string | Uint8Array = ''): void {
-    this.throwIfClosed('subscribe');
+    if (!this.usable('subscribe')) return;
     if (this.type !== 'sub') throw netError(`subscribe: not supported on a ${this.type} socket (only sub)`, 'ENOTSUP');
     changeSubscription(this, true, toFrame('subscribe: prefix', prefix));
   }
 
   unsubscribe(prefix: string | Uint8Array = ''): void {
-    this.throwIfClosed('unsubscribe');
+    if (!this.usable('unsubscribe')) return;
     if (this.type !== 'sub') throw netError(`unsubscribe: not supported on a ${this.type} socket (only sub)`, 'ENOTSUP');
     changeSubscription(this, false, toFrame('unsubscribe: prefix', prefix));
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Message> {
-    const done = { done: true as const, value: undefined };
-    return {
-      next: () => {
-        if (this.closed) return this.dead ? NEVER : Promise.resolve(done);
-        return this.receive().then(
-          (value) => ({ done: false, value }),
-          (error: unknown) => {
-            if (this.closed) return done;
-            throw error;
-          },
-        );
-      },
-    };
-  }
-
+  /** The user closes it: waiting calls reject (EAGAIN, as zeromq.js), listeners close, queued messages linger. */
   close(): void {
-    if (this.closed) return;
+    if (this.userClosed) return;
+    this.userClosed = true;
     const recv = this.recvWaiter;
     const send = this.sendWaiter;
-    this.shutdown('closed');
+    for (const waiter of [recv, send]) if (waiter?.timer) this.ctx.kernel.cancel(waiter.timer);
+    this.recvWaiter = undefined;
+    this.sendWaiter = undefined;
+    // Listening stops now; connections already accepted linger like the others.
+    for (const binding of new Set(this.bindings.values())) {
+      if (this.ctx.bindings.get(binding.key) === binding) this.ctx.bindings.delete(binding.key);
+      this.watch.emit('close', binding.address);
+    }
+    this.watch.emit('end', '');
     if (recv) recv.reject(netError('receive: socket was closed while waiting', 'EAGAIN'));
     if (send) send.reject(netError('send: socket was closed while waiting', 'EAGAIN'));
+    if (this.lingerMs === 0) return this.shutdown('closed');
+    this.lingering = true;
+    if (this.lingerMs > 0) this.lingerTimer = this.ctx.kernel.schedule(this.ctx.kernel.now() + this.lingerMs, () => this.shutdown('closed'), this.ctx.ownerOf(this.host));
+    this.lingerCheck();
+  }
+
+  /** Closed with linger: still delivering what was queued. */
+  private lingering = false;
+
+  /** Lingering: every pipe with nothing left to send goes; the socket goes with the last one. */
+  private lingerCheck(): void {
+    if (!this.lingering || this.closed) return;
+    for (const end of [...this.ends]) {
+      if (end.out.pending > 0) continue;
+      const connector = this.connectors.get(end);
+      if (connector) {
+        this.connectors.delete(end);
+        closeConnector(this.ctx, connector, 'closed');
+      } else teardown(this.ctx, end, 'closed');
+    }
+    if (this.ends.length === 0) this.shutdown('closed');
   }
 
   /** The host crashed: tear down like close, but settle nothing. */
   kill(): void {
     if (this.closed) return;
     this.dead = true;
+    this.userClosed = true;
+    this.events.kill();
     this.shutdown('crash');
   }
 
   private shutdown(reason: 'closed' | 'crash'): void {
+    if (this.closed) return;
     this.closed = true;
+    this.userClosed = true;
+    this.lingering = false;
+    if (this.lingerTimer) this.ctx.kernel.cancel(this.lingerTimer);
     for (const waiter of [this.recvWaiter, this.sendWaiter]) if (waiter?.timer) this.ctx.kernel.cancel(waiter.timer);
     this.recvWaiter = undefined;
     this.sendWaiter = undefined;
-    for (const binding of this.bindings.values()) removeBinding(this.ctx, binding, reason);
+    for (const binding of new Set(this.bindings.values())) removeBinding(this.ctx, binding, reason);
     this.bindings.clear();
     for (const connector of this.connectors.values()) closeConnector(this.ctx, connector, reason);
     this.connectors.clear();
@@ -303,18 +394,21 @@ export class SocketSim implements Socket {
 
   /** A pipe end completed its handshake. */
   attached(end: PipeEnd): void {
-    onEndAttached(this, end);
+    this.watch.attached(end);
+    if (!this.watch.deferAttach(end)) onEndAttached(this, end);
     this.onWritable();
   }
 
   /** A pipe end lost its peer but stays (the connecting side reconnects). */
   detached(end: PipeEnd): void {
+    this.watch.detached(end, true);
     onEndDetached(this, end);
   }
 
   removeEnd(end: PipeEnd): void {
     const i = this.ends.indexOf(end);
     if (i < 0) return;
+    this.watch.detached(end, false);
     this.ends.splice(i, 1);
     if (this.rr > i) this.rr--;
     if (this.rr >= this.ends.length) this.rr = 0;

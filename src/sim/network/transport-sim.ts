@@ -6,6 +6,7 @@ import { checkOneOf } from '../../core/validate.js';
 import { httpListen, httpRequest } from './http-sim.js';
 import type { HostState, NetContext } from './net-context.js';
 import { SocketSim } from './socket-sim.js';
+import { SocketHandleSim } from './socket-handle-sim.js';
 import { checkSocketOptions } from '../../core/socket-options.js';
 
 const NEVER = new Promise<never>(() => {});
@@ -35,7 +36,7 @@ export class TransportSim implements TransportPort {
     const socket = new SocketSim(this.ctx, this.hostState, type, options);
     if (this.alive) this.hostState.sockets.add(socket);
     else socket.kill();
-    return socket;
+    return new SocketHandleSim(socket);
   }
 
   httpListen(address: string, handler: HttpHandler): Promise<HttpServerHandle> {

@@ -1,0 +1,99 @@
+// What a simulated socket reports about its connections, at the moments zeromq.js reports
+// them (measured against the real library, see test/contract/transport/events.contract.test.ts):
+// connect side connect:delay (tcp), connect, handshake; bind side accept, handshake; the side
+// that stays reports disconnect (and, connecting, connect:retry); inproc reports nothing. It
+// also holds back what a bound SUB does with a new connection until the socket is used (a
+// receive), as libzmq processes the new pipe only then: until that, its subscriptions are not sent.
+
+import type { SocketEventType } from '../../core/transport.js';
+import type { SocketSim } from './socket-sim.js';
+import type { Connector, PipeEnd } from './wiring.js';
+
+export class SocketWatch {
+  /** Ends whose handshake completed and that have not lost their peer since. */
+  private readonly up = new WeakSet<PipeEnd>();
+  /** Connecting ends whose current attempt already reported connect:delay. */
+  private readonly delayed = new WeakSet<PipeEnd>();
+  /** Bound SUB: ends attached while the socket was not in use. */
+  private readonly deferred = new Set<PipeEnd>();
+  private quietDepth = 0;
+
+  constructor(private readonly socket: SocketSim) {}
+
+  emit(type: SocketEventType, address: string, fields: { intervalMs?: number } = {}): void {
+    if (address.startsWith('inproc://')) return;
+    this.socket.events.emit(type, address, fields);
+  }
+
+  /** Runs `action` without reporting the disconnects it causes (our own unbind or disconnect). */
+  quiet(action: () => void): void {
+    this.quietDepth++;
+    try {
+      action();
+    } finally {
+      this.quietDepth--;
+    }
+  }
+
+  /** connect() was called: tcp reports the attempt in progress, or, with nobody bound, the failed try and the retry. */
+  connecting(connector: Connector): void {
+    const tcp = connector.address.startsWith('tcp://');
+    if (connector.state === 'waiting') return this.failedAttempt(connector);
+    if (tcp) {
+      this.emit('connect:delay', connector.address);
+      this.delayed.add(connector.end);
+    }
+  }
+
+  /** A try found nobody: (tcp) connect:delay, the descriptor's close, then connect:retry with the interval. */
+  failedAttempt(connector: Connector): void {
+    if (connector.address.startsWith('tcp://')) this.emit('connect:delay', connector.address);
+    this.emit('close', connector.address);
+    this.emit('connect:retry', connector.address, { intervalMs: this.socket.reconnectIntervalMs });
+    this.delayed.delete(connector.end);
+  }
+
+  attached(end: PipeEnd): void {
+    this.up.add(end);
+    const connector = this.socket.connectorOf(end);
+    if (connector) {
+      if (connector.address.startsWith('tcp://') && !this.delayed.has(end)) this.emit('connect:delay', connector.address);
+      this.delayed.delete(end);
+      this.emit('connect', connector.address);
+      this.emit('handshake', connector.address);
+    } else if (end.binding) {
+      this.emit('accept', end.binding.address);
+      this.emit('handshake', end.binding.address);
+    }
+  }
+
+  /** The end lost its peer; `survives` on the connecting side, which then retries. */
+  detached(end: PipeEnd, survives: boolean): void {
+    this.deferred.delete(end);
+    if (!this.up.has(end)) return;
+    this.up.delete(end);
+    if (this.socket.userClosed || this.quietDepth > 0) return;
+    const address = this.socket.connectorOf(end)?.address ?? end.binding?.address ?? '';
+    this.emit('disconnect', address);
+    if (survives) this.emit('connect:retry', address, { intervalMs: this.socket.reconnectIntervalMs });
+  }
+
+  /** True if the bound SUB must not act on this new end yet (nobody is receiving). */
+  deferAttach(end: PipeEnd): boolean {
+    if (this.socket.type !== 'sub' || !end.binding || this.socket.receiving) return false;
+    this.deferred.add(end);
+    return true;
+  }
+
+  isDeferred(end: PipeEnd): boolean {
+    return this.deferred.has(end);
+  }
+
+  /** The socket is used (a receive): ends held back are taken in now, sending the subscriptions. */
+  used(onAttach: (end: PipeEnd) => void): void {
+    if (this.deferred.size === 0) return;
+    const ends = [...this.deferred];
+    this.deferred.clear();
+    for (const end of ends) if (end.peer && !end.removed) onAttach(end);
+  }
+}
