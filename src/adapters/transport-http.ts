@@ -83,7 +83,12 @@ export class TransportHttp {
     }
     const options = { maxBodyBytes: this.maxBodyBytes, logger: this.logger, keepAliveTimeoutMs: this.keepAliveTimeoutMs, closeGraceMs: this.closeGraceMs };
     return HttpServerNode.listen(host, port, handler, options, (server) => this.servers.delete(server)).then(
-      (server) => {
+      async (server) => {
+        // close() ran while this server was starting: it must not outlive the transport.
+        if (this.closed) {
+          await server.destroy();
+          throw new Error('httpListen: TransportHttp is closed');
+        }
         this.servers.add(server);
         return server;
       },

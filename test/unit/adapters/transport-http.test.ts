@@ -232,4 +232,11 @@ describe('TransportHttp on 127.0.0.1', () => {
     await expect(t.httpRequest(hanging.address)).rejects.toThrow('httpRequest: TransportHttp is closed');
     await expect(t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }))).rejects.toThrow('httpListen: TransportHttp is closed');
   });
+
+  it('a server still starting when close() runs is closed too', async () => {
+    const t = new TransportHttp();
+    const starting = t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }));
+    await t.close();
+    await expect(starting).rejects.toThrow('httpListen: TransportHttp is closed');
+  });
 });
