@@ -1,5 +1,7 @@
 // The simulated network: every host's transport, with ZeroMQ socket semantics and HTTP
-// over links that have latency, loss, duplication, reordering, partitions and holds.
+// over links that have latency, partitions and holds (which stall connections, as TCP does),
+// broken connections (crash, disconnect, heartbeats) and, on links declared lossy, per-message
+// loss, duplication and reordering.
 // Everything random comes from the injected RandomPort; delivery events are kernel tasks
 // owned by the receiving host (`ownerOf`), so pausing a host also defers its deliveries.
 
@@ -11,7 +13,7 @@ import type { Trace } from './trace.js';
 import type { LinkConditions, LinkScope } from './network/link-conditions.js';
 import { NetContext, type NetworkStats } from './network/net-context.js';
 import { TransportSim } from './network/transport-sim.js';
-import { abortHandshakesTo, retryBlocked } from './network/wiring.js';
+import { abortHandshakesTo, breakConnectionsBetween, linksChanged, retryBlocked } from './network/wiring.js';
 
 export type { LinkConditions, LinkScope, LatencyDistribution } from './network/link-conditions.js';
 export type { NetworkStats, DropReason } from './network/net-context.js';
@@ -78,7 +80,11 @@ export class NetworkSim {
     this.ctx.record('link-conditions', undefined, { conditions: {} });
   }
 
-  /** Messages between the sides (only A -> B if oneWay) are dropped until repair. */
+  /**
+   * Messages between the sides (only A -> B if oneWay) stall until repair: connections stay up
+   * (unless heartbeats expire) and everything sent meanwhile arrives late, in order. New
+   * connections across the cut wait for the repair.
+   */
   partition(sideA: string[], sideB: string[], options: { oneWay?: boolean } = {}): void {
     checkOptions('partition options', options, ['oneWay']);
     for (const [name, side] of [['sideA', sideA], ['sideB', sideB]] as const) {
@@ -87,13 +93,31 @@ export class NetworkSim {
     }
     this.ctx.links.partition(sideA, sideB, options.oneWay ?? false);
     this.ctx.record('partition', undefined, { sideA, sideB, oneWay: options.oneWay ?? false });
+    linksChanged(this.ctx);
   }
 
-  /** Heals every partition; connections a partition kept from completing are retried. */
+  /** Heals every partition: stalled connections deliver what waited; connections a partition kept from completing are retried. */
   repair(): void {
     this.ctx.links.repair();
     this.ctx.record('repair', undefined, {});
+    this.ctx.links.resumeFlowing();
     retryBlocked(this.ctx);
+    linksChanged(this.ctx);
+  }
+
+  /**
+   * Breaks every connection between a host of `sideA` and one of `sideB` now (an RST from the
+   * network): what was in flight is lost both ways and the connecting sides reconnect after
+   * their reconnect interval. Returns the number of connections broken.
+   */
+  disconnect(sideA: string[], sideB: string[]): number {
+    for (const [name, side] of [['sideA', sideA], ['sideB', sideB]] as const) {
+      if (!Array.isArray(side)) throw new TypeError(`disconnect: ${name}: expected an array of host names, got ${describe(side)}`);
+      for (const host of side) this.knownHost(`disconnect: ${name}`, host);
+    }
+    const broken = breakConnectionsBetween(this.ctx, sideA, sideB) + breakConnectionsBetween(this.ctx, sideB, sideA);
+    this.ctx.record('disconnect-fault', undefined, { sideA, sideB, broken });
+    return broken;
   }
 
   /** Messages on the directed link wait (in order) until release. */
@@ -102,6 +126,7 @@ export class NetworkSim {
     this.knownHost('hold', to);
     this.ctx.links.link(from, to).held = true;
     this.ctx.record('hold-link', undefined, { from, to });
+    linksChanged(this.ctx);
   }
 
   release(from: string, to: string): void {
@@ -113,6 +138,7 @@ export class NetworkSim {
     link.parked = [];
     this.ctx.record('release-link', undefined, { from, to, waiting: parked.length });
     for (const item of parked) item.resume();
+    linksChanged(this.ctx);
   }
 
   private knownHost(op: string, hostName: string) {

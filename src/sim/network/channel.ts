@@ -2,6 +2,9 @@
 // receiver's queue in one array, so a message moves by advancing an index. Messages due
 // at the same time are delivered by one kernel event; only one event per channel is ever
 // armed, at the head's delivery time (per-connection FIFO makes the head the earliest).
+// As TCP does, a live connection never loses or duplicates a message: a partitioned or held
+// link stalls the channel and, once it flows again, everything waiting arrives in order.
+// Only a link declared lossy (dropRate, duplicateRate) acts on single messages.
 
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { Message } from '../../core/transport.js';
@@ -66,13 +69,13 @@ export class Channel implements Parkable {
     this.transmit(message, id);
   }
 
-  /** Puts a message on the wire: partition, loss, latency, duplication. */
+  /** Puts a message on the wire: latency, and on a lossy link loss and duplication. */
   private transmit(message: Message, id: number): void {
     const ctx = this.ctx;
     const link = ctx.links.current(this.link);
-    if (link.partitioned || (link.dropRate > 0 && ctx.random.float() < link.dropRate)) {
+    if (link.dropRate > 0 && ctx.random.float() < link.dropRate) {
       const socket = this.from.socket as { id: string; host: string };
-      ctx.drop(link.partitioned ? 'partition' : 'loss', socket.host, socket.host, this.toHost, socket.id, id, message);
+      ctx.drop('lossy-link', socket.host, socket.host, this.toHost, socket.id, id, message);
       return;
     }
     this.enqueue(message, id, link);
@@ -147,18 +150,11 @@ export class Channel implements Parkable {
         this.deliverIdx++;
         continue;
       }
-      if (link.partitioned) {
-        msgs[i] = undefined;
-        this.deliverIdx++;
-        moved = true;
-        const sender = this.from.socket as { id: string; host: string };
-        ctx.drop('partition', sender.host, sender.host, this.toHost, sender.id, this.ids[i] as number, message);
-        continue;
-      }
-      if (link.held) {
+      if (link.held || link.partitioned) {
+        // The connection stalls (TCP retransmits until the link heals): nothing is lost.
         this.parked = true;
         link.parked.push(this);
-        if (ctx.trace) ctx.record('hold', this.toHost, { from: this.link.from, to: this.toHost, socket: receiver.id });
+        if (ctx.trace) ctx.record(link.held ? 'hold' : 'stall', this.toHost, { from: this.link.from, to: this.toHost, socket: receiver.id });
         break;
       }
       if (this.arrived >= receiver.receiveHighWaterMark) {
@@ -178,8 +174,8 @@ export class Channel implements Parkable {
   }
 
   /**
-   * A held link was released: deliver what waited, in order, in an event of the receiving
-   * host (never inside the releasing event: a paused receiver stays paused).
+   * A held or partitioned link flows again: deliver what waited, in order, in an event of the
+   * receiving host (never inside the releasing event: a paused receiver stays paused).
    */
   resume(): void {
     if (!this.parked) return;

@@ -115,8 +115,8 @@ interface Transfer {
 function transfer(ctx: NetContext, t: Transfer, duplicate = true): void {
   const link = ctx.links.current(ctx.links.link(t.from.name, t.to.name));
   const frames = [t.body];
-  if (link.partitioned || (link.dropRate > 0 && ctx.random.float() < link.dropRate)) {
-    ctx.drop(link.partitioned ? 'partition' : 'loss', t.from.name, t.from.name, t.to.name, t.label, t.id, frames);
+  if (link.dropRate > 0 && ctx.random.float() < link.dropRate) {
+    ctx.drop('lossy-link', t.from.name, t.from.name, t.to.name, t.label, t.id, frames);
     return;
   }
   // Each arrival is an event of the receiving process; if that process changed on the way (the
@@ -128,8 +128,8 @@ function transfer(ctx: NetContext, t: Transfer, duplicate = true): void {
   const arrive = (owner: unknown): void => {
     if (ctx.ownerOf(t.to.name) !== owner) return arriveLater(ctx.kernel.now());
     const now = ctx.links.current(ctx.links.link(t.from.name, t.to.name));
-    if (now.partitioned) return ctx.drop('partition', t.to.name, t.from.name, t.to.name, t.label, t.id, frames);
-    if (now.held) {
+    // A partition stalls the TCP connection like a hold: it arrives once the link flows again.
+    if (now.held || now.partitioned) {
       ctx.stats.held++;
       // On release it arrives in an event of the receiving host, like any delivery.
       now.parked.push({ resume: () => arriveLater(ctx.kernel.now()) });

@@ -10,9 +10,9 @@ export type LatencyDistribution = 'uniform' | 'exponential' | 'normal';
 export interface LinkConditions {
   /** Delivery delay per message, in ms. Default: 1 ms fixed between hosts, 0.125 ms within a host. */
   latencyMs?: { min: number; max: number; distribution?: LatencyDistribution };
-  /** Probability (0..1) that a message is lost. */
+  /** Probability (0..1) that a message is lost: a lossy link (tcp and ipc never lose one on a live connection). */
   dropRate?: number;
-  /** Probability (0..1) that a message is delivered twice. */
+  /** Probability (0..1) that a message is delivered twice: a lossy link (tcp and ipc never do). */
   duplicateRate?: number;
   /** false (default): per-connection FIFO, like TCP; true: jitter may reorder messages. */
   reorder?: boolean;
@@ -27,7 +27,7 @@ export const DEFAULT_LATENCY_MS = 1;
 /** Within one host (loopback, ipc, inproc): fast, and no network fault applies unless scoped to it explicitly. */
 export const LOCAL_LATENCY_MS = 0.125;
 
-/** Something parked on a held link, resumed in order on release. */
+/** Something parked on a held or partitioned link, resumed in order when the link flows again. */
 export interface Parkable {
   resume(): void;
 }
@@ -163,6 +163,20 @@ export class LinkTable {
 
   get hasPartitions(): boolean {
     return this.partitions.length > 0;
+  }
+
+  /** Resumes, in order, what waits on every link that is neither partitioned nor held any more. */
+  resumeFlowing(): void {
+    for (const row of this.links.values()) {
+      for (const link of row.values()) {
+        if (link.parked.length === 0) continue;
+        this.current(link);
+        if (link.partitioned || link.held) continue;
+        const parked = link.parked;
+        link.parked = [];
+        for (const item of parked) item.resume();
+      }
+    }
   }
 
   private resolve(link: Link): void {

@@ -6,6 +6,7 @@ import type { Message } from '../../core/transport.js';
 import type { SimKernel } from '../sim-kernel.js';
 import type { Trace } from '../trace.js';
 import { LinkTable } from './link-conditions.js';
+import type { Liveness } from './heartbeat.js';
 import type { Binding, Connector } from './wiring.js';
 import type { SocketSim } from './socket-sim.js';
 import type { HttpServerSim } from './http-sim.js';
@@ -15,17 +16,22 @@ export interface NetworkStats {
   sent: number;
   /** Messages that reached a receiving socket's queue (or an HTTP peer). */
   delivered: number;
-  /** Messages lost, whatever the reason (partition, loss, hwm, unroutable, crash, closed, ...). */
+  /** Messages lost, whatever the reason (a broken connection, a lossy link, hwm, unroutable, crash, closed, ...). */
   dropped: number;
-  /** Extra copies created by duplicateRate. */
+  /** Extra copies created by duplicateRate (lossy links only). */
   duplicated: number;
   /** ROUTER sends to an unknown identity (also counted in dropped). */
   unroutable: number;
-  /** Messages that waited on a held link. */
+  /** Messages that waited on a held or partitioned (stalled) link. */
   held: number;
 }
 
-export type DropReason = 'partition' | 'loss' | 'hwm' | 'unroutable' | 'crash' | 'closed' | 'unsubscribed' | 'unexpected';
+/**
+ * Why a message was lost. A partition is not one: it stalls a connection. 'disconnect' and
+ * 'heartbeat' are connections broken by a fault or by expired heartbeats (what was in flight);
+ * 'lossy-link' is a per-message drop, only on links a scenario declares lossy.
+ */
+export type DropReason = 'disconnect' | 'heartbeat' | 'lossy-link' | 'hwm' | 'unroutable' | 'crash' | 'closed' | 'unsubscribed' | 'unexpected';
 
 export interface HostState {
   readonly name: string;
@@ -47,6 +53,8 @@ export class NetContext {
   readonly partitionBlocked = new Set<Connector>();
   /** Connectors with a handshake event scheduled. */
   readonly handshaking = new Set<Connector>();
+  /** Connections whose sockets enabled heartbeats. */
+  readonly liveness = new Set<Liveness>();
   msgSeq = 0;
   socketSeq = 0;
 

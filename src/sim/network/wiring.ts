@@ -1,14 +1,22 @@
-// How sockets find each other: bind registers an endpoint, connect creates a pipe end at
-// once (messages may queue in it, as in ZeroMQ without ZMQ_IMMEDIATE) and a connector that
-// completes a handshake one link latency after the endpoint is bound, and again after
-// every reconnection. Tearing a pipe down loses what was on the wire, never what the
-// surviving side already received.
+// How sockets find each other and lose each other, as libzmq does over tcp and ipc: connect
+// creates a pipe end at once (messages queue in it, ZeroMQ without ZMQ_IMMEDIATE) and a
+// connector that tries the endpoint at connect() and then on libzmq's reconnect schedule
+// (reconnect.ts), so a bind after the connect is reached at the next try, not at once (inproc
+// connects the moment the name is bound). A handshake takes one link latency. A connection
+// breaks only when a socket goes (close, crash, unbind), on a `disconnect` fault or when
+// heartbeats expire (heartbeat.ts); then what was in flight (sent on the live connection, not
+// yet in the receiver's queue) is lost both ways, what the survivor already received stays
+// readable, the bind side's pipe dies with the connection, and the connect side keeps its pipe
+// and tries again one reconnect interval later. A partition never breaks a connection by
+// itself: it stalls it (channel.ts), and everything arrives late once it heals.
 
 import type { SocketType } from '../../core/transport.js';
 import { endpointKey, isAnyInterface, isLoopback, type ZmqAddress } from './address.js';
 import { Channel } from './channel.js';
+import { Liveness } from './heartbeat.js';
 import type { DropReason, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
+import { ReconnectSchedule, RECONNECT_INTERVAL_MS } from './reconnect.js';
 import type { SocketSim } from './socket-sim.js';
 import type { HttpServerSim } from './http-sim.js';
 
@@ -27,6 +35,8 @@ export class PipeEnd {
   binding: Binding | undefined;
   /** Removed from its socket for good. */
   removed = false;
+  /** The heartbeat watch of its connection, while up and watched. */
+  liveness: Liveness | undefined;
 
   constructor(
     ctx: NetContext,
@@ -55,6 +65,8 @@ export interface Connector {
   state: 'waiting' | 'handshake' | 'up' | 'closed';
   /** Bumped by each handshake attempt: a stale handshake event does nothing. */
   attempt: number;
+  /** When the next try is due (tcp, ipc); undefined until a try fails. */
+  schedule: ReconnectSchedule | undefined;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -95,7 +107,7 @@ export function addBinding(ctx: NetContext, owner: SocketSim | HttpServerSim, ho
   const waiting = ctx.waiting.get(key);
   if (waiting) {
     ctx.waiting.delete(key);
-    for (const connector of waiting) startHandshake(ctx, connector);
+    for (const connector of waiting) tryAtNextChance(ctx, connector);
   }
   return binding;
 }
@@ -108,17 +120,49 @@ export function removeBinding(ctx: NetContext, binding: Binding, reason: DropRea
 
 export function addConnector(ctx: NetContext, socket: SocketSim, address: string, key: string, targetHost: string): Connector {
   const end = new PipeEnd(ctx, socket, targetHost);
-  const connector: Connector = { socket, address, key, targetHost, end, state: 'waiting', attempt: 0 };
+  const connector: Connector = { socket, address, key, targetHost, end, state: 'waiting', attempt: 0, schedule: undefined };
   socket.addEnd(end, false);
   startHandshake(ctx, connector);
   return connector;
 }
 
+/** A try found nobody: the connector waits for the endpoint; its tries go on (lazily) meanwhile. */
 function wait(ctx: NetContext, connector: Connector): void {
   connector.state = 'waiting';
+  if (!connector.address.startsWith('inproc://')) {
+    connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
+    connector.schedule.failed();
+  }
   let set = ctx.waiting.get(connector.key);
   if (!set) ctx.waiting.set(connector.key, (set = new Set()));
   set.add(connector);
+}
+
+/** The endpoint appeared: inproc connects at once; tcp and ipc at the connector's next try. */
+function tryAtNextChance(ctx: NetContext, connector: Connector): void {
+  if (connector.schedule === undefined) return startHandshake(ctx, connector);
+  scheduleTry(ctx, connector, connector.schedule.catchUp(ctx.kernel.now()));
+}
+
+/** Tries again at `atMs`, in an event of the connecting host (a crash drops it with the socket). */
+function scheduleTry(ctx: NetContext, connector: Connector, atMs: number): void {
+  connector.state = 'waiting';
+  const attempt = ++connector.attempt;
+  ctx.kernel.schedule(atMs, () => {
+    if (connector.attempt === attempt && connector.state === 'waiting') startHandshake(ctx, connector);
+  }, ctx.ownerOf(connector.socket.host));
+}
+
+/** A connection of this connector broke: the first try is one reconnect interval away. */
+function reconnectLater(ctx: NetContext, connector: Connector): void {
+  if (connector.address.startsWith('inproc://')) return startHandshake(ctx, connector);
+  connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
+  scheduleTry(ctx, connector, connector.schedule.restart(ctx.kernel.now()));
+}
+
+function reconnectOptionsOf(socket: SocketSim): { reconnectIntervalMs: number; reconnectIntervalMsMax: number } {
+  const s = socket as unknown as { reconnectIntervalMs?: number; reconnectIntervalMsMax?: number };
+  return { reconnectIntervalMs: s.reconnectIntervalMs ?? RECONNECT_INTERVAL_MS, reconnectIntervalMsMax: s.reconnectIntervalMsMax ?? 0 };
 }
 
 /** Tries to connect now: the peer learns of the connection one link latency later. */
@@ -189,14 +233,34 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
     return;
   }
   connector.state = 'up';
+  connector.schedule = undefined;
   near.peer = far;
   far.peer = near;
   binding.accepted.add(far);
+  watchLiveness(ctx, near, far);
   far.out.connect(near);
   ctx.record('connect', socket.host, { from: socket.host, to: remote.host, socket: socket.id, peer: remote.id, address: connector.address });
   remote.addEnd(far, true);
   socket.attached(near);
   near.out.connect(far);
+}
+
+/** Heartbeats on either side: watch the connection for stalls longer than the timeout. */
+function watchLiveness(ctx: NetContext, near: PipeEnd, far: PipeEnd): void {
+  const liveness = new Liveness(ctx, ctx.kernel.now(), near, far, (end) => breakConnection(ctx, end, 'heartbeat'));
+  if (!liveness.watched) return;
+  near.liveness = far.liveness = liveness;
+  ctx.liveness.add(liveness);
+  liveness.check();
+}
+
+function unwatch(ctx: NetContext, end: PipeEnd): void {
+  const liveness = end.liveness;
+  if (!liveness) return;
+  liveness.stop();
+  ctx.liveness.delete(liveness);
+  end.liveness = undefined;
+  if (end.peer) end.peer.liveness = undefined;
 }
 
 /**
@@ -206,6 +270,7 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
 export function teardown(ctx: NetContext, end: PipeEnd, reason: DropReason): void {
   const peer = end.peer;
   const leaving = end.socket;
+  unwatch(ctx, end);
   end.out.cutOff(reason, false);
   leaving.removeEnd(end);
   end.binding?.accepted.delete(end);
@@ -215,22 +280,65 @@ export function teardown(ctx: NetContext, end: PipeEnd, reason: DropReason): voi
   end.peer = undefined;
   peer.peer = undefined;
   ctx.record('disconnect', leaving.host, { from: leaving.host, to: peer.socket.host, socket: leaving.id, peer: peer.socket.id, reason });
-  const connector = peer.socket.connectorOf(peer);
-  if (!connector || peer.socket.closed) {
-    peer.socket.removeEnd(peer);
-    peer.binding?.accepted.delete(peer);
+  survive(ctx, peer);
+}
+
+/** After its connection broke, a live end stays (connect side, reconnecting) or goes (bind side: its pipe dies with the connection). */
+function survive(ctx: NetContext, end: PipeEnd): void {
+  const connector = end.socket.connectorOf(end);
+  if (!connector || end.socket.closed) {
+    end.socket.removeEnd(end);
+    end.binding?.accepted.delete(end);
     return;
   }
-  // The connecting side survives: ZeroMQ keeps its pipe and reconnects when the endpoint is bound again.
-  peer.socket.detached(peer);
-  peer.out = new Channel(ctx, peer, connector.targetHost, ctx.links.link(peer.socket.host, connector.targetHost));
-  startHandshake(ctx, connector);
+  // The connecting side survives: ZeroMQ keeps its pipe and tries again one reconnect interval later.
+  end.socket.detached(end);
+  end.out = new Channel(ctx, end, connector.targetHost, ctx.links.link(end.socket.host, connector.targetHost));
+  reconnectLater(ctx, connector);
+}
+
+/**
+ * The connection of `end` breaks while both sockets live (a `disconnect` fault, heartbeats
+ * expiring): what was in flight either way is lost, each side keeps what it already received,
+ * the bind side's pipe goes and the connect side reconnects.
+ */
+export function breakConnection(ctx: NetContext, end: PipeEnd, reason: DropReason): void {
+  const peer = end.peer;
+  if (!peer) return;
+  unwatch(ctx, end);
+  end.out.cutOff(reason, false);
+  peer.out.cutOff(reason, false);
+  end.peer = undefined;
+  peer.peer = undefined;
+  ctx.record('disconnect', end.socket.host, { from: end.socket.host, to: peer.socket.host, socket: end.socket.id, peer: peer.socket.id, reason });
+  survive(ctx, end);
+  survive(ctx, peer);
+}
+
+/** Breaks every connection between a host of `sideA` and a host of `sideB` (a `disconnect` fault); returns how many. */
+export function breakConnectionsBetween(ctx: NetContext, sideA: readonly string[], sideB: readonly string[]): number {
+  const a = new Set(sideA);
+  const b = new Set(sideB);
+  const ends: PipeEnd[] = [];
+  for (const host of a) {
+    for (const socket of ctx.knownHost(host)?.sockets ?? []) {
+      for (const end of socket.ends) if (end.peer && b.has(end.peer.socket.host)) ends.push(end);
+    }
+  }
+  for (const end of ends) breakConnection(ctx, end, 'disconnect');
+  return ends.length;
+}
+
+/** Links changed (partition, repair, hold, release): heartbeat clocks start or stop. */
+export function linksChanged(ctx: NetContext): void {
+  for (const liveness of [...ctx.liveness]) liveness.check();
 }
 
 /** Closes a connector of a socket (disconnect, close, crash). */
 export function closeConnector(ctx: NetContext, connector: Connector, reason: DropReason): void {
   const previous = connector.state;
   connector.state = 'closed';
+  if (previous === 'up') unwatch(ctx, connector.end);
   connector.attempt++;
   ctx.handshaking.delete(connector);
   ctx.waiting.get(connector.key)?.delete(connector);

@@ -1,5 +1,7 @@
 // Link faults and crashes: crash drops in-flight messages and leaves receives pending forever, reconnection after a restart,
-// partitions (two-way, one-way) and repair, hold/release order, latency bounds, loss/duplication rates, FIFO vs reorder.
+// partitions stall connections (two-way, one-way) and deliver everything late after repair, disconnect and heartbeat
+// expiry break connections (in-flight lost, connect side keeps its pipe and reconnects on libzmq's schedule),
+// hold/release order, latency bounds, loss/duplication rates on lossy links, FIFO vs reorder.
 import { describe, expect, it } from 'vitest';
 import { collect, newTrace, text, track, world } from './helpers.js';
 
@@ -97,36 +99,138 @@ describe('partitions and holds', () => {
     return { ...w, toA, toB, gotA, gotB };
   }
 
-  it('a partition drops messages both ways until repair', async () => {
+  it('a partition stalls both ways; after repair everything arrives late, in order, none lost', async () => {
     const { kernel, net, toA, toB, gotA, gotB } = await pair(false);
     await toB.send('x');
     await toA.send('y');
-    await kernel.run();
+    await kernel.run({ forMs: 500 });
     expect([gotA.length, gotB.length]).toEqual([0, 0]);
-    expect(net.stats.dropped).toBe(2);
+    await toB.send('x2');
+    const healedAt = kernel.now();
     net.repair();
-    await toB.send('after');
     await kernel.run();
-    expect(gotB.map((g) => g.m[0])).toEqual(['after']);
+    expect(gotB.map((g) => g.m[0])).toEqual(['x', 'x2']);
+    expect(gotA.map((g) => g.m[0])).toEqual(['y']);
+    expect(gotB[0]!.t).toBe(healedAt);
+    expect(net.stats).toMatchObject({ dropped: 0, delivered: 3 });
   });
 
-  it('a one-way partition drops only A -> B', async () => {
+  it('a one-way partition stalls only A -> B', async () => {
     const { kernel, net, toA, toB, gotA, gotB } = await pair(true);
     await toB.send('x');
     await toA.send('y');
-    await kernel.run();
+    await kernel.run({ forMs: 100 });
     expect(gotB).toEqual([]);
     expect(gotA.map((g) => g.m[0])).toEqual(['y']);
-    expect(net.stats.dropped).toBe(1);
+    net.repair();
+    await kernel.run();
+    expect(gotB.map((g) => g.m[0])).toEqual(['x']);
+    expect(net.stats.dropped).toBe(0);
   });
 
-  it('messages already in flight when a partition starts are dropped on arrival', async () => {
+  it('messages already in flight when a partition starts wait for the repair', async () => {
     const { kernel, net, toB, gotB } = await pair();
     await toB.send('in flight');
     net.partition(['a'], ['b']);
-    await kernel.run();
+    await kernel.run({ forMs: 10_000 });
     expect(gotB).toEqual([]);
+    net.repair();
+    await kernel.run();
+    expect(gotB.map((g) => g.m[0])).toEqual(['in flight']);
+  });
+
+  it('a disconnect loses what was in flight; the connect side keeps what it queues later and reconnects after the interval', async () => {
+    const { kernel, net, toB, gotB } = await pair();
+    await toB.send('on the wire');
+    const brokenAt = kernel.now();
+    expect(net.disconnect(['a'], ['b'])).toBe(2);
+    await toB.send('queued in the pipe');
+    await kernel.run();
+    expect(gotB.map((g) => g.m[0])).toEqual(['queued in the pipe']);
+    // libzmq: one reconnect interval (100ms) plus a jitter below it, a 1ms handshake, 1ms on the wire.
+    expect(gotB[0]!.t - brokenAt).toBeGreaterThanOrEqual(102);
+    expect(gotB[0]!.t - brokenAt).toBeLessThan(202);
     expect(net.stats.dropped).toBe(1);
+  });
+
+  it('the bind side loses what it queued for a peer whose connection broke', async () => {
+    const { kernel, t, net } = world(['a', 'b']);
+    const push = t('a').socket('push');
+    await push.bind('tcp://*:7');
+    const pull = t('b').socket('pull');
+    pull.connect('tcp://a:7');
+    await kernel.run();
+    net.partition(['a'], ['b']);
+    for (const m of ['1', '2', '3']) await push.send(m);
+    net.disconnect(['a'], ['b']);
+    net.repair();
+    await kernel.run();
+    const got: { t: number; m: string[] }[] = [];
+    collect(pull, got, kernel);
+    await kernel.run();
+    expect(got).toEqual([]);
+    expect(net.stats.dropped).toBe(3);
+  });
+
+  it('heartbeats break a connection stalled past the timeout: in-flight lost, later messages delivered after the heal', async () => {
+    const trace = newTrace();
+    const { kernel, t, net } = world(['a', 'b'], 1, trace);
+    const pull = t('b').socket('pull', { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300 });
+    await pull.bind('tcp://*:8');
+    const push = t('a').socket('push', { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300 });
+    push.connect('tcp://b:8');
+    await kernel.run();
+    const upAt = kernel.now();
+    const got: { t: number; m: string[] }[] = [];
+    collect(pull, got, kernel);
+    await kernel.run({ forMs: 50 });
+    net.partition(['a'], ['b']);
+    const stallAt = kernel.now();
+    await push.send('in flight');
+    await kernel.run({ forMs: 1000 });
+    await push.send('after the break');
+    net.repair();
+    await kernel.run();
+    expect(got.map((g) => g.m[0])).toEqual(['after the break']);
+    const expired = trace.kept().map((l) => JSON.parse(l) as { kind: string; tMs: number }).filter((e) => e.kind === 'heartbeat-expired');
+    // The first PING at or after the stall (pings every 100ms from the handshake), plus the 300ms timeout.
+    const firstPing = upAt + Math.ceil((stallAt - upAt) / 100) * 100;
+    expect(expired[0]!.tMs).toBe(firstPing + 300);
+  });
+
+  it('heartbeats do not break a connection whose stall heals before the timeout', async () => {
+    const { kernel, t, net } = world(['a', 'b']);
+    const pull = t('b').socket('pull', { heartbeatIntervalMs: 100 });
+    await pull.bind('tcp://*:8');
+    const push = t('a').socket('push', { heartbeatIntervalMs: 100 });
+    push.connect('tcp://b:8');
+    await kernel.run();
+    net.partition(['a'], ['b']);
+    await push.send('late');
+    await kernel.run({ forMs: 90 });
+    net.repair();
+    const got: { t: number; m: string[] }[] = [];
+    collect(pull, got, kernel);
+    await kernel.run();
+    expect(got.map((g) => g.m[0])).toEqual(['late']);
+    expect(net.stats.dropped).toBe(0);
+  });
+
+  it('reconnect backoff doubles the interval up to reconnectIntervalMsMax', async () => {
+    const { kernel, t } = world(['a', 'b']);
+    const push = t('a').socket('push', { reconnectIntervalMs: 100, reconnectIntervalMsMax: 400 });
+    push.connect('tcp://b:9');
+    await push.send('m');
+    // Tries at 0, then +[100,200), +[200,300), +[400,500), +[400,500)...: the 4th retry is past 1100ms.
+    await kernel.run({ untilMs: 1000 });
+    const pull = t('b').socket('pull');
+    await pull.bind('tcp://*:9');
+    const got: { t: number; m: string[] }[] = [];
+    collect(pull, got, kernel);
+    await kernel.run();
+    expect(got.map((g) => g.m[0])).toEqual(['m']);
+    expect(got[0]!.t).toBeGreaterThan(1000);
+    expect(got[0]!.t).toBeLessThan(1000 + 500 + 2);
   });
 
   it('a held link delivers nothing until release, then everything in order', async () => {
@@ -185,7 +289,7 @@ describe('link conditions', () => {
     }
   });
 
-  it('drops and duplicates at roughly the configured rates', async () => {
+  it('a lossy link drops and duplicates at roughly the configured rates', async () => {
     const { net, got } = await flood(10_000, { dropRate: 0.1, duplicateRate: 0.05 });
     expect(net.stats.dropped / 10_000).toBeGreaterThan(0.08);
     expect(net.stats.dropped / 10_000).toBeLessThan(0.12);

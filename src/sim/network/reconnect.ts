@@ -1,0 +1,67 @@
+// When a connecting socket tries again, as libzmq 4.3 decides it
+// (stream_connecter_base_t::get_new_reconnect_ivl): each wait is the current interval plus a
+// random jitter in [0, reconnectIntervalMs), and the current interval doubles after each try up
+// to reconnectIntervalMsMax when that is set above reconnectIntervalMs (no backoff otherwise).
+// The first try is at connect() itself; after a connection breaks, the first try waits.
+// Tries are computed lazily: a connector that finds nobody bound schedules nothing, and when
+// the endpoint appears its next try is found by walking the schedule forward, so a connect to
+// an address no one serves costs no events (and a run with nothing else to do still ends).
+
+import type { RandomPort } from '../../core/ports.js';
+
+export interface ReconnectOptions {
+  reconnectIntervalMs: number;
+  reconnectIntervalMsMax: number;
+}
+
+/** libzmq's defaults: ZMQ_RECONNECT_IVL 100 ms, ZMQ_RECONNECT_IVL_MAX 0 (no backoff). */
+export const RECONNECT_INTERVAL_MS = 100;
+
+export class ReconnectSchedule {
+  /** Virtual time of the next try. */
+  nextTryMs: number;
+  private currentMs: number;
+
+  constructor(
+    private readonly options: ReconnectOptions,
+    private readonly random: RandomPort,
+    firstTryMs: number,
+  ) {
+    this.currentMs = this.base;
+    this.nextTryMs = firstTryMs;
+  }
+
+  private get base(): number {
+    return Math.max(1, this.options.reconnectIntervalMs);
+  }
+
+  /** The wait before the try after this one (draws the jitter, advances the backoff). */
+  private nextInterval(): number {
+    const base = this.base;
+    const interval = this.currentMs + this.random.int(0, base - 1);
+    const max = this.options.reconnectIntervalMsMax;
+    if (max > base) this.currentMs = Math.min(this.currentMs * 2, max);
+    return interval;
+  }
+
+  /** The try at nextTryMs failed (nobody bound, connection refused): the next one is later. */
+  failed(): void {
+    this.nextTryMs += this.nextInterval();
+  }
+
+  /** The first try at or after `nowMs` (tries before it found nobody). */
+  catchUp(nowMs: number): number {
+    // A bound on the walk: without backoff one step per interval, so hours of virtual time
+    // are tens of thousands of cheap steps; the guard only protects against a zero interval.
+    for (let steps = 0; this.nextTryMs < nowMs && steps < 10_000_000; steps++) this.failed();
+    return this.nextTryMs;
+  }
+
+  /** A connection broke: start over from the base interval, first try one interval from now. */
+  restart(nowMs: number): number {
+    this.currentMs = this.base;
+    this.nextTryMs = nowMs;
+    this.failed();
+    return this.nextTryMs;
+  }
+}
