@@ -16,7 +16,8 @@ export const SOCKET_EVENTS_BUFFERED_MAX = 1000;
 type Listener = (event: SocketEvent) => void;
 
 export class SocketEventsSim implements SocketEvents {
-  private observing = false;
+  /** Someone looks (on, receive or iteration was used): only then are events produced. */
+  observing = false;
   /** 'end' was delivered: nothing more comes. */
   private ended = false;
   /** 'end' was emitted (it may still wait in `outbox`). */

@@ -49,10 +49,6 @@ export class SocketSim {
   /** ROUTER_MANDATORY: unknown identities reject with EHOSTUNREACH, full pipes wait. */
   readonly mandatory: boolean;
   readonly reconnectIntervalMs: number;
-  /** Connection-level options read by wiring.ts (reconnect backoff) and heartbeat.ts. */
-  readonly reconnectIntervalMsMax: number;
-  readonly heartbeatIntervalMs: number;
-  readonly heartbeatTimeoutMs: number;
   /** Read by the connection layer (reconnect.ts, heartbeat.ts); 0 = off, as in libzmq. */
   readonly reconnectIntervalMsMax: number;
   readonly heartbeatIntervalMs: number;
@@ -99,9 +95,6 @@ export class SocketSim {
     this.lingerMs = options.lingerMs ?? -1;
     this.mandatory = options.mandatory ?? false;
     this.reconnectIntervalMs = options.reconnectIntervalMs ?? DEFAULT_RECONNECT_MS;
-    this.reconnectIntervalMsMax = options.reconnectIntervalMsMax ?? 0;
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 0;
-    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? this.heartbeatIntervalMs;
     this.reconnectIntervalMsMax = options.reconnectIntervalMsMax ?? 0;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 0;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs;
@@ -172,6 +165,7 @@ export class SocketSim {
       if (connector.address !== address) continue;
       found = true;
       this.connectors.delete(connector.end);
+      this.watch.forget(connector);
       this.watch.quiet(() => closeConnector(this.ctx, connector, 'closed'));
     }
     if (!found) throw netError(`disconnect: socket ${this.id} is not connected to ${JSON.stringify(address)}`, 'ENOENT');
@@ -379,7 +373,10 @@ export class SocketSim {
     this.sendWaiter = undefined;
     for (const binding of new Set(this.bindings.values())) removeBinding(this.ctx, binding, reason);
     this.bindings.clear();
-    for (const connector of this.connectors.values()) closeConnector(this.ctx, connector, reason);
+    for (const connector of this.connectors.values()) {
+      this.watch.forget(connector);
+      closeConnector(this.ctx, connector, reason);
+    }
     this.connectors.clear();
     for (const end of [...this.ends]) teardown(this.ctx, end, reason);
     this.ready = new FairQueue();

@@ -6,10 +6,25 @@
 // receive), as libzmq processes the new pipe only then: until that, its subscriptions are not sent.
 
 import type { SocketEventType } from '../../core/transport.js';
+import type { ScheduledTask } from '../../core/scheduler.js';
 import type { SocketSim } from './socket-sim.js';
 import type { Connector, PipeEnd } from './wiring.js';
 
+/** The connection layer's reconnect schedule of a connector (reconnect.ts), when it has one. */
+interface TrySchedule {
+  nextTryMs: number;
+  failed(): void;
+}
+
+function scheduleOf(connector: Connector): TrySchedule | undefined {
+  return (connector as { schedule?: TrySchedule }).schedule;
+}
+
 export class SocketWatch {
+  /** When each connector's last failed try was reported (one report per try). */
+  private readonly lastTryMs = new WeakMap<Connector, number>();
+  /** Connectors to nowhere whose tries are being played out because someone observes events. */
+  private readonly following = new Map<Connector, ScheduledTask>();
   /** Ends whose handshake completed and that have not lost their peer since. */
   private readonly up = new WeakSet<PipeEnd>();
   /** Connecting ends whose current attempt already reported connect:delay. */
@@ -45,12 +60,45 @@ export class SocketWatch {
     }
   }
 
-  /** A try found nobody: (tcp) connect:delay, the descriptor's close, then connect:retry with the interval. */
+  /**
+   * A try found nobody (called at connect() and by the connection layer at each failed try):
+   * (tcp) connect:delay, the failed descriptor's close, then connect:retry with the wait until
+   * the next try. The connection layer plays tries lazily (none while nobody binds); while
+   * someone observes this socket's events, the watch plays them out so each one is reported.
+   */
   failedAttempt(connector: Connector): void {
+    const ctx = this.socket.ctx;
+    const nowMs = ctx.kernel.now();
+    if (this.lastTryMs.get(connector) === nowMs) return;
+    this.lastTryMs.set(connector, nowMs);
+    const schedule = scheduleOf(connector);
+    const intervalMs = schedule && schedule.nextTryMs > nowMs ? schedule.nextTryMs - nowMs : this.socket.reconnectIntervalMs;
     if (connector.address.startsWith('tcp://')) this.emit('connect:delay', connector.address);
     this.emit('close', connector.address);
-    this.emit('connect:retry', connector.address, { intervalMs: this.socket.reconnectIntervalMs });
+    this.emit('connect:retry', connector.address, { intervalMs });
     this.delayed.delete(connector.end);
+    if (schedule) this.follow(connector, schedule);
+  }
+
+  private follow(connector: Connector, schedule: TrySchedule): void {
+    const ctx = this.socket.ctx;
+    if (this.following.has(connector) || !this.socket.events.observing || this.socket.userClosed) return;
+    const step = (): void => {
+      this.following.delete(connector);
+      // Stop once connected, closed, or the endpoint is there (the layer's own try connects).
+      if (connector.state !== 'waiting' || this.socket.userClosed || ctx.bindings.has(connector.key)) return;
+      if (ctx.kernel.now() >= schedule.nextTryMs) schedule.failed();
+      this.failedAttempt(connector);
+      this.follow(connector, schedule);
+    };
+    this.following.set(connector, ctx.kernel.schedule(schedule.nextTryMs, step, ctx.ownerOf(this.socket.host)));
+  }
+
+  /** The connector is gone (disconnect, close): stop playing out its tries. */
+  forget(connector: Connector): void {
+    const task = this.following.get(connector);
+    if (task) this.socket.ctx.kernel.cancel(task);
+    this.following.delete(connector);
   }
 
   attached(end: PipeEnd): void {
@@ -73,9 +121,22 @@ export class SocketWatch {
     if (!this.up.has(end)) return;
     this.up.delete(end);
     if (this.socket.userClosed || this.quietDepth > 0) return;
-    const address = this.socket.connectorOf(end)?.address ?? end.binding?.address ?? '';
+    const connector = this.socket.connectorOf(end);
+    const address = connector?.address ?? end.binding?.address ?? '';
     this.emit('disconnect', address);
-    if (survives) this.emit('connect:retry', address, { intervalMs: this.socket.reconnectIntervalMs });
+    if (!survives || !connector) return;
+    // The connection layer restarts the connector's schedule right after this: report the
+    // retry with its interval once that is known, in an event of this host at the same time.
+    const ctx = this.socket.ctx;
+    const nowMs = ctx.kernel.now();
+    ctx.kernel.schedule(nowMs, () => {
+      if (this.socket.userClosed || connector.state === 'closed') return;
+      const schedule = scheduleOf(connector);
+      const intervalMs = schedule && schedule.nextTryMs > nowMs ? schedule.nextTryMs - nowMs : this.socket.reconnectIntervalMs;
+      this.lastTryMs.set(connector, nowMs);
+      this.emit('connect:retry', address, { intervalMs });
+      if (schedule && connector.state === 'waiting') this.follow(connector, schedule);
+    }, ctx.ownerOf(this.socket.host));
   }
 
   /** True if the bound SUB must not act on this new end yet (nobody is receiving). */
