@@ -25,6 +25,8 @@ export interface Hazard {
   api: string;
   /** The Node resource that completed (its class name), e.g. "FSReqCallback". */
   resource: string;
+  /** True when the work was still pending as the run ended (else it completed during the run). */
+  pending?: boolean;
 }
 
 const API_BY_RESOURCE: Record<string, string> = {
@@ -134,7 +136,7 @@ export function reportPendingHazards(): void {
   if (detection === undefined) return;
   for (const [type, count] of countActive()) {
     if (type === 'Immediate' || count <= (detection.activeAtStart.get(type) ?? 0)) continue;
-    detection.report({ api: apiOfResource(type), resource: `${type}, still pending when the run ended` });
+    detection.report({ api: apiOfResource(type), resource: type, pending: true });
   }
 }
 

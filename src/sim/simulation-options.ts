@@ -48,7 +48,8 @@ export interface RunHazard extends Hazard {
 export class DeterminismHazardError extends Error {
   constructor(readonly hazard: RunHazard) {
     super(
-      `determinism hazard: ${hazard.api} completed during the run (${hazard.resource}, at virtual time ${hazard.virtualTimeMs}ms); ` +
+      `determinism hazard: ${hazard.api} ${hazard.pending ? 'was still pending when the run ended' : 'completed during the run'} ` +
+        `(${hazard.resource}, at virtual time ${hazard.virtualTimeMs}ms); ` +
         'real work escapes virtual time, so the run depends on the machine, not on the seed: use the simulated transport, ' +
         "an injected port or an in-memory fake, or pass hazards: 'report' to only list it",
     );

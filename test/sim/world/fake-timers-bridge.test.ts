@@ -1,4 +1,4 @@
-// Proves third-party code using global timers, Date, performance.now and Math.random runs on virtual time during a run, per host, and that the globals come back afterwards, also when the run throws.
+// Proves third-party code using global timers, Date, performance.now and Math.random runs on virtual time during a run, per host, that a clock fault steps Date but not the monotonic clocks, and that the globals come back afterwards, also when the run throws.
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src/sim/simulation.js';
 import { isBridgeInstalled } from '../../../src/sim/fake-timers-bridge.js';
@@ -151,5 +151,22 @@ describe('fake-timers bridge', () => {
     });
     await sim.run({ untilMs: 100 });
     expect(at).toEqual([10, 20, 30]);
+  });
+
+  it('steps only the wall clock on a clock fault: Date goes back, performance.now, hrtime and loop.now() do not', async () => {
+    const sim = new Simulation({ seed: 10 });
+    const seen: Array<[string, number, number, number, number]> = [];
+    sim.host('a', ({ loop }) => {
+      const sample = (tag: string): void => void seen.push([tag, Date.now() - EPOCH, performance.now(), Number(process.hrtime.bigint() / 1000n) / 1000, loop.now()]);
+      loop.callLater(100, () => sample('before'));
+      loop.callLater(200, () => sample('after'));
+    });
+    sim.loop.callLater(150, () => sim.clockJump('a', -1000));
+    await sim.run();
+    const [before, after] = seen as [[string, number, number, number, number], [string, number, number, number, number]];
+    expect(after[1] - before[1]).toBe(-900);
+    expect(after[2] - before[2]).toBe(100);
+    expect(after[3] - before[3]).toBe(100);
+    expect(after[4] - before[4]).toBe(100);
   });
 });

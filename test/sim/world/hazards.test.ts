@@ -60,7 +60,8 @@ function expectHazard(error: unknown, api: string | RegExp): void {
   const { hazard } = error as DeterminismHazardError;
   if (typeof api === 'string') expect(hazard.api).toBe(api);
   else expect(hazard.api).toMatch(api);
-  expect((error as Error).message).toContain(`determinism hazard: ${hazard.api} completed during the run`);
+  const when = hazard.pending ? 'was still pending when the run ended' : 'completed during the run';
+  expect((error as Error).message).toContain(`determinism hazard: ${hazard.api} ${when} (${hazard.resource}, at virtual time`);
 }
 
 async function listen<S extends Server | HttpServer>(server: S): Promise<number> {
@@ -158,7 +159,8 @@ describe('determinism hazards', () => {
     sim.host('svc', () => void realSleep(200));
     const error = await sim.run().catch((e: unknown) => e);
     expectHazard(error, /^setTimeout\/setInterval \(a real timer/);
-    expect((error as DeterminismHazardError).hazard.resource).toBe('Timeout, still pending when the run ended');
+    expect((error as DeterminismHazardError).hazard).toMatchObject({ resource: 'Timeout', pending: true });
+    expect((error as Error).message).toMatch(/^determinism hazard: setTimeout\/setInterval \(a real timer.* was still pending when the run ended \(Timeout, at virtual time 0ms\)/);
     await realSleep(250);
     expect(sim.hazards).toHaveLength(1);
   });
