@@ -8,7 +8,6 @@
 
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { Message, Sendable, SocketOptions, SocketType } from '../../core/transport.js';
-import { endpointKey, isAnyInterface, parseZmqAddress, pickEphemeralPort } from './address.js';
 import type { Channel } from './channel.js';
 import { FairQueue } from './fair-queue.js';
 import { toFrame, toMessage } from './frames.js';
@@ -17,7 +16,8 @@ import { netError } from './net-error.js';
 import { SocketEventsSim } from './socket-events-sim.js';
 import { SocketWatch } from './socket-watch.js';
 import { acceptIncoming, applySubscription, canReceive, canSend, changeSubscription, identifyPeer, onEndAttached, onEndDetached, routeOutgoing } from './socket-kinds.js';
-import { addBinding, addConnector, closeConnector, removeBinding, resolveHost, teardown, type Binding, type Connector, type PipeEnd } from './wiring.js';
+import { SocketEndpoints } from './socket-endpoints.js';
+import { teardown, type Connector, type PipeEnd } from './wiring.js';
 
 export const RESOLVED: Promise<void> = Promise.resolve();
 /** What a crashed process's calls return: a dead process never sees anything settle. */
@@ -62,8 +62,7 @@ export class SocketSim {
   readonly ends: PipeEnd[] = [];
   rr = 0;
   private ready = new FairQueue();
-  private readonly bindings = new Map<string, Binding>();
-  private readonly connectors = new Map<PipeEnd, Connector>();
+  private readonly endpoints = new SocketEndpoints(this);
   private recvWaiter: Waiter<Message> | undefined;
   private sendWaiter: (Waiter<void> & { message: Message }) | undefined;
   /** ROUTER: peers by identity key. */
@@ -116,13 +115,7 @@ export class SocketSim {
     if (!this.usable('bind')) return NEVER;
     let endpoint: string;
     try {
-      const parsed = parseZmqAddress('bind', address);
-      const host = resolveHost(this.ctx, 'bind', this.host, parsed, address);
-      if (parsed.scheme === 'tcp' && parsed.port === 0) parsed.port = pickEphemeralPort(this.ctx, host);
-      endpoint = parsed.scheme === 'tcp' ? `tcp://${isAnyInterface(parsed.host) ? '0.0.0.0' : parsed.host}:${parsed.port}` : address;
-      const binding = addBinding(this.ctx, this, host, parsed, endpoint);
-      this.bindings.set(endpoint, binding);
-      if (address !== endpoint && !address.endsWith(':*')) this.bindings.set(address, binding);
+      endpoint = this.endpoints.bind(address);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -134,45 +127,23 @@ export class SocketSim {
 
   unbind(address: string): Promise<void> {
     if (!this.usable('unbind')) return NEVER;
-    const binding = this.bindings.get(address);
-    if (!binding) return Promise.reject(netError(`unbind: socket ${this.id} is not bound to ${JSON.stringify(address)}`, 'ENOENT'));
-    this.dropBinding(binding);
+    if (!this.endpoints.unbind(address)) return Promise.reject(netError(`unbind: socket ${this.id} is not bound to ${JSON.stringify(address)}`, 'ENOENT'));
     this.ctx.record('unbind', this.host, { socket: this.id, address });
     return RESOLVED;
   }
 
-  /** Closes a listening endpoint: its descriptor closes ('close'); the connections it accepted go, unreported. */
-  private dropBinding(binding: Binding): void {
-    for (const [key, value] of [...this.bindings]) if (value === binding) this.bindings.delete(key);
-    this.watch.quiet(() => removeBinding(this.ctx, binding, 'closed'));
-    this.watch.emit('close', binding.address);
-  }
-
   connect(address: string): void {
     if (!this.usable('connect')) return;
-    const parsed = parseZmqAddress('connect', address);
-    const target = resolveHost(this.ctx, 'connect', this.host, parsed, address);
-    const connector = addConnector(this.ctx, this, address, endpointKey(target, parsed), target);
-    this.connectors.set(connector.end, connector);
+    this.endpoints.connect(address);
     this.lastEndpoint = address;
-    this.watch.connecting(connector);
   }
 
   disconnect(address: string): void {
-    if (!this.usable('disconnect')) return;
-    let found = false;
-    for (const connector of [...this.connectors.values()]) {
-      if (connector.address !== address) continue;
-      found = true;
-      this.connectors.delete(connector.end);
-      this.watch.forget(connector);
-      this.watch.quiet(() => closeConnector(this.ctx, connector, 'closed'));
-    }
-    if (!found) throw netError(`disconnect: socket ${this.id} is not connected to ${JSON.stringify(address)}`, 'ENOENT');
+    if (this.usable('disconnect')) this.endpoints.disconnect(address);
   }
 
   connectorOf(end: PipeEnd): Connector | undefined {
-    return this.connectors.get(end);
+    return this.endpoints.connectors.get(end);
   }
 
   send(message: Sendable): Promise<void> {
@@ -323,10 +294,7 @@ export class SocketSim {
     this.recvWaiter = undefined;
     this.sendWaiter = undefined;
     // Listening stops now; connections already accepted linger like the others.
-    for (const binding of new Set(this.bindings.values())) {
-      if (this.ctx.bindings.get(binding.key) === binding) this.ctx.bindings.delete(binding.key);
-      this.watch.emit('close', binding.address);
-    }
+    this.endpoints.stopListening();
     this.watch.emit('end', '');
     if (recv) recv.reject(netError('receive: socket was closed while waiting', 'EAGAIN'));
     if (send) send.reject(netError('send: socket was closed while waiting', 'EAGAIN'));
@@ -344,11 +312,9 @@ export class SocketSim {
     if (!this.lingering || this.closed) return;
     for (const end of [...this.ends]) {
       if (end.out.pending > 0) continue;
-      const connector = this.connectors.get(end);
-      if (connector) {
-        this.connectors.delete(end);
-        closeConnector(this.ctx, connector, 'closed');
-      } else teardown(this.ctx, end, 'closed');
+      const connector = this.connectorOf(end);
+      if (connector) this.endpoints.dropConnector(connector, 'closed', false);
+      else teardown(this.ctx, end, 'closed');
     }
     if (this.ends.length === 0) this.shutdown('closed');
   }
@@ -371,13 +337,7 @@ export class SocketSim {
     for (const waiter of [this.recvWaiter, this.sendWaiter]) if (waiter?.timer) this.ctx.kernel.cancel(waiter.timer);
     this.recvWaiter = undefined;
     this.sendWaiter = undefined;
-    for (const binding of new Set(this.bindings.values())) removeBinding(this.ctx, binding, reason);
-    this.bindings.clear();
-    for (const connector of this.connectors.values()) {
-      this.watch.forget(connector);
-      closeConnector(this.ctx, connector, reason);
-    }
-    this.connectors.clear();
+    this.endpoints.shutdown(reason);
     for (const end of [...this.ends]) teardown(this.ctx, end, reason);
     this.ready = new FairQueue();
     this.hostState.sockets.delete(this);
