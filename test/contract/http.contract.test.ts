@@ -278,12 +278,16 @@ for (const made of worlds) {
       expect(dec.decode(alive.body)).toBe('alive');
     });
 
-    it('listening on a port in use rejects with EADDRINUSE naming the address', async () => {
+    it('listening on a port in use, or an address not of this host, rejects with EADDRINUSE / EADDRNOTAVAIL naming the address', async () => {
       const w = open();
       const server = await w.transport.httpListen(ANY_PORT, () => ({ status: 200, headers: {}, body: new Uint8Array(0) }));
-      const error = await failure(w, w.transport.httpListen(server.address, () => ({ status: 200, headers: {}, body: new Uint8Array(0) })));
-      expect(error.message).toBe(`httpListen: address already in use ${JSON.stringify(server.address)} (EADDRINUSE)`);
-      expect((error as Error & { code: string }).code).toBe('EADDRINUSE');
+      const inUse = await failure(w, w.transport.httpListen(server.address, () => ({ status: 200, headers: {}, body: new Uint8Array(0) })));
+      expect(inUse.message).toBe(`httpListen: address already in use ${JSON.stringify(server.address)} (EADDRINUSE)`);
+      expect((inUse as Error & { code: string }).code).toBe('EADDRINUSE');
+      // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+      const notHere = await failure(w, w.transport.httpListen('http://192.0.2.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) })));
+      expect(notHere.message).toBe('httpListen: cannot assign requested address "http://192.0.2.1:0" (EADDRNOTAVAIL)');
+      expect((notHere as Error & { code: string }).code).toBe('EADDRNOTAVAIL');
     });
 
     it('bad input rejects with a TypeError or RangeError naming it, before anything is sent', async () => {

@@ -82,7 +82,8 @@ export function httpListen(ctx: NetContext, hostState: HostState, address: strin
     const url = parseListenAddress(address);
     const self = hostState.name;
     if (!isLoopback(url.host) && !isAnyInterface(url.host) && url.host !== self) {
-      throw netError(`httpListen: cannot assign requested address ${JSON.stringify(address)}: ${JSON.stringify(url.host)} is not this host (${JSON.stringify(self)})`, 'EADDRNOTAVAIL');
+      // Worded as the real transport words node's EADDRNOTAVAIL (the contract compares them).
+      throw netError(`httpListen: cannot assign requested address ${JSON.stringify(address)}`, 'EADDRNOTAVAIL');
     }
     const port = url.port === 0 ? freePort(ctx, self) : url.port;
     // Named as the real transport names it (node's EADDRINUSE).
