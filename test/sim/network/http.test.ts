@@ -1,4 +1,4 @@
-// HTTP over the simulated links: request/response with latency both ways, connection refused, reset when the server host crashes mid-request, timeout, handler errors as 500, partitions, ephemeral ports. (What the real transport must agree with is in test/contract/http.contract.test.ts.)
+// HTTP over the simulated links: request/response with latency both ways, connection refused, reset when the server host crashes mid-request, timeout, handler errors as 500, partitions as stalls, ephemeral ports. (What the real transport must agree with is in test/contract/http.contract.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TimeoutError, TotoError } from '../../../src/core/errors.js';
 import { track, world } from './helpers.js';
@@ -40,7 +40,7 @@ describe('HTTP', () => {
     expect((again.error as TotoError).code).toBe(ErrorCode.CONNECTION_REFUSED);
   });
 
-  it('times out with TimeoutError when the response is lost (partition)', async () => {
+  it('times out with TimeoutError while a partition stalls the request', async () => {
     const { kernel, t, net } = world();
     await t('b').httpListen('http://*:8080', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }));
     net.partition(['a'], ['b']);
@@ -49,6 +49,26 @@ describe('HTTP', () => {
     expect(res.error).toBeInstanceOf(TimeoutError);
     expect((res.error as Error).message).toBe('httpRequest: no response from http://b:8080/ within 300ms (TIMEOUT -1)');
     expect(kernel.now()).toBe(300);
+  });
+
+  it('a partition shorter than the timeout only delays the response (a stall, not a loss)', async () => {
+    const { kernel, t, net } = world();
+    net.setLinkConditions({ latencyMs: { min: 5, max: 5 } });
+    let calls = 0;
+    await t('b').httpListen('http://*:8080', () => {
+      calls++;
+      return { status: 200, headers: {}, body: enc.encode('late') };
+    });
+    net.partition(['a'], ['b']);
+    const res = track(t('a').httpRequest('http://b:8080/', { timeoutMs: 1_000 }));
+    await kernel.run({ untilMs: 200 });
+    expect([res.settled, calls]).toEqual([false, 0]);
+    net.repair();
+    await kernel.run();
+    expect(dec.decode(res.value!.body)).toBe('late');
+    expect(calls).toBe(1);
+    expect(kernel.now()).toBeGreaterThanOrEqual(205);
+    expect(kernel.now()).toBeLessThan(1_000);
   });
 
   it('a handler that throws gives a 500 with the message', async () => {
