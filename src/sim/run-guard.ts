@@ -21,8 +21,10 @@ export function annotateFailure(error: unknown, place: FailurePlace): Error {
   annotated.add(failure);
   const where = `seed ${place.seed}, virtual time ${place.virtualTimeMs}ms, host ${place.host ?? '(none)'}`;
   const original = failure.message;
+  // Read the stack first: V8 formats it lazily, and formatted after the change it would carry the place twice.
+  const stack = failure.stack;
   failure.message = `${original} [${where}]`;
-  if (typeof failure.stack === 'string') failure.stack = failure.stack.replace(original, failure.message);
+  if (typeof stack === 'string') failure.stack = stack.replace(original, failure.message);
   Object.assign(failure, { simSeed: place.seed, simTimeMs: place.virtualTimeMs, simHost: place.host });
   return failure;
 }

@@ -125,4 +125,38 @@ describe('hosts', () => {
     expect(firedAt).toBeCloseTo(2000 + 1000 / 1.001, 6);
     expect(() => sim.setDrift('skewed', -1e6)).toThrow('driftPpm: expected a number in [-500000, 500000], got -1000000');
   });
+
+  it('charges each host event its eventCpuMs (simulation default 0.01, per host option), so a busy host lets time pass and others run alongside', async () => {
+    const sim = new Simulation({ seed: 6 });
+    const polls = new Map<string, number[]>();
+    const poller = (name: string) => ({ loop }: { loop: { now(): number; addCallback(cb: () => void): unknown } }) => {
+      const at: number[] = [];
+      polls.set(name, at);
+      const poll = (): void => {
+        at.push(loop.now());
+        if (at.length < 4) loop.addCallback(poll);
+      };
+      loop.addCallback(poll);
+    };
+    sim.host('default', poller('default'));
+    sim.host('slow', poller('slow'), { eventCpuMs: 2 });
+    sim.host('free', poller('free'), { eventCpuMs: 0 });
+    await sim.run();
+    // The factory is the first event: the first poll waits for it too.
+    expect(polls.get('default')?.map((t) => Number(t.toFixed(6)))).toEqual([0.01, 0.02, 0.03, 0.04]);
+    expect(polls.get('slow')).toEqual([2, 4, 6, 8]);
+    expect(polls.get('free')).toEqual([0, 0, 0, 0]);
+    expect(() => sim.host('bad', () => {}, { eventCpuMs: -1 })).toThrow('eventCpuMs: expected a finite number >= 0, got -1');
+    expect(() => new Simulation({ seed: 1, eventCpuMs: Number.NaN })).toThrow('eventCpuMs: expected a number, got NaN');
+  });
+
+  it('with eventCpuMs: 0 a self-rescheduling callback freezes virtual time, and the step budget stops the run', async () => {
+    const sim = new Simulation({ seed: 7, eventCpuMs: 0 });
+    sim.host('spin', ({ loop }) => {
+      const spin = (): void => void loop.addCallback(spin);
+      spin();
+      loop.callLater(5, () => sim.record('never starved'));
+    });
+    await expect(sim.run({ stepsMax: 1_000 })).rejects.toThrow('step budget stepsMax=1000 exhausted at virtual time 0ms');
+  });
 });

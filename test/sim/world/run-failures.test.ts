@@ -36,6 +36,8 @@ describe('Simulation runs', () => {
     );
     expect(error).toBeInstanceOf(Boom);
     expect((error as Error).message).toBe('disk on fire [seed 7, virtual time 25ms, host worker#1]');
+    // The stack names the place once, whether or not anyone read it before.
+    expect((error as Error).stack?.split('\n')[0]).toBe('Error: disk on fire [seed 7, virtual time 25ms, host worker#1]');
     expect(sim.failure).toBe(error);
     // A failed simulation stays failed.
     await expect(sim.run()).rejects.toBe(error);
