@@ -325,7 +325,9 @@ export class Simulation {
   private hazard(hazard: Hazard): void {
     const seen: RunHazard = { ...hazard, virtualTimeMs: this.kernel.now() };
     this.hazardList.push(seen);
-    if (this.hazardPolicy === 'fail') this.fail(new DeterminismHazardError(seen));
+    if (this.hazardPolicy !== 'fail') return;
+    // Real work completes outside every event: the host of the last event is not where it came from.
+    this.fail(annotateFailure(new DeterminismHazardError(seen), { seed: this.seed, virtualTimeMs: seen.virtualTimeMs, host: undefined }));
   }
 
   private flushDigest(): void {

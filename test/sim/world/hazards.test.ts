@@ -161,6 +161,7 @@ describe('determinism hazards', () => {
     expectHazard(error, /^setTimeout\/setInterval \(a real timer/);
     expect((error as DeterminismHazardError).hazard).toMatchObject({ resource: 'Timeout', pending: true });
     expect((error as Error).message).toMatch(/^determinism hazard: setTimeout\/setInterval \(a real timer.* was still pending when the run ended \(Timeout, at virtual time 0ms\)/);
+    expect((error as Error).message).toMatch(/\[seed 2, virtual time 0ms, host \(none\)\]$/);
     await realSleep(250);
     expect(sim.hazards).toHaveLength(1);
   });
