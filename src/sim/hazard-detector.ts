@@ -8,9 +8,9 @@
 // costs 2-3x; `before` alone costs ~10-20% on a promise-heavy run, and only while a run with
 // detection is active). Async ids increase monotonically, so a resource whose id is above a
 // mark taken when the run started was created during it; older ones (a test runner's IPC
-// channel, the runner's own timers, sockets a previous test is still closing) are not the
-// run's and are ignored — except a MessagePort (a channel made at import time and used by the
-// service), whose messages are the run's unless it is this worker's parentPort (toto sim's pool).
+// channel, the runner's own timers, tsx's loader port, a worker's parentPort, sockets a
+// previous test is still closing) are not the run's and are ignored. The price: a channel or
+// socket opened before the run and used during it is missed (open them in the host's factory).
 // Continuations (promises, nextTick, queueMicrotask) and the kernel's own setImmediate
 // batches are not hazards.
 // A run can also end (idle) while real work it started is still pending, so its completion
@@ -18,7 +18,6 @@
 // value at the start, and each kind of resource that grew is reported as pending.
 
 import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
-import { MessagePort, parentPort } from 'node:worker_threads';
 
 export interface Hazard {
   /** The API whose real completion escaped virtual time, e.g. "fs", "MessagePort (...)". */
@@ -98,7 +97,7 @@ const hook = createHook({
     try {
       const resource = executionAsyncResource();
       if (resource === null || typeof resource !== 'object') return;
-      if (asyncId <= detection.mark && !(resource instanceof MessagePort && resource !== parentPort)) return;
+      if (asyncId <= detection.mark) return;
       if (isContinuation(resource) || detection.isOwn(resource)) return;
       const name = (resource as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
       detection.report({ api: apiOfResource(name), resource: name });
