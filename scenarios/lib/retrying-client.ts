@@ -1,7 +1,8 @@
 // A request client over a DEALER socket: each call carries an id, waits attemptTimeoutMs per
 // attempt and resends on timeout, up to attemptsMax attempts. A reply settles the call with
-// that id once; replies for calls already settled (a late reply to an earlier attempt, a
-// duplicate) are counted and dropped, so every call settles exactly once.
+// that id once; replies for calls already settled are counted and dropped, so every call
+// settles exactly once. Over tcp they are common: a partition stalls the connection, and when
+// it heals the original and every retry arrive, so the server answers each of them.
 
 import { TimeoutError } from '../../src/core/errors.js';
 import type { LoopPort, Logger, TimerHandle } from '../../src/core/ports.js';
@@ -37,6 +38,8 @@ export class RetryingClient {
   retries = 0;
   /** Replies that matched no pending call. */
   lateReplies = 0;
+  /** Replies that matched no pending call, by call id (a reply after the call gave up, or a duplicate). */
+  readonly lateRepliesById = new Map<string, number>();
 
   constructor(protected readonly options: RetryingClientOptions) {
     this.socket = options.transport.socket('dealer');
@@ -81,6 +84,7 @@ export class RetryingClient {
     const call = this.pending.get(id);
     if (call === undefined) {
       this.lateReplies++;
+      this.lateRepliesById.set(id, (this.lateRepliesById.get(id) ?? 0) + 1);
       return;
     }
     this.settle(call, body);

@@ -2,10 +2,11 @@
 // minimal one: the array drops faults, windows shrink toward windowMsMin, times toward 0,
 // host sets toward two hosts, rates toward 0.01, optional fields (scope, restart, oneWay)
 // toward absent. Every value is drawn without fc.chain, so each field shrinks on its own.
+// Realistic by default: drop and duplicate are drawn only with lossyLinks, on those links.
 
 import fc from 'fast-check';
 import { checkInteger, checkOptions, expected } from '../core/validate.js';
-import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan } from './fault-plan.js';
+import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan, type LossyLinks } from './fault-plan.js';
 import { feasibleKinds } from './nemesis.js';
 
 export interface FaultArbitraryOptions {
@@ -13,8 +14,10 @@ export interface FaultArbitraryOptions {
   hosts: readonly string[];
   /** Faults start in [0, durationMs); windows last up to durationMs. */
   durationMs: number;
-  /** Kinds to draw from. Default: every kind the hosts allow. */
+  /** Kinds to draw from. Default: every kind the hosts and links allow. */
   kinds?: readonly FaultKind[];
+  /** Links declared lossy: drop and duplicate are drawn on these only (and not at all without). */
+  lossyLinks?: LossyLinks;
   /** Shortest window (ms), the value windows shrink toward. Default 1. */
   windowMsMin?: number;
   /** Highest latency (ms). Default 500. */
@@ -28,7 +31,7 @@ export interface FaultPlanArbitraryOptions extends FaultArbitraryOptions {
   faultsMax?: number;
 }
 
-const FAULT_OPTIONS = ['hosts', 'durationMs', 'kinds', 'windowMsMin', 'latencyMsMax', 'clockJumpMsMax'];
+const FAULT_OPTIONS = ['hosts', 'durationMs', 'kinds', 'lossyLinks', 'windowMsMin', 'latencyMsMax', 'clockJumpMsMax'];
 
 /** One fault of any allowed kind. */
 export function faultArbitrary(options: FaultArbitraryOptions): fc.Arbitrary<Fault> {
@@ -64,6 +67,7 @@ interface Resolved {
   hosts: string[];
   durationMs: number;
   kinds: FaultKind[];
+  lossyLinks: LossyLinks;
   windowMsMin: number;
   latencyMsMax: number;
   clockJumpMsMax: number;
@@ -79,17 +83,22 @@ function checkHosts(hosts: unknown): string[] {
 function resolve(options: FaultArbitraryOptions): Resolved {
   const hosts = checkHosts(options.hosts);
   checkInteger('durationMs', options.durationMs, 1);
-  const possible = feasibleKinds(hosts);
+  const lossyLinks = options.lossyLinks ?? [];
+  const possible = feasibleKinds(hosts, lossyLinks);
   const kinds = [...(options.kinds ?? possible)];
   if (kinds.length === 0) throw new RangeError(expected('kinds', 'a non-empty array of fault kinds', kinds));
   kinds.forEach((kind, i) => {
     if (!FAULT_KINDS.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, `one of ${FAULT_KINDS.map((k) => `"${k}"`).join(', ')}`, kind));
-    if (!possible.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, 'a kind possible with one host', kind));
+    if (!possible.includes(kind)) {
+      const why = kind === 'drop' || kind === 'duplicate' ? 'a kind the links allow (drop and duplicate need lossyLinks)' : 'a kind possible with one host';
+      throw new RangeError(expected(`kinds[${i}]`, why, kind));
+    }
   });
   const r = {
     hosts,
     durationMs: options.durationMs,
     kinds,
+    lossyLinks,
     windowMsMin: options.windowMsMin ?? 1,
     latencyMsMax: options.latencyMsMax ?? 500,
     clockJumpMsMax: options.clockJumpMsMax ?? 5000,
@@ -110,6 +119,8 @@ function kindArbitrary(kind: FaultKind, o: Resolved): fc.Arbitrary<Fault> {
       return fc.record({ atMs, durationMs, sides: sidesArbitrary(o.hosts), oneWay: fc.boolean() }).map(
         ({ atMs, durationMs, sides, oneWay }): Fault => ({ kind, atMs, durationMs, sideA: sides[0], sideB: sides[1], ...(oneWay ? { oneWay } : {}) }),
       );
+    case 'disconnect':
+      return fc.record({ atMs, sides: sidesArbitrary(o.hosts) }).map(({ atMs, sides }): Fault => ({ kind, atMs, sideA: sides[0], sideB: sides[1] }));
     case 'crash':
       return fc.record({ atMs, host, restartAfterMs: fc.option(fc.integer({ min: 1, max: o.durationMs }), { nil: undefined }) }).map(
         ({ atMs, host, restartAfterMs }): Fault => ({ kind, atMs, host, ...(restartAfterMs === undefined ? {} : { restartAfterMs }) }),
@@ -126,8 +137,8 @@ function kindArbitrary(kind: FaultKind, o: Resolved): fc.Arbitrary<Fault> {
     }
     case 'drop':
     case 'duplicate':
-      return fc.record({ atMs, durationMs, rate, scope: scopeArbitrary(o.hosts) }).map(
-        ({ atMs, durationMs, rate, scope }): Fault => ({ kind, atMs, durationMs, rate, ...scope }),
+      return fc.record({ atMs, durationMs, rate, scope: fc.constantFrom(...o.lossyLinks) }).map(
+        ({ atMs, durationMs, rate, scope }): Fault => ({ kind, atMs, durationMs, rate, ...(scope.from ? { from: [...scope.from] } : {}), ...(scope.to ? { to: [...scope.to] } : {}) }),
       );
     case 'hold':
       return fc.record({ atMs, durationMs, pair: fc.uniqueArray(host, { minLength: 2, maxLength: 2 }) }).map(

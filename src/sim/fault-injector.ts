@@ -6,7 +6,7 @@
 // another one still open.
 
 import { checkFaultPlan, hostsNamedIn } from './fault-plan-check.js';
-import { windowEndMs, type Fault, type FaultPlan } from './fault-plan.js';
+import { windowEndMs, type Fault, type FaultPlan, type LossyLinks } from './fault-plan.js';
 
 export { faultsEndMs } from './fault-plan.js';
 import type { LinkConditions, LinkScope } from './network/link-conditions.js';
@@ -30,6 +30,7 @@ export interface FaultTarget {
     clearLinkConditions(): void;
     partition(sideA: string[], sideB: string[], options?: { oneWay?: boolean }): void;
     repair(): void;
+    disconnect(sideA: string[], sideB: string[]): number;
     hold(from: string, to: string): void;
     release(from: string, to: string): void;
   };
@@ -45,6 +46,8 @@ export interface FaultTarget {
 export interface ApplyFaultPlanOptions {
   /** The simulation's hosts: every host a fault names must be one. Default: not checked. */
   hosts?: readonly string[];
+  /** Links declared lossy: drop and duplicate faults may act only on these. Default none. */
+  lossyLinks?: LossyLinks;
   /** Conditions the network has outside fault windows; re-applied under the windows. Default none. */
   base?: readonly BaseConditions[];
   /** Owner of the injector's kernel events. Default NEMESIS_OWNER. */
@@ -144,7 +147,7 @@ export class FaultInjection {
     // A stalled or killed process cannot be stalled or killed again: say so, and leave it be.
     const skipped = (fault.kind === 'pause' || fault.kind === 'crash') && !this.isAlive(fault.host);
     this.record(fault.kind, 'start', fault, index, skipped ? { skipped: 'host down' } : {});
-    if (fault.kind !== 'pause' && fault.kind !== 'clockJump') this.open.set(index, fault);
+    if (fault.kind !== 'pause' && fault.kind !== 'clockJump' && fault.kind !== 'disconnect') this.open.set(index, fault);
     switch (fault.kind) {
       case 'latency':
       case 'drop':
@@ -177,6 +180,9 @@ export class FaultInjection {
         return;
       case 'clockJump':
         return this.sim.clockJump(fault.host, fault.deltaMs);
+      case 'disconnect':
+        this.sim.network.disconnect([...fault.sideA], [...fault.sideB]);
+        return;
     }
   }
 
@@ -216,6 +222,7 @@ export class FaultInjection {
         this.pauses.delete(index);
         return;
       case 'clockJump':
+      case 'disconnect':
         return;
     }
   }
@@ -315,7 +322,7 @@ const injections = new WeakMap<object, FaultInjection[]>();
 
 /** Validates `plan` and schedules it on `sim` (times are absolute virtual times). */
 export function applyFaultPlan(sim: FaultTarget, plan: FaultPlan, options: ApplyFaultPlanOptions = {}): FaultInjection {
-  checkFaultPlan(plan, options.hosts ?? hostsNamedIn(plan));
+  checkFaultPlan(plan, options.hosts ?? hostsNamedIn(plan), options.lossyLinks ?? []);
   const injection = new FaultInjection(sim, plan.map((f) => ({ ...f }) as Fault), options);
   const list = injections.get(sim) ?? [];
   list.push(injection);

@@ -3,11 +3,12 @@
 // every problem is reported with its path ("faults[2].host: expected ..., got ...").
 
 import { checkNonNegative, checkFinite, checkOneOf, checkOptions, checkRange, expected } from '../core/validate.js';
-import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan } from './fault-plan.js';
+import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan, type LinkScope, type LossyLinks } from './fault-plan.js';
 
 /** The fields each kind accepts, in the order a plan prints them. */
 export const FAULT_FIELDS: Readonly<Record<FaultKind, readonly string[]>> = {
   partition: ['kind', 'atMs', 'durationMs', 'sideA', 'sideB', 'oneWay'],
+  disconnect: ['kind', 'atMs', 'sideA', 'sideB'],
   crash: ['kind', 'atMs', 'host', 'restartAfterMs'],
   pause: ['kind', 'atMs', 'host', 'durationMs'],
   clockJump: ['kind', 'atMs', 'host', 'deltaMs'],
@@ -25,25 +26,26 @@ interface Problem {
 
 /**
  * Every problem in `plan`, one readable message each (empty when the plan is valid).
- * `hostNames` are the hosts of the scenario; a fault naming another host is an error.
+ * `hostNames` are the hosts of the scenario; a fault naming another host is an error, and so is
+ * a drop or duplicate fault on a link that `lossyLinks` does not declare lossy.
  */
-export function faultPlanProblems(plan: unknown, hostNames: readonly string[]): string[] {
-  return collectProblems(plan, hostNames).map((p) => p.message);
+export function faultPlanProblems(plan: unknown, hostNames: readonly string[], lossyLinks: LossyLinks = []): string[] {
+  return collectProblems(plan, hostNames, lossyLinks).map((p) => p.message);
 }
 
 /**
  * Throws if the plan is invalid: a TypeError if every problem is a wrong type, else a RangeError;
  * the message lists every problem, one a line (a single problem reads exactly as its line).
  */
-export function checkFaultPlan(plan: unknown, hostNames: readonly string[]): asserts plan is FaultPlan {
-  const problems = collectProblems(plan, hostNames);
+export function checkFaultPlan(plan: unknown, hostNames: readonly string[], lossyLinks: LossyLinks = []): asserts plan is FaultPlan {
+  const problems = collectProblems(plan, hostNames, lossyLinks);
   if (problems.length === 0) return;
   const lines = problems.map((p) => p.message);
   const message = lines.length === 1 ? (lines[0] as string) : `fault plan has ${lines.length} problems:\n${lines.join('\n')}`;
   throw problems.every((p) => p.isType) ? new TypeError(message) : new RangeError(message);
 }
 
-function collectProblems(plan: unknown, hostNames: readonly string[]): Problem[] {
+function collectProblems(plan: unknown, hostNames: readonly string[], lossyLinks: LossyLinks): Problem[] {
   if (!Array.isArray(hostNames) || hostNames.some((h) => typeof h !== 'string')) {
     throw new TypeError(expected('hostNames', 'an array of host names', hostNames));
   }
@@ -53,12 +55,45 @@ function collectProblems(plan: unknown, hostNames: readonly string[]): Problem[]
     const path = `faults[${i}]`;
     const shape = run(() => checkShape(path, fault));
     if (shape) return problems.push(shape);
+    const before = problems.length;
     for (const check of fieldChecks(path, fault as Fault, hostNames)) {
       const problem = run(check);
       if (problem) problems.push(problem);
     }
+    // Only a well-formed drop/duplicate can be judged against the lossy links.
+    if (problems.length === before) {
+      const problem = run(() => checkLossy(path, fault as Fault, hostNames, lossyLinks));
+      if (problem) problems.push(problem);
+    }
   });
   return problems;
+}
+
+/** Whether `scope` (absent side = every host) covers the directed link from -> to; a host's link to itself never counts. */
+export function scopeCovers(scope: LinkScope | undefined, from: string, to: string): boolean {
+  return from !== to && (scope?.from === undefined || scope.from.includes(from)) && (scope?.to === undefined || scope.to.includes(to));
+}
+
+/** The directed links between distinct hosts that `scope` covers but no lossy declaration does. */
+export function linksNotLossy(scope: LinkScope | undefined, hosts: readonly string[], lossyLinks: LossyLinks): string[] {
+  const missing: string[] = [];
+  for (const from of hosts) {
+    for (const to of hosts) {
+      if (scopeCovers(scope, from, to) && !lossyLinks.some((lossy) => scopeCovers(lossy, from, to))) missing.push(`${from} -> ${to}`);
+    }
+  }
+  return missing;
+}
+
+function checkLossy(path: string, f: Fault, hosts: readonly string[], lossyLinks: LossyLinks): void {
+  if (f.kind !== 'drop' && f.kind !== 'duplicate') return;
+  const missing = linksNotLossy({ ...(f.from ? { from: f.from } : {}), ...(f.to ? { to: f.to } : {}) }, hosts, lossyLinks);
+  if (missing.length === 0 && lossyLinks.length > 0) return;
+  const shown = missing.length === 0 ? 'no link is declared lossy' : missing.length > 4 ? `${missing.slice(0, 4).join(', ')} and ${missing.length - 4} more` : missing.join(', ');
+  throw new RangeError(
+    `${path}: a ${f.kind} fault on links not declared lossy (${shown}): ZeroMQ over tcp or ipc never ${f.kind === 'drop' ? 'loses' : 'duplicates'} a single message ` +
+      `on a live connection. Declare the links lossy (defineScenario({ lossyLinks: [{ from: [...], to: [...] }] })) or use partition, disconnect or crash`,
+  );
 }
 
 function run(check: Check): Problem | undefined {
@@ -82,6 +117,13 @@ function fieldChecks(path: string, f: Fault, hosts: readonly string[]): Check[] 
   const at = (field: string): string => `${path}.${field}`;
   const checks: Check[] = [() => checkOptions(path, f, FAULT_FIELDS[f.kind]), () => checkNonNegative(at('atMs'), f.atMs)];
   switch (f.kind) {
+    case 'disconnect':
+      checks.push(
+        () => checkHostList(at('sideA'), f.sideA, hosts),
+        () => checkHostList(at('sideB'), f.sideB, hosts),
+        () => Array.isArray(f.sideA) && Array.isArray(f.sideB) && checkDisjoint(at('sideB'), f.sideA, f.sideB),
+      );
+      break;
     case 'partition':
       checks.push(
         () => checkNonNegative(at('durationMs'), f.durationMs),
@@ -172,6 +214,19 @@ function checkMinMax(name: string, minMs: number, maxMs: number): void {
 
 function checkOptionalBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') throw new TypeError(expected(name, 'a boolean', value));
+}
+
+/** Checks a lossyLinks declaration against the hosts ("lossyLinks[0].from[1]: expected ..."). */
+export function checkLossyLinks(name: string, value: unknown, hosts: readonly string[]): asserts value is LossyLinks {
+  if (!Array.isArray(value)) throw new TypeError(expected(name, 'an array of { from?, to? } link scopes', value));
+  value.forEach((scope: unknown, i) => {
+    const path = `${name}[${i}]`;
+    if (scope === null || typeof scope !== 'object' || Array.isArray(scope)) throw new TypeError(expected(path, 'a link scope { from?: string[], to?: string[] }', scope));
+    checkOptions(path, scope, ['from', 'to']);
+    const { from, to } = scope as { from?: unknown; to?: unknown };
+    if (from !== undefined) checkHostList(`${path}.from`, from, hosts);
+    if (to !== undefined) checkHostList(`${path}.to`, to, hosts);
+  });
 }
 
 /** Every host a plan names: lets a plan be checked for shape when the hosts are not given. */

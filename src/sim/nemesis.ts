@@ -2,18 +2,26 @@
 // Swarm mode (TigerBeetle's swarm testing) first draws the nemesis options themselves: a random
 // subset of fault kinds with random weights and intensities per seed. Any one seed then hits a
 // few kinds hard instead of every kind a little, which finds bugs that a uniform mix dilutes.
+// Both draw realistic faults by default: partitions and holds (stalls), disconnects, crashes,
+// pauses, clock jumps and latency. Per-message drop and duplicate are drawn only when lossy
+// links are declared, and then only on those links.
 
 import type { RandomPort } from '../core/ports.js';
 import { checkInteger, checkNonNegative, checkOptions, checkRange, expected } from '../core/validate.js';
-import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan } from './fault-plan.js';
+import { FAULT_KINDS, LOSSY_KINDS, type Fault, type FaultKind, type FaultPlan, type LossyLinks } from './fault-plan.js';
 
 export interface NemesisOptions {
   /** The scenario's hosts. */
   hosts: readonly string[];
   /** Faults start in [0, durationMs) and every window closes by durationMs. */
   durationMs: number;
-  /** Kinds to draw from. Default: every kind the hosts allow (partition and hold need two hosts). */
+  /**
+   * Kinds to draw from. Default: every kind the hosts and links allow (partition, disconnect and
+   * hold need two hosts; drop and duplicate need lossyLinks).
+   */
   kinds?: readonly FaultKind[];
+  /** Links declared lossy: drop and duplicate faults are drawn on these only. Default none. */
+  lossyLinks?: LossyLinks;
   /** Relative frequency of each kind (default 1). */
   weights?: Partial<Record<FaultKind, number>>;
   /** Fewest faults in a plan. Default 1. */
@@ -41,18 +49,22 @@ export interface NemesisOptions {
 }
 
 const OPTION_NAMES = [
-  'hosts', 'durationMs', 'kinds', 'weights', 'faultsMin', 'faultsMax', 'windowMsMin', 'windowMsMax', 'dropRateMax',
+  'hosts', 'durationMs', 'kinds', 'lossyLinks', 'weights', 'faultsMin', 'faultsMax', 'windowMsMin', 'windowMsMax', 'dropRateMax',
   'duplicateRateMax', 'latencyMsMax', 'clockJumpMsMax', 'restartProbability', 'scopedProbability', 'oneWayProbability',
 ] as const;
 
 type Resolved = Required<Omit<NemesisOptions, 'weights' | 'kinds'>> & { kinds: FaultKind[]; weights: number[] };
 
 /** Kinds that need two distinct hosts. */
-const PAIR_KINDS: readonly FaultKind[] = ['partition', 'hold'];
+const PAIR_KINDS: readonly FaultKind[] = ['partition', 'disconnect', 'hold'];
 
-/** The kinds a set of hosts allows. */
-export function feasibleKinds(hosts: readonly string[]): FaultKind[] {
-  return FAULT_KINDS.filter((kind) => hosts.length >= 2 || !PAIR_KINDS.includes(kind));
+/** The kinds a set of hosts and lossy links allows: drop and duplicate only with lossy links. */
+export function feasibleKinds(hosts: readonly string[], lossyLinks: LossyLinks = []): FaultKind[] {
+  return FAULT_KINDS.filter((kind) => (hosts.length >= 2 || !PAIR_KINDS.includes(kind)) && (lossyLinks.length > 0 || !LOSSY_KINDS.includes(kind)));
+}
+
+function whyInfeasible(kind: FaultKind): string {
+  return LOSSY_KINDS.includes(kind) ? 'a kind the links allow (drop and duplicate need lossyLinks)' : 'a kind possible with one host';
 }
 
 /** A random fault plan, sorted by atMs. Same random state and options, same plan. */
@@ -72,11 +84,14 @@ function resolve(options: NemesisOptions): Resolved {
     throw new TypeError(expected('hosts', 'a non-empty array of host names', hosts));
   }
   checkInteger('durationMs', durationMs, 1);
-  const kinds = [...(options.kinds ?? feasibleKinds(hosts))];
+  const lossyLinks = options.lossyLinks ?? [];
+  if (!Array.isArray(lossyLinks)) throw new TypeError(expected('lossyLinks', 'an array of { from?, to? } link scopes', lossyLinks));
+  const feasible = feasibleKinds(hosts, lossyLinks);
+  const kinds = [...(options.kinds ?? feasible)];
   if (kinds.length === 0) throw new RangeError(expected('kinds', 'a non-empty array of fault kinds', kinds));
   for (const [i, kind] of kinds.entries()) {
     if (!FAULT_KINDS.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, `one of ${FAULT_KINDS.map((k) => `"${k}"`).join(', ')}`, kind));
-    if (!feasibleKinds(hosts).includes(kind)) throw new RangeError(expected(`kinds[${i}]`, 'a kind possible with one host', kind));
+    if (!feasible.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, whyInfeasible(kind), kind));
   }
   const weights = kinds.map((kind) => options.weights?.[kind] ?? 1);
   weights.forEach((w, i) => checkNonNegative(`weights.${kinds[i]}`, w));
@@ -85,6 +100,7 @@ function resolve(options: NemesisOptions): Resolved {
     hosts: [...hosts],
     durationMs,
     kinds,
+    lossyLinks: [...lossyLinks],
     weights,
     faultsMin: options.faultsMin ?? Math.min(1, options.faultsMax ?? 1),
     faultsMax: options.faultsMax ?? 8,
@@ -141,6 +157,10 @@ function randomFault(random: RandomPort, o: Resolved, kind: FaultKind): Fault {
       const oneWay = random.bool(o.oneWayProbability);
       return { kind, atMs, durationMs: window(), sideA, sideB, ...(oneWay ? { oneWay } : {}) };
     }
+    case 'disconnect': {
+      const [sideA, sideB] = randomSides(random, o.hosts);
+      return { kind, atMs, sideA, sideB };
+    }
     case 'crash': {
       const restarts = random.bool(o.restartProbability);
       return { kind, atMs, host: host(), ...(restarts ? { restartAfterMs: window() } : {}) };
@@ -157,9 +177,9 @@ function randomFault(random: RandomPort, o: Resolved, kind: FaultKind): Fault {
       return { kind, atMs, durationMs: window(), minMs, maxMs, ...randomScope(random, o) };
     }
     case 'drop':
-      return { kind, atMs, durationMs: window(), rate: rate(random, o.dropRateMax), ...randomScope(random, o) };
+      return { kind, atMs, durationMs: window(), rate: rate(random, o.dropRateMax), ...lossyScope(random, o) };
     case 'duplicate':
-      return { kind, atMs, durationMs: window(), rate: rate(random, o.duplicateRateMax), ...randomScope(random, o) };
+      return { kind, atMs, durationMs: window(), rate: rate(random, o.duplicateRateMax), ...lossyScope(random, o) };
     case 'hold': {
       const [from, to] = random.shuffle([...o.hosts]) as [string, string];
       return { kind, atMs, durationMs: window(), from, to };
@@ -187,10 +207,16 @@ function randomScope(random: RandomPort, o: Resolved): { from?: string[]; to?: s
   return which === 0 ? { from } : which === 1 ? { to } : { from, to };
 }
 
+/** Drop and duplicate act on one declared lossy link scope, as declared (so always within the lossy links). */
+function lossyScope(random: RandomPort, o: Resolved): { from?: string[]; to?: string[] } {
+  const scope = random.pick(o.lossyLinks);
+  return { ...(scope.from ? { from: [...scope.from] } : {}), ...(scope.to ? { to: [...scope.to] } : {}) };
+}
+
 /** Swarm mode: nemesis options drawn per seed. Same random state, same options. */
-export function swarmOptions(random: RandomPort, hosts: readonly string[], durationMs: number): NemesisOptions {
+export function swarmOptions(random: RandomPort, hosts: readonly string[], durationMs: number, lossyLinks: LossyLinks = []): NemesisOptions {
   checkInteger('durationMs', durationMs, 1);
-  const feasible = feasibleKinds(hosts);
+  const feasible = feasibleKinds(hosts, lossyLinks);
   let kinds = feasible.filter(() => random.bool(0.5));
   if (kinds.length === 0) kinds = [random.pick(feasible)];
   const weights: Partial<Record<FaultKind, number>> = {};
@@ -200,6 +226,7 @@ export function swarmOptions(random: RandomPort, hosts: readonly string[], durat
     hosts: [...hosts],
     durationMs,
     kinds,
+    lossyLinks: [...lossyLinks],
     weights,
     faultsMin: 1,
     faultsMax: random.int(1, 12),
@@ -216,24 +243,32 @@ export function swarmOptions(random: RandomPort, hosts: readonly string[], durat
 }
 
 /** Swarm options and the plan they give, each from its own fork of `random`. */
-export function swarmFaultPlan(random: RandomPort, hosts: readonly string[], durationMs: number): { options: NemesisOptions; plan: FaultPlan } {
-  const options = swarmOptions(random.fork('swarm'), hosts, durationMs);
+export function swarmFaultPlan(random: RandomPort, hosts: readonly string[], durationMs: number, lossyLinks: LossyLinks = []): { options: NemesisOptions; plan: FaultPlan } {
+  const options = swarmOptions(random.fork('swarm'), hosts, durationMs, lossyLinks);
   return { options, plan: randomFaultPlan(random.fork('nemesis'), options) };
 }
 
 /** One line naming the kinds, weights and the intensities that matter for them; printed before a swarm run. */
 export function describeSwarm(options: NemesisOptions): string {
-  const kinds = options.kinds ?? feasibleKinds(options.hosts);
+  const kinds = options.kinds ?? feasibleKinds(options.hosts, options.lossyLinks);
   const parts = [`kinds=${kinds.map((k) => `${k}:${options.weights?.[k] ?? 1}`).join(',')}`];
   parts.push(`faults=${options.faultsMin ?? 1}..${options.faultsMax ?? 8}`);
   const windowed = kinds.some((k) => k !== 'clockJump');
   if (windowed && options.windowMsMax !== undefined) parts.push(`windows=${options.windowMsMin ?? 0}..${options.windowMsMax}ms`);
+  if (kinds.includes('drop') || kinds.includes('duplicate')) parts.push(`lossy=${describeLossy(options.lossyLinks ?? [])}`);
   if (kinds.includes('drop')) parts.push(`drop<=${options.dropRateMax ?? 0.5}`);
   if (kinds.includes('duplicate')) parts.push(`duplicate<=${options.duplicateRateMax ?? 0.5}`);
   if (kinds.includes('latency')) parts.push(`latency<=${options.latencyMsMax ?? 500}ms`);
   if (kinds.includes('clockJump')) parts.push(`clockJump<=${options.clockJumpMsMax ?? 5000}ms`);
   if (kinds.includes('crash')) parts.push(`restart=${options.restartProbability ?? 0.8}`);
   if (kinds.includes('partition')) parts.push(`oneWay=${options.oneWayProbability ?? 0.3}`);
-  if (kinds.some((k) => k === 'latency' || k === 'drop' || k === 'duplicate')) parts.push(`scoped=${options.scopedProbability ?? 0.5}`);
+  if (kinds.includes('latency')) parts.push(`scoped=${options.scopedProbability ?? 0.5}`);
   return `swarm: ${parts.join(' ')} over ${options.durationMs}ms on ${options.hosts.length} hosts`;
+}
+
+/** `client->server;*->gateway`: the declared lossy links, compactly. */
+export function describeLossy(lossyLinks: LossyLinks): string {
+  if (lossyLinks.length === 0) return 'none';
+  const side = (hosts: readonly string[] | undefined): string => (hosts === undefined ? '*' : hosts.join(','));
+  return lossyLinks.map((l) => `${side(l.from)}->${side(l.to)}`).join(';');
 }

@@ -82,7 +82,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   checkOptions('runScenario options', options, OPTION_NAMES);
   if (options === undefined) throw new TypeError(expected('runScenario options', 'an options object { seed }', options));
   checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
-  if (options.faults !== undefined) checkFaultPlan(options.faults, scenario.hostNames);
+  if (options.faults !== undefined) checkFaultPlan(options.faults, scenario.hostNames, scenario.lossyLinks);
   if (options.swarm && options.nemesis) throw new RangeError('runScenario options: give swarm or nemesis, not both');
 
   const startedMs = performance.now();
@@ -123,7 +123,7 @@ async function runPhases(scenario: Scenario, sim: Simulation, plan: FaultPlan, s
     const factory = scenario.hosts[name] as Scenario['hosts'][string];
     sim.host(name, (hostCtx) => factory({ ...hostCtx, history, disk: disks.get(name) as Map<string, unknown> }));
   }
-  applyFaultPlan(sim, plan, { hosts: scenario.hostNames });
+  applyFaultPlan(sim, plan, { hosts: scenario.hostNames, lossyLinks: scenario.lossyLinks });
   const ctx = makeContext(scenario, sim, history, disks);
   const setCtxPhase = (p: Phase): void => {
     (ctx as { phase: Phase }).phase = p;
@@ -238,22 +238,25 @@ function makeContext(scenario: Scenario, sim: Simulation, history: History, disk
 function choosePlan(scenario: Scenario, options: RunScenarioOptions, sim: Simulation): { plan: FaultPlan; swarm?: string } {
   if (options.faults !== undefined) return { plan: options.faults };
   const hosts = scenario.hostNames;
-  const allowed = (scenario.nemesis?.kinds ?? feasibleKinds(hosts)).filter((k) => feasibleKinds(hosts).includes(k));
+  // Realistic faults by default: drop and duplicate only where the scenario declares lossy links.
+  const lossyLinks = scenario.lossyLinks;
+  const feasible = feasibleKinds(hosts, lossyLinks);
+  const allowed = (scenario.nemesis?.kinds ?? feasible).filter((k) => feasible.includes(k));
   if (options.swarm) {
     const random = sim.random.fork('swarm');
-    const drawn = swarmOptions(random.fork('options'), hosts, scenario.durationMs);
+    const drawn = swarmOptions(random.fork('options'), hosts, scenario.durationMs, lossyLinks);
     let kinds: FaultKind[] = (drawn.kinds ?? []).filter((k) => allowed.includes(k));
     if (kinds.length === 0) kinds = [random.fork('kinds').pick(allowed)];
     const swarmed = { ...drawn, kinds, weights: Object.fromEntries(kinds.map((k) => [k, drawn.weights?.[k] ?? 1])) };
     return { plan: onlyCrashable(scenario, randomFaultPlan(random.fork('nemesis'), swarmed)), swarm: describeSwarm(swarmed) };
   }
   if (options.nemesis) {
-    const plan = randomFaultPlan(sim.random.fork('nemesis'), { hosts, durationMs: scenario.durationMs, kinds: allowed });
+    const plan = randomFaultPlan(sim.random.fork('nemesis'), { hosts, durationMs: scenario.durationMs, kinds: allowed, lossyLinks });
     return { plan: onlyCrashable(scenario, plan) };
   }
   if (typeof scenario.faults === 'function') {
     const plan = scenario.faults(sim.random.fork('faults'), hosts);
-    checkFaultPlan(plan, hosts);
+    checkFaultPlan(plan, hosts, lossyLinks);
     return { plan };
   }
   return { plan: scenario.faults ?? [] };

@@ -2,6 +2,7 @@
 // error, and the command that replays it. Shared by runMain and `toto sim`.
 
 import { formatFaultPlan } from './fault-plan-format.js';
+import type { FaultPlan } from './fault-plan.js';
 import type { ScenarioResult } from './run-scenario.js';
 
 /** `1,234,567` */
@@ -35,10 +36,22 @@ export function formatResult(result: ScenarioResult): string {
   const lines = [headline(result)];
   if (result.swarm !== undefined) lines.push(result.swarm);
   lines.push(result.faultPlan.length === 0 ? 'faults: none' : `faults (${result.faultPlan.length}):\n${formatFaultPlan(result.faultPlan)}`);
+  const lossy = lossyFaults(result.faultPlan);
+  if (lossy.length > 0) lines.push(`lossy links (declared lossy by the scenario; tcp and ipc never drop or duplicate on a live connection): ${lossy.join('; ')}`);
   if (result.sometimes.never.length > 0) lines.push(`sometimes never hit: ${result.sometimes.never.map((m) => JSON.stringify(m)).join(', ')}`);
   if (!result.ok && result.error) {
     lines.push(`error: ${result.error.message}`);
     lines.push(`replay: ${result.replayCommand}`);
   }
   return lines.join('\n');
+}
+
+/** `faults[2] drop 0.3 on client -> *`: the plan's per-message faults, named as lossy-link faults. */
+export function lossyFaults(plan: FaultPlan): string[] {
+  const side = (hosts: readonly string[] | undefined): string => (hosts === undefined ? '*' : hosts.join(','));
+  const out: string[] = [];
+  plan.forEach((f, i) => {
+    if (f.kind === 'drop' || f.kind === 'duplicate') out.push(`faults[${i}] ${f.kind} ${f.rate} on ${side(f.from)} -> ${side(f.to)}`);
+  });
+  return out;
 }

@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import type { LoopPort, RandomPort } from '../core/ports.js';
 import { checkFunction, checkInteger, checkNonEmptyString, checkOptions, expected } from '../core/validate.js';
 import { History } from './checkers/history.js';
-import { checkFaultPlan } from './fault-plan-check.js';
-import { FAULT_KINDS, type FaultKind, type FaultPlan } from './fault-plan.js';
+import { checkFaultPlan, checkLossyLinks } from './fault-plan-check.js';
+import { FAULT_KINDS, type FaultKind, type FaultPlan, type LinkScope } from './fault-plan.js';
 import type { HostContext } from './host.js';
 import type { Simulation } from './simulation.js';
 
@@ -81,14 +81,23 @@ export interface ScenarioSpec {
   stepsMax?: number;
   /** Limits on generated (nemesis, swarm) plans. */
   nemesis?: ScenarioNemesisOptions;
+  /**
+   * Links that lose or duplicate single messages (a radio hop, a UDP bridge): only on these may
+   * drop and duplicate faults act, and a nemesis or swarm draws them only here. ZeroMQ over tcp
+   * and ipc never does either on a live connection, so the default is none. A side left out
+   * means every host: `[{ from: ['sensor'] }]` makes every link out of 'sensor' lossy.
+   */
+  lossyLinks?: LinkScope[];
 }
 
-const SPEC_KEYS = ['name', 'hosts', 'workload', 'faults', 'liveness', 'invariants', 'durationMs', 'livenessMs', 'stepsMax', 'nemesis'];
+const SPEC_KEYS = ['name', 'hosts', 'workload', 'faults', 'liveness', 'invariants', 'durationMs', 'livenessMs', 'stepsMax', 'nemesis', 'lossyLinks'];
 export const SCENARIO_STEPS_MAX = 10_000_000;
 const BRAND = Symbol.for('toto.scenario');
 
-export interface Scenario extends Readonly<Omit<ScenarioSpec, 'livenessMs' | 'stepsMax'>> {
+export interface Scenario extends Readonly<Omit<ScenarioSpec, 'livenessMs' | 'stepsMax' | 'lossyLinks'>> {
   readonly hostNames: readonly string[];
+  /** The declared lossy links (empty: none, the default). */
+  readonly lossyLinks: readonly LinkScope[];
   readonly livenessMs: number;
   readonly stepsMax: number;
   /** Where defineScenario was called (from the call stack); runMain registers the module itself, see scenarioFile(). */
@@ -123,9 +132,11 @@ function checkSpec(spec: ScenarioSpec, file: string | undefined): Scenario {
   checkInteger('stepsMax', stepsMax, 1);
   if (spec.liveness !== undefined) checkFunction('liveness', spec.liveness);
   if (spec.invariants !== undefined) checkFunction('invariants', spec.invariants);
-  if (typeof spec.faults !== 'function' && spec.faults !== undefined) checkFaultPlan(spec.faults, hostNames);
+  const lossyLinks = spec.lossyLinks ?? [];
+  checkLossyLinks('lossyLinks', lossyLinks, hostNames);
+  if (typeof spec.faults !== 'function' && spec.faults !== undefined) checkFaultPlan(spec.faults, hostNames, lossyLinks);
   checkNemesis(spec.nemesis, hostNames);
-  return { ...spec, hostNames, livenessMs, stepsMax, file, [BRAND]: true };
+  return { ...spec, hostNames, lossyLinks: lossyLinks.map((l) => ({ ...l })), livenessMs, stepsMax, file, [BRAND]: true };
 }
 
 function checkHosts(hosts: unknown): string[] {

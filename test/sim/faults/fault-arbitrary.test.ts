@@ -1,4 +1,4 @@
-// Proves the fault-plan arbitraries generate valid plans and shrink a failing plan to the minimal one: a single fault with the shortest failing window.
+// Proves the fault-plan arbitraries generate valid plans (drop and duplicate only on declared lossy links) and shrink a failing plan to the minimal one: a single fault with the shortest failing window.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultArbitrary, faultPlanArbitrary, workloadArbitrary } from '../../../src/sim/fault-arbitrary.js';
@@ -8,6 +8,7 @@ import { FAULT_KINDS, type Fault, type FaultPlan } from '../../../src/sim/fault-
 const seed = Number(process.env.FC_SEED ?? 42);
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 100);
 const hosts = ['a', 'b', 'c', 'd'];
+const lossyLinks = [{ from: ['a'], to: ['b', 'c'] }];
 
 /** The planted bug: a partition of at least 100ms that cuts host b off. */
 function hasLongPartitionOfB(plan: FaultPlan): boolean {
@@ -15,11 +16,23 @@ function hasLongPartitionOfB(plan: FaultPlan): boolean {
 }
 
 describe('faultPlanArbitrary', () => {
-  it('generates valid, sorted plans of every kind within faultsMax', () => {
+  it('without lossy links generates every realistic kind and never drop or duplicate', () => {
     const kinds = new Set<string>();
     fc.assert(
       fc.property(faultPlanArbitrary({ hosts, durationMs: 3000, faultsMax: 6 }), (plan) => {
         expect(() => checkFaultPlan(plan, hosts)).not.toThrow();
+        for (const f of plan) kinds.add(f.kind);
+      }),
+      { seed, numRuns },
+    );
+    expect([...kinds].sort()).toEqual(FAULT_KINDS.filter((k) => k !== 'drop' && k !== 'duplicate').sort());
+  });
+
+  it('generates valid, sorted plans of every kind within faultsMax, drop and duplicate on the lossy links', () => {
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(faultPlanArbitrary({ hosts, durationMs: 3000, faultsMax: 6, lossyLinks }), (plan) => {
+        expect(() => checkFaultPlan(plan, hosts, lossyLinks)).not.toThrow();
         expect(plan.length).toBeLessThanOrEqual(6);
         expect(plan.map((f) => f.atMs)).toEqual([...plan.map((f) => f.atMs)].sort((x, y) => x - y));
         for (const f of plan) kinds.add(f.kind);
@@ -50,7 +63,7 @@ describe('faultPlanArbitrary', () => {
     let message = '';
     try {
       fc.assert(
-        fc.property(faultPlanArbitrary({ hosts, durationMs: 5000, kinds: ['partition', 'crash', 'drop'] }), (plan) => !hasLongPartitionOfB(plan)),
+        fc.property(faultPlanArbitrary({ hosts, durationMs: 5000, kinds: ['partition', 'crash', 'drop'], lossyLinks }), (plan) => !hasLongPartitionOfB(plan)),
         { seed, numRuns: Math.max(numRuns, 200) },
       );
     } catch (error) {

@@ -1,4 +1,6 @@
-// Proves applyFaultPlan drives a real Simulation: PUSH/PULL traffic is cut by a partition and by overlapping drop windows, a crashed server restarts, a pause defers delivery, a hold delivers in order on release, and each fault's start and end is in the trace.
+// Proves applyFaultPlan drives a real Simulation: a partition stalls PUSH/PULL traffic and delivers it late and in order, a
+// disconnect loses only what was in flight, overlapping drop windows cut a declared lossy link, a crashed server restarts,
+// a pause defers delivery, a hold delivers in order on release, and each fault's start and end is in the trace.
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../../src/sim/simulation.js';
 import { applyFaultPlan, healAll } from '../../../src/sim/fault-injector.js';
@@ -58,24 +60,37 @@ describe('applyFaultPlan on a Simulation', () => {
     expect(w.received.every((r) => r.tMs - (w.sentAt.get(r.body) as number) <= 2)).toBe(true);
   });
 
-  it('a partition cuts delivery for its window only, and its start and end are in the trace', async () => {
+  it('a partition stalls delivery for its window: everything sent meanwhile arrives at the heal, in order, none lost', async () => {
     const w = pingWorld();
     applyFaultPlan(w.sim, [{ kind: 'partition', atMs: 205, durationMs: 100, sideA: ['client'], sideB: ['server'] }], { hosts: ['client', 'server'] });
     await w.sim.run({ untilMs: 1100 });
-    expect(w.arrivedSentIn(210, 305)).toEqual([]);
-    expect(w.arrivedSentIn(10, 200).length).toBe(19);
-    expect(w.arrivedSentIn(310, 1001).length).toBe(70);
+    expect(w.received.map((r) => r.body)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+    const stalled = w.arrivedSentIn(205, 305);
+    expect(stalled.map((r) => r.body)).toEqual(['m20', 'm21', 'm22', 'm23', 'm24', 'm25', 'm26', 'm27', 'm28', 'm29']);
+    expect(stalled.every((r) => r.tMs === 305)).toBe(true);
+    expect(w.sim.network.stats.dropped).toBe(0);
     expect(w.faultLines()).toEqual(['205 partition start', '305 partition end']);
     const network = w.kinds().filter((e) => e.kind === 'partition' || e.kind === 'repair').map((e) => `${e.tMs} ${e.kind}`);
     expect(network).toEqual(['205 partition', '305 repair']);
   });
 
-  it('overlapping drop windows: nothing sent while either is open arrives; all arrives after both close', async () => {
+  it('a disconnect loses only what was in flight; the client reconnects and the rest arrives', async () => {
+    const w = pingWorld();
+    // m20 leaves at 210 and is on the wire until 211: the disconnect at 210.5 loses it alone.
+    applyFaultPlan(w.sim, [{ kind: 'disconnect', atMs: 210.5, sideA: ['client'], sideB: ['server'] }], { hosts: ['client', 'server'] });
+    await w.sim.run({ untilMs: 1500 });
+    expect(w.received.map((r) => r.body)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`).filter((b) => b !== 'm20'));
+    // Sent while reconnecting (one interval of 100ms plus jitter), queued in the client's pipe, delivered after.
+    expect(w.arrivedSentIn(220, 300).every((r) => r.tMs > 300)).toBe(true);
+    expect(w.sim.network.stats.dropped).toBe(1);
+  });
+
+  it('overlapping drop windows on a declared lossy link: nothing sent while either is open arrives; all arrives after both close', async () => {
     const w = pingWorld();
     applyFaultPlan(w.sim, [
       { kind: 'drop', atMs: 295, durationMs: 100, rate: 1 },
       { kind: 'drop', atMs: 345, durationMs: 150, rate: 1, from: ['client'] },
-    ]);
+    ], { lossyLinks: [{}] });
     await w.sim.run({ untilMs: 1100 });
     expect(w.arrivedSentIn(300, 495)).toEqual([]);
     expect(w.arrivedSentIn(500, 1001).length).toBe(51);
@@ -119,16 +134,15 @@ describe('applyFaultPlan on a Simulation', () => {
     expect(w.faultLines()).toEqual(['805 hold start', '855 hold end']);
   });
 
-  it('healAll mid-plan ends the partition at once and traffic flows again', async () => {
+  it('healAll mid-plan ends the partition at once: what stalled arrives then, and traffic flows again', async () => {
     const w = pingWorld();
     const plan: FaultPlan = [{ kind: 'partition', atMs: 100, durationMs: 10_000, sideA: ['server'], sideB: ['client'] }];
     applyFaultPlan(w.sim, plan);
     await w.sim.run({ untilMs: 300 });
     healAll(w.sim);
     await w.sim.run({ untilMs: 1100 });
-    expect(w.arrivedSentIn(100, 300)).toEqual([]);
-    // m29, sent at 300 just before the heal, was cut; everything after arrives.
-    expect(w.arrivedSentIn(300, 1001).map((r) => r.body)).toEqual(Array.from({ length: 70 }, (_, i) => `m${i + 30}`));
+    expect(w.arrivedSentIn(100, 300).every((r) => r.tMs === 300)).toBe(true);
+    expect(w.received.map((r) => r.body)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
     expect(w.faultLines()).toEqual(['100 partition start', '300 partition end']);
   });
 
@@ -141,7 +155,7 @@ describe('applyFaultPlan on a Simulation', () => {
     const hashes: string[] = [];
     for (const seed of [7, 7, 8]) {
       const w = pingWorld(seed);
-      applyFaultPlan(w.sim, plan);
+      applyFaultPlan(w.sim, plan, { lossyLinks: [{}] });
       await w.sim.run({ untilMs: 1100 });
       hashes.push(w.sim.trace.hash());
     }

@@ -6,6 +6,9 @@ import { LinkTable } from '../../../src/sim/network/link-conditions.js';
 import { applyFaultPlan, faultsEndMs, healAll, NEMESIS_OWNER, type FaultTarget } from '../../../src/sim/fault-injector.js';
 import type { FaultPlan } from '../../../src/sim/fault-plan.js';
 
+/** These tests compose per-message faults, which need links declared lossy: here every link. */
+const lossyLinks = [{}];
+
 /** A FaultTarget on a real kernel and the network's real link table; host actions are logged. */
 function world(hostNames = ['a', 'b', 'c']) {
   const kernel = new SimKernel();
@@ -22,6 +25,7 @@ function world(hostNames = ['a', 'b', 'c']) {
       clearLinkConditions: () => links.clearConditions(),
       partition: (sideA, sideB, options) => links.partition(sideA, sideB, options?.oneWay ?? false),
       repair: () => links.repair(),
+      disconnect: (sideA, sideB) => log.push(`${kernel.now()} disconnect ${sideA.join(',')}|${sideB.join(',')}`),
       hold: (from, to) => log.push(`${kernel.now()} hold ${from}->${to}`),
       release: (from, to) => log.push(`${kernel.now()} release ${from}->${to}`),
     },
@@ -53,7 +57,7 @@ describe('applyFaultPlan', () => {
     applyFaultPlan(w.target, [
       { kind: 'drop', atMs: 100, durationMs: 200, rate: 0.5 },
       { kind: 'drop', atMs: 200, durationMs: 200, rate: 0.9 },
-    ]);
+    ], { lossyLinks });
     const rates: number[] = [];
     for (const t of [50, 150, 250, 350, 450]) {
       await w.at(t);
@@ -74,7 +78,7 @@ describe('applyFaultPlan', () => {
         { kind: 'drop', atMs: 150, durationMs: 100, rate: 0.3, from: ['a'] },
         { kind: 'duplicate', atMs: 200, durationMs: 300, rate: 0.2, to: ['b', 'c'] },
       ],
-      { base },
+      { base, lossyLinks },
     );
     const state = (from: string, to: string) => {
       const l = w.link(from, to);
@@ -101,7 +105,7 @@ describe('applyFaultPlan', () => {
       { kind: 'drop', atMs: 200, durationMs: 100, rate: 0.01 },
       { kind: 'latency', atMs: 100, durationMs: 300, minMs: 200, maxMs: 300, to: ['b'] },
       { kind: 'latency', atMs: 200, durationMs: 100, minMs: 10, maxMs: 400 },
-    ]);
+    ], { lossyLinks });
     await w.at(250);
     const ab = w.link('a', 'b');
     expect(ab.dropRate).toBeCloseTo(1 - 0.1 * 0.99, 12);
@@ -185,7 +189,7 @@ describe('applyFaultPlan', () => {
     applyFaultPlan(w.target, [
       { kind: 'drop', atMs: 0, durationMs: 100, rate: 1 },
       { kind: 'drop', atMs: 100, durationMs: 100, rate: 0.25 },
-    ]);
+    ], { lossyLinks });
     await w.at(100);
     expect(w.link('a', 'b').dropRate).toBe(0.25);
     expect(w.faultEvents()).toEqual(['0 drop start', '100 drop end', '100 drop start']);
@@ -201,7 +205,7 @@ describe('applyFaultPlan', () => {
       { kind: 'pause', atMs: 50, host: 'a', durationMs: 100 },
       { kind: 'crash', atMs: 500, host: 'a', restartAfterMs: 10 },
     ];
-    applyFaultPlan(w.target, plan, { base: [{ conditions: { duplicateRate: 0.1 } }] });
+    applyFaultPlan(w.target, plan, { base: [{ conditions: { duplicateRate: 0.1 } }], lossyLinks });
     await w.at(60);
     healAll(w.target);
     expect(w.link('a', 'b')).toMatchObject({ dropRate: 0, partitioned: false, duplicateRate: 0.1 });
@@ -238,7 +242,15 @@ describe('applyFaultPlan', () => {
       'faults[0].host: expected one of "a", "b", got "zed"',
     );
     expect(() => applyFaultPlan(w.target, [{ kind: 'drop', atMs: 0, durationMs: 5, rate: 3 }])).toThrow('faults[0].rate: expected a number in [0, 1], got 3');
+    // A well-formed drop on links nobody declared lossy: tcp never loses single messages.
+    expect(() => applyFaultPlan(w.target, [{ kind: 'drop', atMs: 0, durationMs: 5, rate: 0.5, from: ['a'] }], { hosts: ['a', 'b'] })).toThrow(
+      "faults[0]: a drop fault on links not declared lossy (a -> b): ZeroMQ over tcp or ipc never loses a single message on a live connection",
+    );
+    expect(() => applyFaultPlan(w.target, [{ kind: 'duplicate', atMs: 0, durationMs: 5, rate: 0.5 }], { hosts: ['a', 'b', 'c'], lossyLinks: [{ from: ['a'] }] })).toThrow(
+      'faults[0]: a duplicate fault on links not declared lossy (b -> a, b -> c, c -> a, c -> b)',
+    );
     expect(w.kernel.pending).toBe(0);
+    expect(() => applyFaultPlan(w.target, [{ kind: 'duplicate', atMs: 0, durationMs: 5, rate: 0.5, from: ['a'] }], { hosts: ['a', 'b', 'c'], lossyLinks: [{ from: ['a'] }] })).not.toThrow();
   });
 });
 

@@ -8,6 +8,7 @@ const hosts = ['a', 'b'];
 const valid: FaultPlan = [
   { kind: 'partition', atMs: 0, durationMs: 100, sideA: ['a'], sideB: ['b'] },
   { kind: 'partition', atMs: 5, durationMs: 0, sideA: ['a'], sideB: ['b'], oneWay: true },
+  { kind: 'disconnect', atMs: 7, sideA: ['b'], sideB: ['a'] },
   { kind: 'crash', atMs: 10, host: 'a' },
   { kind: 'crash', atMs: 10, host: 'b', restartAfterMs: 50 },
   { kind: 'pause', atMs: 20, host: 'a', durationMs: 30 },
@@ -18,9 +19,12 @@ const valid: FaultPlan = [
   { kind: 'hold', atMs: 70, durationMs: 10, from: 'a', to: 'b' },
 ];
 
+/** Both directions between a and b declared lossy, so the drop and duplicate above are allowed. */
+const lossyLinks = [{ from: ['a'], to: ['b'] }, { from: ['b'], to: ['a'] }];
+
 function message(plan: unknown): string {
   try {
-    checkFaultPlan(plan, hosts);
+    checkFaultPlan(plan, hosts, lossyLinks);
   } catch (error) {
     return `${(error as Error).name}: ${(error as Error).message}`;
   }
@@ -29,9 +33,19 @@ function message(plan: unknown): string {
 
 describe('checkFaultPlan', () => {
   it('accepts a valid plan of every kind and an empty plan', () => {
-    expect(() => checkFaultPlan(valid, hosts)).not.toThrow();
+    expect(() => checkFaultPlan(valid, hosts, lossyLinks)).not.toThrow();
     expect(() => checkFaultPlan([], [])).not.toThrow();
-    expect(faultPlanProblems(valid, hosts)).toEqual([]);
+    expect(faultPlanProblems(valid, hosts, lossyLinks)).toEqual([]);
+  });
+
+  it('rejects drop and duplicate on links not declared lossy, naming the links', () => {
+    expect(faultPlanProblems(valid, hosts)).toEqual([
+      'faults[8]: a drop fault on links not declared lossy (a -> b): ZeroMQ over tcp or ipc never loses a single message on a live connection. ' +
+        'Declare the links lossy (defineScenario({ lossyLinks: [{ from: [...], to: [...] }] })) or use partition, disconnect or crash',
+      'faults[9]: a duplicate fault on links not declared lossy (a -> b, b -> a): ZeroMQ over tcp or ipc never duplicates a single message on a live connection. ' +
+        'Declare the links lossy (defineScenario({ lossyLinks: [{ from: [...], to: [...] }] })) or use partition, disconnect or crash',
+    ]);
+    expect(faultPlanProblems(valid, hosts, [{ from: ['a'] }])).toHaveLength(1);
   });
 
   it.each([
@@ -46,7 +60,7 @@ describe('checkFaultPlan', () => {
     [[{ kind: 'partition', atMs: 0, durationMs: 10, sideA: ['a', 'a'], sideB: ['b'] }], 'RangeError: faults[0].sideA[1]: expected a host not already listed, got "a"'],
     [[{ kind: 'partition', atMs: 0, durationMs: 10, sideA: 'a', sideB: ['b'] }], 'TypeError: faults[0].sideA: expected a non-empty array of host names, got "a"'],
     [[{ kind: 'partition', atMs: 0, durationMs: 10, sideA: ['a'], sideB: ['b'], oneWay: 1 }], 'TypeError: faults[0].oneWay: expected a boolean, got 1'],
-    [[{ kind: 'explode', atMs: 0 }], 'RangeError: faults[0].kind: expected one of "partition", "crash", "pause", "clockJump", "latency", "drop", "duplicate", "hold", got "explode"'],
+    [[{ kind: 'explode', atMs: 0 }], 'RangeError: faults[0].kind: expected one of "partition", "disconnect", "crash", "pause", "clockJump", "latency", "drop", "duplicate", "hold", got "explode"'],
     [[null], 'TypeError: faults[0]: expected a fault object, got null'],
     [{ kind: 'crash' }, 'TypeError: faults: expected an array of faults, got object Object'],
     [[{ kind: 'pause', atMs: 0, host: 'a', durationMs: Infinity }], 'RangeError: faults[0].durationMs: expected a finite number >= 0, got Infinity'],

@@ -1,12 +1,15 @@
-// Proves the random nemesis and swarm mode are functions of the seed (same seed, same plan), vary across seeds, and only ever produce valid plans within their options.
+// Proves the random nemesis and swarm mode are functions of the seed (same seed, same plan), vary across seeds, only ever produce
+// valid plans within their options, and draw realistic faults by default (drop and duplicate only on declared lossy links).
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.js';
 import { checkFaultPlan } from '../../../src/sim/fault-plan-check.js';
-import { FAULT_KINDS, type FaultKind } from '../../../src/sim/fault-plan.js';
+import { FAULT_KINDS, LOSSY_KINDS, type FaultKind } from '../../../src/sim/fault-plan.js';
 import { faultsEndMs } from '../../../src/sim/fault-injector.js';
 import { describeSwarm, feasibleKinds, randomFaultPlan, swarmFaultPlan, swarmOptions } from '../../../src/sim/nemesis.js';
 
 const hosts = ['client', 'router', 'worker1', 'worker2'];
+/** A scenario that declares the client's outgoing links lossy. */
+const lossyLinks = [{ from: ['client'] }];
 
 describe('randomFaultPlan', () => {
   it('gives the same plan for the same seed', () => {
@@ -17,7 +20,7 @@ describe('randomFaultPlan', () => {
     }
   });
 
-  it('varies across seeds and covers every kind', () => {
+  it('varies across seeds and covers every realistic kind; drop and duplicate only with lossy links, and only on them', () => {
     const plans = new Set<string>();
     const kinds = new Set<FaultKind>();
     for (let seed = 0; seed < 100; seed++) {
@@ -26,7 +29,15 @@ describe('randomFaultPlan', () => {
       for (const fault of plan) kinds.add(fault.kind);
     }
     expect(plans.size).toBe(100);
-    expect([...kinds].sort()).toEqual([...FAULT_KINDS].sort());
+    expect([...kinds].sort()).toEqual(FAULT_KINDS.filter((k) => !LOSSY_KINDS.includes(k)).sort());
+    const lossyKinds = new Set<FaultKind>();
+    for (let seed = 0; seed < 100; seed++) {
+      const plan = randomFaultPlan(new Random(seed), { hosts, durationMs: 10_000, lossyLinks });
+      expect(() => checkFaultPlan(plan, hosts, lossyLinks)).not.toThrow();
+      for (const fault of plan) lossyKinds.add(fault.kind);
+      for (const fault of plan) if (fault.kind === 'drop' || fault.kind === 'duplicate') expect(fault).toMatchObject({ from: ['client'] });
+    }
+    expect([...lossyKinds].sort()).toEqual([...FAULT_KINDS].sort());
   });
 
   it('produces valid plans, sorted, within the duration and the fault count bounds', () => {
@@ -44,7 +55,7 @@ describe('randomFaultPlan', () => {
   it('draws only the kinds asked for, by weight', () => {
     const counts: Record<string, number> = {};
     for (let seed = 0; seed < 200; seed++) {
-      for (const fault of randomFaultPlan(new Random(seed), { hosts, durationMs: 1000, kinds: ['crash', 'drop'], weights: { crash: 3, drop: 1 } })) {
+      for (const fault of randomFaultPlan(new Random(seed), { hosts, durationMs: 1000, kinds: ['crash', 'drop'], weights: { crash: 3, drop: 1 }, lossyLinks })) {
         counts[fault.kind] = (counts[fault.kind] ?? 0) + 1;
       }
     }
@@ -52,8 +63,12 @@ describe('randomFaultPlan', () => {
     expect(counts.crash as number).toBeGreaterThan(2 * (counts.drop as number));
   });
 
-  it('never draws a partition or hold with one host, and says why when asked to', () => {
-    expect(feasibleKinds(['solo'])).toEqual(['crash', 'pause', 'clockJump', 'latency', 'drop', 'duplicate']);
+  it('never draws a partition, disconnect or hold with one host, nor drop or duplicate without lossy links, and says why when asked to', () => {
+    expect(feasibleKinds(['solo'])).toEqual(['crash', 'pause', 'clockJump', 'latency']);
+    expect(feasibleKinds(['solo'], [{}])).toEqual(['crash', 'pause', 'clockJump', 'latency', 'drop', 'duplicate']);
+    expect(() => randomFaultPlan(new Random(1), { hosts, durationMs: 100, kinds: ['duplicate'] })).toThrow(
+      'kinds[0]: expected a kind the links allow (drop and duplicate need lossyLinks), got "duplicate"',
+    );
     for (let seed = 0; seed < 50; seed++) {
       expect(() => checkFaultPlan(randomFaultPlan(new Random(seed), { hosts: ['solo'], durationMs: 100 }), ['solo'])).not.toThrow();
     }
@@ -89,14 +104,15 @@ describe('swarm mode', () => {
       expect(kinds.length).toBeGreaterThan(0);
       subsets.add(kinds.join(','));
       for (const fault of plan) expect(kinds).toContain(fault.kind);
+      for (const fault of plan) expect(LOSSY_KINDS).not.toContain(fault.kind);
       expect(() => checkFaultPlan(plan, hosts)).not.toThrow();
     }
     expect(subsets.size).toBeGreaterThan(50);
   });
 
   it('describes the chosen options on one line', () => {
-    const line = describeSwarm({ hosts, durationMs: 5000, kinds: ['partition', 'drop'], weights: { partition: 3, drop: 1 }, faultsMax: 7, windowMsMin: 10, windowMsMax: 800, dropRateMax: 0.42 });
-    expect(line).toBe('swarm: kinds=partition:3,drop:1 faults=1..7 windows=10..800ms drop<=0.42 oneWay=0.3 scoped=0.5 over 5000ms on 4 hosts');
+    const line = describeSwarm({ hosts, durationMs: 5000, kinds: ['partition', 'drop'], lossyLinks, weights: { partition: 3, drop: 1 }, faultsMax: 7, windowMsMin: 10, windowMsMax: 800, dropRateMax: 0.42 });
+    expect(line).toBe('swarm: kinds=partition:3,drop:1 faults=1..7 windows=10..800ms lossy=client->* drop<=0.42 oneWay=0.3 over 5000ms on 4 hosts');
     for (let seed = 0; seed < 20; seed++) expect(describeSwarm(swarmOptions(new Random(seed), hosts, 5000))).toMatch(/^swarm: kinds=\S+ faults=1\.\.\d+ [^\n]*over 5000ms on 4 hosts$/);
   });
 });
