@@ -25,6 +25,8 @@
 //   Sim: checked between kernel events, deadline in virtual time. Real: polled every few ms.
 // - `w.sim`: the kernel and network in the sim world (undefined in the real ones), for
 //   sim-only steps such as faults.
+// - Helpers: `collect(socket)` receives into an array, `stillPending(w, promise, ms)` for "stays
+//   pending", `failureOf(() => call)` tells a synchronous throw from a rejection, `text(message)`.
 // The sim world runs the kernel alongside the body until the body settles: a body stuck
 // on something that can never happen fails at its virtual deadline instead of hanging.
 // Where real behaviour varies with timing, a body states the property both worlds satisfy.
@@ -138,9 +140,7 @@ export function describeWorlds(name: string, worlds: readonly WorldName[], body:
   describe(name, () => {
     for (const worldName of worlds) {
       const real = worldName !== 'sim';
-      const skip = real && !transportZmqAvailable();
-      const title = skip ? `${worldName} (TransportZmq not available yet)` : worldName;
-      (skip ? it.skip : it)(title, () => runInWorld(worldName, body, options), (real ? (options.timeoutMs ?? REAL_BODY_MS) : 0) + 30_000);
+      it(worldName, () => runInWorld(worldName, body, options), (real ? (options.timeoutMs ?? REAL_BODY_MS) : 0) + 30_000);
     }
   });
 }
@@ -273,17 +273,6 @@ async function runSim(body: Body, options: ContractOptions): Promise<void> {
 
 // --- the real worlds: zeromq.js through TransportZmq ---------------------------------------
 
-interface ClosableTransport extends TransportPort {
-  close(): void | Promise<void>;
-}
-type TransportZmqClass = new () => ClosableTransport;
-
-const TransportZmqCtor: TransportZmqClass | undefined = TransportZmq;
-
-export function transportZmqAvailable(): boolean {
-  return TransportZmqCtor !== undefined;
-}
-
 /** A loopback port free right now (the OS picks it; the probe is closed before use). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -300,12 +289,10 @@ function freePort(): Promise<number> {
 let inprocSeq = 0;
 
 async function runReal(name: Exclude<WorldName, 'sim'>, body: Body, options: ContractOptions): Promise<void> {
-  const Ctor = TransportZmqCtor;
-  if (!Ctor) throw new Error('TransportZmq is not available (src/adapters/transport-zmq.ts)');
   const tracked = new Tracked();
-  const raw = new Map<string, ClosableTransport>();
+  const raw = new Map<string, TransportZmq>();
   const wrapped = new Map<string, TransportPort>();
-  const shared = name === 'inproc' ? new Ctor() : undefined;
+  const shared = name === 'inproc' ? new TransportZmq() : undefined;
   const ipcDir = name === 'ipc' ? mkdtempSync(join(tmpdir(), 'toto-contract-')) : undefined;
   const startMs = performance.now();
   let ipcSeq = 0;
@@ -317,7 +304,7 @@ async function runReal(name: Exclude<WorldName, 'sim'>, body: Body, options: Con
     transport(host) {
       let transport = wrapped.get(host);
       if (!transport) {
-        const base = shared ?? new Ctor();
+        const base = shared ?? new TransportZmq();
         raw.set(host, base);
         wrapped.set(host, (transport = tracked.wrap(base)));
       }
@@ -356,7 +343,7 @@ async function runReal(name: Exclude<WorldName, 'sim'>, body: Body, options: Con
   } finally {
     clearTimeout(timer);
     tracked.closeAll();
-    const closing = new Set<ClosableTransport>(raw.values());
+    const closing = new Set<TransportZmq>(raw.values());
     if (shared) closing.add(shared);
     for (const transport of closing) await transport.close();
     if (ipcDir) rmSync(ipcDir, { recursive: true, force: true });
