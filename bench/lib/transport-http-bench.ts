@@ -105,9 +105,9 @@ function line(side: Side, inFlight: number, r: RunResult): string {
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const repeats = quick ? 3 : 7;
+  const repeats = quick ? 3 : 9;
   const windows = [1, 16, 256];
-  const totals: Record<number, number> = quick ? { 1: 500, 16: 2_000, 256: 4_000 } : { 1: 1_500, 16: 6_000, 256: 8_000 };
+  const totals: Record<number, number> = quick ? { 1: 500, 16: 2_000, 256: 4_000 } : { 1: 2_000, 16: 8_000, 256: 10_000 };
   console.log(`http: TransportHttp vs raw node:http + undici keep-alive, ${PAYLOAD_BYTES}-byte echo, servers in child processes (medians of ${repeats})`);
   const servers = { ours: await startServer('ours'), raw: await startServer('raw') };
   const { request, close } = clients(servers);
