@@ -1,7 +1,9 @@
 // The README's scenario: a counter service over REQ/REP, and a naive client that waits for
-// each reply. When a reply is lost its REQ socket waits forever (the ZeroMQ guide's fix is the
-// "lazy pirate" client: a timeout, a new socket, a retry). A sweep finds the hang:
-//   npx toto sim examples/counter-scenario.ts --runs 100
+// each reply. A connection reset (a `disconnect` fault) loses whatever was in flight on it: when
+// that is a request or a reply, the REQ socket waits forever (ZeroMQ reconnects, but nobody
+// resends; the ZeroMQ guide's fix is the "lazy pirate" client: a timeout, a new socket, a
+// retry). A sweep finds the hang:
+//   npx toto sim examples/counter-scenario.ts --seeds 1..100
 import type { ScenarioContext, ScenarioHostContext } from '../src/sim/index.js';
 import { defineScenario, runMain } from '../src/sim/index.js';
 
@@ -42,8 +44,9 @@ export const scenario = defineScenario({
     client: (ctx) => new CounterClient(ctx),
   },
   durationMs: 1000,
-  // On about a third of the seeds, the network loses half its messages for 50ms.
-  faults: (random) => (random.bool(0.3) ? [{ kind: 'drop', atMs: random.int(0, 300), durationMs: 50, rate: 0.5 }] : []),
+  // Three connection resets between client and server in the first 400ms (an RST from a
+  // middlebox, a NAT timeout): each loses what is in flight at that moment, if anything.
+  faults: (random) => [0, 1, 2].map(() => ({ kind: 'disconnect' as const, atMs: random.int(0, 400), sideA: ['client'], sideB: ['server'] })),
   workload: async (ctx: ScenarioContext) => {
     for (let i = 1; i <= ADDS; i++) {
       ctx.history.invoke(i);
