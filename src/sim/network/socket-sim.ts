@@ -17,7 +17,7 @@ import { SocketEventsSim } from './socket-events-sim.js';
 import { SocketWatch } from './socket-watch.js';
 import { acceptIncoming, applySubscription, canReceive, canSend, changeSubscription, identifyPeer, onEndAttached, onEndDetached, routeOutgoing } from './socket-kinds.js';
 import { SocketEndpoints } from './socket-endpoints.js';
-import { teardown, type Connector, type PipeEnd } from './wiring.js';
+import { breakConnection, teardown, type Connector, type PipeEnd } from './wiring.js';
 
 export const RESOLVED: Promise<void> = Promise.resolve();
 /** What a crashed process's calls return: a dead process never sees anything settle. */
@@ -244,7 +244,9 @@ export class SocketSim {
     if (!canReceive(this)) return undefined;
     let message: Message | undefined;
     while ((message = this.ready.next()) !== undefined) {
-      const accepted = acceptIncoming(this, this.ready.lastChannel as Channel, message);
+      const channel = this.ready.lastChannel as Channel;
+      if (this.tooBig.has(message) || this.oversize(channel, message)) continue;
+      const accepted = acceptIncoming(this, channel, message);
       if (accepted !== undefined) return accepted;
     }
     return undefined;
@@ -261,15 +263,38 @@ export class SocketSim {
     this.turnTaken();
   }
 
-  /** A channel moved a message into this socket's queue. */
-  onArrival(channel: Channel): void {
+  /** A channel moved `message` into this socket's queue (checked again at read if not given). */
+  onArrival(channel: Channel, message?: Message): void {
     if (this.type === 'pub') {
-      let message: Message | undefined;
-      while ((message = channel.take()) !== undefined) applySubscription(channel.to as PipeEnd, message);
+      let next: Message | undefined;
+      while ((next = channel.take()) !== undefined) applySubscription(channel.to as PipeEnd, next);
+      return;
+    }
+    if (message !== undefined && this.oversize(channel, message)) {
+      this.tooBig.add(message);
       return;
     }
     this.ready.add(channel);
     this.fulfilReceive();
+  }
+
+  /** Oversize messages already in a queue, never to be read. */
+  private readonly tooBig = new WeakSet<Message>();
+
+  /**
+   * maxMessageSize: libzmq's decoder refuses a bigger message and drops the connection it came
+   * on (both sides report disconnect, what was in flight is lost, the connecting side reconnects).
+   */
+  private oversize(channel: Channel, message: Message): boolean {
+    if (this.maxMessageSize < 0) return false;
+    let bytes = 0;
+    for (const frame of message) bytes += frame.length;
+    if (bytes <= this.maxMessageSize) return false;
+    const sender = channel.from.socket;
+    this.ctx.drop('disconnect', this.host, sender.host, this.host, this.id, 0, message);
+    const end = channel.to;
+    if (end?.peer) breakConnection(this.ctx, end, 'disconnect');
+    return true;
   }
 
   subscribe(prefix: string | Uint8Array = ''): void {
