@@ -1,10 +1,18 @@
-// One direction of a connection between two sockets: the sender's queue, the wire and the
-// receiver's queue in one array, so a message moves by advancing an index. Messages due
-// at the same time are delivered by one kernel event; only one event per channel is ever
-// armed, at the head's delivery time (per-connection FIFO makes the head the earliest).
+// One direction of a connection between two sockets, along a message's path: the sender's
+// pipe, the kernel's socket buffers (the wire) and the receiver's pipe, in one array, so a
+// message moves by advancing an index. Messages due at the same time are delivered by one
+// kernel event; only one event per channel is ever armed, at the head's delivery time
+// (per-connection FIFO makes the head the earliest).
 // As TCP does, a live connection never loses or duplicates a message: a partitioned or held
 // link stalls the channel and, once it flows again, everything waiting arrives in order.
 // Only a link declared lossy (dropRate, duplicateRate) acts on single messages.
+//
+// High-water marks count messages in pipes, as libzmq's do. Over tcp and ipc the kernel's
+// buffers hold bytes beyond both pipes: a message leaves the sender's pipe for the wire while
+// the wire holds fewer than `bufferBytes` (whatever the receiver's pipe does), so a PUSH blocks
+// (or a PUB drops) only once SNDHWM + RCVHWM messages plus a wire's worth of bytes wait. Over
+// inproc there is no wire: the sender's high-water mark counts every message not yet in the
+// receiver's pipe, so exactly SNDHWM + RCVHWM wait.
 
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { Message } from '../../core/transport.js';
@@ -14,19 +22,65 @@ import type { PipeEnd } from './wiring.js';
 
 const COMPACT_MIN = 1024;
 
+/**
+ * Bytes the kernel holds on a tcp connection before the sender's pipe backs up: the send and
+ * receive buffers together, in ZMTP-framed bytes. Measured on this machine (Linux, loopback,
+ * tcp_rmem max 32 MiB, tcp_wmem max 4 MiB, autotuning on; zeromq.js 6.8 / libzmq 4.3.5): a PUSH
+ * with sendTimeout 0 to a PULL that never reads accepted, beyond SNDHWM + RCVHWM = 2000,
+ * 123,000-124,500 messages of 20 bytes (2.71-2.74 MB framed) in three runs, 1,360 of 2,000
+ * bytes (2.73 MB) and 175 of 20,000 bytes (3.50 MB); with SNDHWM = RCVHWM = 10 the buffers fill
+ * slowly (12,000 20-byte messages after 25 s), as autotuning grows them. test/contract/transport/
+ * hwm.contract.test.ts states the property both worlds satisfy.
+ */
+export const TCP_BUFFER_BYTES = 2_700_000;
+/**
+ * The same for ipc (Unix domain sockets count buffer space per write, not per byte): beyond
+ * SNDHWM + RCVHWM, 1,000-1,500 messages of 20 bytes (22-33 kB) with HWMs of 1000, 395 (8.7 kB)
+ * with HWMs of 10, 210 of 200 bytes (42 kB), 35 of 2,000 bytes (70 kB), none of 20,000 bytes.
+ */
+export const IPC_BUFFER_BYTES = 32_768;
+
+export type Transport = 'tcp' | 'ipc' | 'inproc';
+
+export function transportOf(address: string): Transport {
+  return address.startsWith('inproc://') ? 'inproc' : address.startsWith('ipc://') ? 'ipc' : 'tcp';
+}
+
+/** A message's size on the wire: ZMTP frames carry 2 bytes of header, 9 from 256 bytes on. */
+function framedBytes(message: Message): number {
+  let bytes = 0;
+  for (let i = 0; i < message.length; i++) {
+    const n = (message[i] as Uint8Array).length;
+    bytes += n + (n < 256 ? 2 : 9);
+  }
+  return bytes;
+}
+
+/** What a connecting side carries across a reconnect: its pipe. */
+export interface CarriedPipe {
+  msgs: (Message | undefined)[];
+  ids: number[];
+}
+
 export class Channel implements Parkable {
-  /** [readIdx, deliverIdx): arrived, waiting to be read; [deliverIdx, length): on the wire or not yet sent. */
+  /** [readIdx, deliverIdx): in the receiver's pipe; [deliverIdx, wireEnd): on the wire; [wireEnd, length): in the sender's pipe. */
   private msgs: (Message | undefined)[] = [];
   private times: number[] = [];
   private ids: number[] = [];
+  private sizes: number[] = [];
   private readIdx = 0;
   private deliverIdx = 0;
+  private wireEnd = 0;
+  private wireBytes = 0;
+  private readonly bufferBytes: number;
   /** Readable messages (arrived and not dropped). */
   arrived = 0;
-  /** The receiving end is attached: messages go on the wire. Before that they wait (time NaN). */
+  /** The receiving end is attached: messages go on the wire. Before that they wait in the pipe. */
   connected = false;
   /** Torn down: nothing more is sent or delivered; arrived messages may still be read. */
   cut = false;
+  /** The sending socket closed gracefully: what is on the wire still arrives, nothing more is sent. */
+  private draining = false;
   /** In the receiver's fair-queue of channels with arrived messages. */
   inReady = false;
   private parked = false;
@@ -46,10 +100,18 @@ export class Channel implements Parkable {
     readonly from: PipeEnd,
     readonly toHost: string,
     private readonly link: Link,
-  ) {}
+    readonly transport: Transport = 'tcp',
+  ) {
+    this.bufferBytes = transport === 'tcp' ? TCP_BUFFER_BYTES : transport === 'ipc' ? IPC_BUFFER_BYTES : 0;
+  }
 
-  /** Messages the sender has put in and the receiver's queue has not taken yet (the sender's HWM counts these). */
+  /** Messages the sender's high-water mark counts: its pipe (and, over inproc, everything not yet in the receiver's pipe). */
   get pending(): number {
+    return this.msgs.length - (this.bufferBytes > 0 ? this.wireEnd : this.deliverIdx);
+  }
+
+  /** Messages sent and not yet in the receiver's pipe (the sender's pipe and the wire). */
+  get undelivered(): number {
     return this.msgs.length - this.deliverIdx;
   }
 
@@ -60,71 +122,76 @@ export class Channel implements Parkable {
     ctx.stats.sent++;
     const socket = this.from.socket as { id: string; host: string };
     if (ctx.trace) ctx.recordMessage('send', socket.host, socket.host, this.toHost, socket.id, id, message);
-    if (!this.connected) {
-      this.msgs.push(message);
-      this.times.push(NaN);
-      this.ids.push(id);
-      return;
-    }
-    this.transmit(message, id);
+    this.msgs.push(message);
+    this.times.push(NaN);
+    this.ids.push(id);
+    this.sizes.push(this.bufferBytes > 0 ? framedBytes(message) : 0);
+    if (this.connected) this.pump();
   }
 
-  /** Puts a message on the wire: latency, and on a lossy link loss and duplication. */
-  private transmit(message: Message, id: number): void {
-    const ctx = this.ctx;
-    const link = ctx.links.current(this.link);
-    if (link.dropRate > 0 && ctx.random.float() < link.dropRate) {
-      const socket = this.from.socket as { id: string; host: string };
-      ctx.drop('lossy-link', socket.host, socket.host, this.toHost, socket.id, id, message);
-      return;
-    }
-    this.enqueue(message, id, link);
-    if (link.duplicateRate > 0 && ctx.random.float() < link.duplicateRate) {
-      ctx.stats.duplicated++;
-      const socket = this.from.socket as { id: string; host: string };
-      if (ctx.trace) ctx.recordMessage('duplicate', socket.host, socket.host, this.toHost, socket.id, id, message);
-      this.enqueue(message, id, link);
+  /** Moves messages from the sender's pipe onto the wire while the kernel buffers have room. */
+  private pump(): void {
+    if (this.cut || this.draining || !this.connected) return;
+    const cap = this.bufferBytes;
+    while (this.wireEnd < this.msgs.length) {
+      if (cap > 0 && this.wireBytes >= cap && this.wireEnd > this.deliverIdx) break;
+      this.transmit(this.wireEnd);
     }
     this.arm();
   }
 
-  private enqueue(message: Message, id: number, link: Link): void {
-    let t = this.ctx.kernel.now() + link.sampleLatency(this.ctx.random);
-    if (!link.reorder) {
-      if (t < this.lastTime) t = this.lastTime;
-      this.lastTime = t;
-      this.msgs.push(message);
-      this.times.push(t);
-      this.ids.push(id);
+  /** Puts the pipe's head (at index i = wireEnd) on the wire: latency, and on a lossy link loss and duplication. */
+  private transmit(i: number): void {
+    const ctx = this.ctx;
+    const link = ctx.links.current(this.link);
+    const message = this.msgs[i];
+    this.wireEnd++;
+    if (message === undefined) return;
+    if (link.dropRate > 0 && ctx.random.float() < link.dropRate) {
+      // A hole in the wire, due with the last message, so the wire stays sorted and flush steps over it.
+      this.msgs[i] = undefined;
+      this.times[i] = Math.max(this.lastTime, ctx.kernel.now());
+      const socket = this.from.socket as { id: string; host: string };
+      ctx.drop('lossy-link', socket.host, socket.host, this.toHost, socket.id, this.ids[i] as number, message);
       return;
     }
-    // Jitter may reorder: keep the wire sorted by time, after equal times (stable).
-    let lo = this.deliverIdx;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.times[mid] as number) <= t) lo = mid + 1;
-      else hi = mid;
+    this.place(i, link);
+    if (link.duplicateRate > 0 && ctx.random.float() < link.duplicateRate) {
+      ctx.stats.duplicated++;
+      const socket = this.from.socket as { id: string; host: string };
+      const id = this.ids[i] as number;
+      if (ctx.trace) ctx.recordMessage('duplicate', socket.host, socket.host, this.toHost, socket.id, id, message);
+      const at = this.wireEnd++;
+      this.msgs.splice(at, 0, message);
+      this.times.splice(at, 0, NaN);
+      this.ids.splice(at, 0, id);
+      this.sizes.splice(at, 0, this.sizes[i] as number);
+      this.place(at, link);
     }
-    this.msgs.splice(lo, 0, message);
-    this.times.splice(lo, 0, t);
-    this.ids.splice(lo, 0, id);
-    if (t > this.lastTime) this.lastTime = t;
   }
 
-  /** The receiving end attached: messages that waited go on the wire now, in order. */
+  /** Gives the wire's last message (at `i`) its delivery time; keeps the wire sorted by time. */
+  private place(i: number, link: Link): void {
+    let t = this.ctx.kernel.now() + link.sampleLatency(this.ctx.random);
+    this.wireBytes += this.sizes[i] as number;
+    if (!link.reorder && t < this.lastTime) t = this.lastTime;
+    if (t > this.lastTime) this.lastTime = t;
+    this.times[i] = t;
+    // Jitter may reorder: move it before later times (stable: after equal ones).
+    for (let j = i; j > this.deliverIdx && (this.times[j - 1] as number) > t; j--) {
+      for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) [a[j - 1], a[j]] = [a[j], a[j - 1]];
+    }
+  }
+
+  /** The receiving end attached: messages that waited in the pipe go on the wire now, in order. */
   connect(to: PipeEnd): void {
     this.to = to;
     this.connected = true;
-    const waitingFrom = this.deliverIdx;
-    const waiting = this.msgs.splice(waitingFrom);
-    const ids = this.ids.splice(waitingFrom);
-    this.times.length = waitingFrom;
-    for (let i = 0; i < waiting.length; i++) this.transmit(waiting[i] as Message, ids[i] as number);
+    this.pump();
   }
 
   private arm(): void {
-    if (this.cut || this.parked || this.stalled || !this.connected || this.deliverIdx >= this.msgs.length) return;
+    if (this.cut || this.parked || this.stalled || !this.connected || this.deliverIdx >= this.wireEnd) return;
     const t = this.times[this.deliverIdx] as number;
     if (!(t < this.armedAt)) return;
     if (this.armed) this.ctx.kernel.cancel(this.armed);
@@ -132,17 +199,16 @@ export class Channel implements Parkable {
     this.armed = this.ctx.kernel.schedule(t, this.onTask, this.ctx.ownerOf(this.toHost));
   }
 
-  /** Moves every message due by now into the receiver's queue, up to its high-water mark. */
+  /** Moves every message due by now into the receiver's pipe, up to its high-water mark. */
   flush(): void {
     if (this.cut || this.parked || !this.connected) return;
     const ctx = this.ctx;
-    const to = this.to as PipeEnd;
-    const receiver = to.socket as NonNullable<PipeEnd['socket']>;
+    const receiver = (this.to as PipeEnd).socket;
     const now = ctx.kernel.now();
     const link = ctx.links.current(this.link);
     const msgs = this.msgs;
     let moved = false;
-    while (this.deliverIdx < msgs.length) {
+    while (this.deliverIdx < this.wireEnd) {
       const i = this.deliverIdx;
       if (!((this.times[i] as number) <= now)) break;
       const message = msgs[i];
@@ -162,14 +228,18 @@ export class Channel implements Parkable {
         break;
       }
       this.deliverIdx++;
+      this.wireBytes -= this.sizes[i] as number;
       this.arrived++;
       ctx.stats.delivered++;
       moved = true;
       if (ctx.trace) ctx.recordMessage('deliver', receiver.host, this.link.from, this.toHost, receiver.id, this.ids[i] as number, message);
-      receiver.onArrival(this);
+      receiver.onArrival(this, message);
       if (this.cut) return;
     }
-    if (moved) (this.from.socket as NonNullable<PipeEnd['socket']>).onWritable();
+    if (moved) {
+      if (this.wireEnd < msgs.length) this.pump();
+      this.from.socket.onWritable();
+    }
     this.arm();
   }
 
@@ -181,7 +251,7 @@ export class Channel implements Parkable {
     if (!this.parked) return;
     this.parked = false;
     const now = this.ctx.kernel.now();
-    for (let i = this.deliverIdx; i < this.msgs.length && (this.times[i] as number) <= now; i++) {
+    for (let i = this.deliverIdx; i < this.wireEnd && (this.times[i] as number) <= now; i++) {
       if (this.msgs[i] !== undefined) this.ctx.stats.held++;
     }
     this.arm();
@@ -208,34 +278,67 @@ export class Channel implements Parkable {
 
   private compact(): void {
     const n = this.readIdx;
-    this.msgs.splice(0, n);
-    this.times.splice(0, n);
-    this.ids.splice(0, n);
+    for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.splice(0, n);
     this.readIdx = 0;
     this.deliverIdx -= n;
+    this.wireEnd -= n;
   }
 
-  /** Tears the channel down: everything not yet in the receiver's queue is lost. */
+  /** Drops [from, length) with `reason`, counting each message lost. */
+  private dropFrom(from: number, reason: DropReason): void {
+    const sender = this.from.socket as { id: string; host: string };
+    for (let i = from; i < this.msgs.length; i++) {
+      const message = this.msgs[i];
+      if (message !== undefined) this.ctx.drop(reason, sender.host, sender.host, this.toHost, sender.id, this.ids[i] as number, message);
+    }
+    for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.length = from;
+    if (this.wireEnd > from) this.wireEnd = from;
+  }
+
+  /** Tears the channel down: everything not yet in the receiver's pipe is lost (and that too if `discardArrived`). */
   cutOff(reason: DropReason, discardArrived: boolean): void {
     if (this.cut) return;
     this.cut = true;
     if (this.armed) this.ctx.kernel.cancel(this.armed);
     this.armed = undefined;
-    const sender = this.from.socket as { id: string; host: string };
-    for (let i = this.deliverIdx; i < this.msgs.length; i++) {
-      const message = this.msgs[i];
-      if (message !== undefined) this.ctx.drop(reason, sender.host, sender.host, this.toHost, sender.id, this.ids[i] as number, message);
-    }
-    this.msgs.length = this.deliverIdx;
-    this.times.length = this.deliverIdx;
-    this.ids.length = this.deliverIdx;
+    this.dropFrom(this.deliverIdx, reason);
+    this.wireBytes = 0;
     if (discardArrived) {
-      this.msgs.length = 0;
-      this.times.length = 0;
-      this.ids.length = 0;
-      this.readIdx = 0;
-      this.deliverIdx = 0;
+      for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.length = 0;
+      this.readIdx = this.deliverIdx = this.wireEnd = 0;
       this.arrived = 0;
     }
+  }
+
+  /**
+   * The sending socket closed gracefully (close, unbind): its pipe is gone, but what the kernel
+   * already holds still arrives, as a closed TCP socket sends its buffer before the FIN.
+   */
+  closeGracefully(reason: DropReason): void {
+    if (this.cut || this.draining) return;
+    if (!this.connected) return this.cutOff(reason, false);
+    this.draining = true;
+    this.dropFrom(this.wireEnd, reason);
+  }
+
+  /** The connecting side's pipe, taken out to survive the connection (see adopt). */
+  takePipe(): CarriedPipe {
+    const from = this.wireEnd;
+    const carried = { msgs: this.msgs.slice(from), ids: this.ids.slice(from) };
+    for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.length = from;
+    return carried;
+  }
+
+  /** A new connection's channel takes over the pipe of the one that broke, in order. */
+  adopt(pipe: CarriedPipe): void {
+    for (let i = 0; i < pipe.msgs.length; i++) {
+      const message = pipe.msgs[i];
+      if (message === undefined) continue;
+      this.msgs.push(message);
+      this.times.push(NaN);
+      this.ids.push(pipe.ids[i] as number);
+      this.sizes.push(this.bufferBytes > 0 ? framedBytes(message) : 0);
+    }
+    if (this.connected) this.pump();
   }
 }

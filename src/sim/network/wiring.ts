@@ -12,7 +12,7 @@
 
 import type { SocketType } from '../../core/transport.js';
 import { endpointKey, isAnyInterface, isLoopback, type ZmqAddress } from './address.js';
-import { Channel } from './channel.js';
+import { Channel, transportOf, type CarriedPipe, type Transport } from './channel.js';
 import { Liveness } from './heartbeat.js';
 import type { DropReason, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
@@ -42,8 +42,9 @@ export class PipeEnd {
     ctx: NetContext,
     readonly socket: SocketSim,
     peerHost: string,
+    readonly transport: Transport,
   ) {
-    this.out = new Channel(ctx, this, peerHost, ctx.links.link(socket.host, peerHost));
+    this.out = new Channel(ctx, this, peerHost, ctx.links.link(socket.host, peerHost), transport);
   }
 }
 
@@ -119,7 +120,7 @@ export function removeBinding(ctx: NetContext, binding: Binding, reason: DropRea
 }
 
 export function addConnector(ctx: NetContext, socket: SocketSim, address: string, key: string, targetHost: string): Connector {
-  const end = new PipeEnd(ctx, socket, targetHost);
+  const end = new PipeEnd(ctx, socket, targetHost, transportOf(address));
   const connector: Connector = { socket, address, key, targetHost, end, state: 'waiting', attempt: 0, schedule: undefined };
   socket.addEnd(end, false);
   startHandshake(ctx, connector);
@@ -225,7 +226,7 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
     ctx.record('refused', socket.host, { from: socket.host, to: remote.host, socket: socket.id, peer: remote.id, reason: `${socket.type} cannot talk to ${remote.type}` });
     return;
   }
-  const far = new PipeEnd(ctx, remote, socket.host);
+  const far = new PipeEnd(ctx, remote, socket.host, near.transport);
   far.binding = binding;
   if (!remote.identify(far, socket) || !socket.identify(near, remote)) {
     connector.state = 'closed';
@@ -271,20 +272,28 @@ export function teardown(ctx: NetContext, end: PipeEnd, reason: DropReason): voi
   const peer = end.peer;
   const leaving = end.socket;
   unwatch(ctx, end);
-  end.out.cutOff(reason, false);
+  // A crashed process's kernel buffers die with it; a socket closed or unbound sends what they hold.
+  if (reason === 'crash') end.out.cutOff(reason, false);
+  else end.out.closeGracefully(reason);
   leaving.removeEnd(end);
   end.binding?.accepted.delete(end);
   if (!peer) return;
   // Whatever was on its way to the leaving side is lost; so is its queue if the socket is gone.
+  const carried = carriesPipe(peer) ? peer.out.takePipe() : undefined;
   peer.out.cutOff(reason, leaving.closed);
   end.peer = undefined;
   peer.peer = undefined;
   ctx.record('disconnect', leaving.host, { from: leaving.host, to: peer.socket.host, socket: leaving.id, peer: peer.socket.id, reason });
-  survive(ctx, peer);
+  survive(ctx, peer, carried);
+}
+
+/** The connecting side keeps its pipe across a reconnect (the bind side's dies with the connection). */
+function carriesPipe(end: PipeEnd): boolean {
+  return !end.socket.closed && end.socket.connectorOf(end) !== undefined;
 }
 
 /** After its connection broke, a live end stays (connect side, reconnecting) or goes (bind side: its pipe dies with the connection). */
-function survive(ctx: NetContext, end: PipeEnd): void {
+function survive(ctx: NetContext, end: PipeEnd, carried: CarriedPipe | undefined): void {
   const connector = end.socket.connectorOf(end);
   if (!connector || end.socket.closed) {
     end.socket.removeEnd(end);
@@ -293,7 +302,8 @@ function survive(ctx: NetContext, end: PipeEnd): void {
   }
   // The connecting side survives: ZeroMQ keeps its pipe and tries again one reconnect interval later.
   end.socket.detached(end);
-  end.out = new Channel(ctx, end, connector.targetHost, ctx.links.link(end.socket.host, connector.targetHost));
+  end.out = new Channel(ctx, end, connector.targetHost, ctx.links.link(end.socket.host, connector.targetHost), end.transport);
+  if (carried) end.out.adopt(carried);
   reconnectLater(ctx, connector);
 }
 
@@ -306,13 +316,15 @@ export function breakConnection(ctx: NetContext, end: PipeEnd, reason: DropReaso
   const peer = end.peer;
   if (!peer) return;
   unwatch(ctx, end);
+  const carriedHere = carriesPipe(end) ? end.out.takePipe() : undefined;
+  const carriedThere = carriesPipe(peer) ? peer.out.takePipe() : undefined;
   end.out.cutOff(reason, false);
   peer.out.cutOff(reason, false);
   end.peer = undefined;
   peer.peer = undefined;
   ctx.record('disconnect', end.socket.host, { from: end.socket.host, to: peer.socket.host, socket: end.socket.id, peer: peer.socket.id, reason });
-  survive(ctx, end);
-  survive(ctx, peer);
+  survive(ctx, end, carriedHere);
+  survive(ctx, peer, carriedThere);
 }
 
 /** Breaks every connection between a host of `sideA` and a host of `sideB` (a `disconnect` fault); returns how many. */

@@ -87,11 +87,12 @@ describe('PUSH/PULL', () => {
   });
 
   it('blocks at the high-water mark (send + receive queue) and resumes when the receiver reads', async () => {
+    // inproc has no kernel buffers, so exactly SNDHWM + RCVHWM wait (tcp holds far more: hwm.contract.test.ts).
     const { kernel, t, net } = world();
-    const pull = t('b').socket('pull', { receiveHighWaterMark: 3 });
-    await pull.bind('tcp://*:5000');
+    const pull = t('a').socket('pull', { receiveHighWaterMark: 3 });
+    await pull.bind('inproc://hwm');
     const push = t('a').socket('push', { sendHighWaterMark: 2 });
-    push.connect('tcp://b:5000');
+    push.connect('inproc://hwm');
     await kernel.run();
     let sent = 0;
     const sender = (async () => {
