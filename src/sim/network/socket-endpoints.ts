@@ -24,6 +24,9 @@ export class SocketEndpoints {
     const host = resolveHost(socket.ctx, 'bind', socket.host, parsed, address);
     if (parsed.scheme === 'tcp' && parsed.port === 0) parsed.port = pickEphemeralPort(socket.ctx, host);
     const endpoint = parsed.scheme === 'tcp' ? `tcp://${isAnyInterface(parsed.host) ? '0.0.0.0' : parsed.host}:${parsed.port}` : address;
+    // libzmq binds an ipc path by unlinking whatever socket file is there: the newcomer takes
+    // the path, the old socket keeps the connections it had and is never reached again.
+    if (parsed.scheme === 'ipc') socket.ctx.bindings.delete(endpointKey(host, parsed));
     const binding = addBinding(socket.ctx, socket, host, parsed, endpoint);
     this.bindings.set(endpoint, binding);
     if (address !== endpoint && !address.endsWith(':*')) this.bindings.set(address, binding);

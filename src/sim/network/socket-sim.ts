@@ -286,7 +286,8 @@ export class SocketSim {
    * on (both sides report disconnect, what was in flight is lost, the connecting side reconnects).
    */
   private oversize(channel: Channel, message: Message): boolean {
-    if (this.maxMessageSize < 0) return false;
+    // Over inproc messages pass as they are: no ZMTP decoder, no limit (measured).
+    if (this.maxMessageSize < 0 || (channel.to !== undefined && this.isInproc(channel.to))) return false;
     let bytes = 0;
     for (const frame of message) bytes += frame.length;
     if (bytes <= this.maxMessageSize) return false;
@@ -323,10 +324,29 @@ export class SocketSim {
     this.watch.emit('end', '');
     if (recv) recv.reject(netError('receive: socket was closed while waiting', 'EAGAIN'));
     if (send) send.reject(netError('send: socket was closed while waiting', 'EAGAIN'));
-    if (this.lingerMs === 0) return this.shutdown('closed');
     this.lingering = true;
-    if (this.lingerMs > 0) this.lingerTimer = this.ctx.kernel.schedule(this.ctx.kernel.now() + this.lingerMs, () => this.shutdown('closed'), this.ctx.ownerOf(this.host));
+    if (this.lingerMs === 0) this.lingerExpired();
+    else if (this.lingerMs > 0) this.lingerTimer = this.ctx.kernel.schedule(this.ctx.kernel.now() + this.lingerMs, () => this.lingerExpired(), this.ctx.ownerOf(this.host));
     this.lingerCheck();
+  }
+
+  /**
+   * Linger is over: what is still queued is dropped, except over inproc, where the pipe is
+   * shared with the peer (no session in between) and what was written stays readable by it.
+   */
+  private lingerExpired(): void {
+    for (const end of [...this.ends]) if (!this.isInproc(end)) this.dropEnd(end);
+    if (this.ends.length === 0) this.shutdown('closed');
+  }
+
+  private isInproc(end: PipeEnd): boolean {
+    return (this.connectorOf(end)?.address ?? end.binding?.address ?? '').startsWith('inproc://');
+  }
+
+  private dropEnd(end: PipeEnd): void {
+    const connector = this.connectorOf(end);
+    if (connector) this.endpoints.dropConnector(connector, 'closed', false);
+    else teardown(this.ctx, end, 'closed');
   }
 
   /** Closed with linger: still delivering what was queued. */
@@ -335,12 +355,7 @@ export class SocketSim {
   /** Lingering: every pipe with nothing left to send goes; the socket goes with the last one. */
   private lingerCheck(): void {
     if (!this.lingering || this.closed) return;
-    for (const end of [...this.ends]) {
-      if (end.out.pending > 0) continue;
-      const connector = this.connectorOf(end);
-      if (connector) this.endpoints.dropConnector(connector, 'closed', false);
-      else teardown(this.ctx, end, 'closed');
-    }
+    for (const end of [...this.ends]) if (end.out.pending === 0) this.dropEnd(end);
     if (this.ends.length === 0) this.shutdown('closed');
   }
 

@@ -1,7 +1,7 @@
 // Proves bad input (unknown socket options, out-of-range values, malformed addresses, wrong frame types) fails with the same error type and message in the simulation and over real zeromq.js, and shows those messages.
 import { expect } from 'vitest';
 import type { SocketOptions, SocketType } from '../../../src/core/transport.js';
-import { ALL_WORLDS, describeWorlds, failureOf } from './worlds.js';
+import { EVERY_WORLD, describeWorlds, failureOf } from './worlds.js';
 
 const KNOWN =
   'routingId, sendHighWaterMark, receiveHighWaterMark, sendTimeoutMs, receiveTimeoutMs, lingerMs, mandatory, reconnectIntervalMs, reconnectIntervalMsMax, heartbeatIntervalMs, heartbeatTimeoutMs, maxMessageSize';
@@ -17,7 +17,7 @@ const BAD_OPTIONS: [SocketType, Record<string, unknown>, string, string][] = [
   ['req', { sendTimeoutMs: 2 ** 31 }, 'RangeError', 'sendTimeoutMs: expected an integer in [0, 2147483647], got 2147483648'],
 ];
 
-describeWorlds('bad socket options throw the same TypeError/RangeError naming the option', ALL_WORLDS, async (w) => {
+describeWorlds('bad socket options throw the same TypeError/RangeError naming the option', EVERY_WORLD, async (w) => {
   for (const [type, options, name, message] of BAD_OPTIONS) {
     const failure = await failureOf(() => w.transport('a').socket(type, options as SocketOptions));
     expect(failure?.sync, message).toBe(true);
@@ -36,7 +36,7 @@ const BAD_ADDRESSES: ['bind' | 'connect', string, string][] = [
   ['connect', 'tcp://:5555', 'connect: missing host in address "tcp://:5555" (expected tcp://host:port)'],
 ];
 
-describeWorlds('malformed addresses fail with the same message: bind rejects, connect throws', ALL_WORLDS, async (w) => {
+describeWorlds('malformed addresses fail with the same message: bind rejects, connect throws', EVERY_WORLD, async (w) => {
   const socket = w.socket('a', 'pull');
   for (const [op, address, message] of BAD_ADDRESSES) {
     const failure = await failureOf(() => (op === 'bind' ? socket.bind(address) : socket.connect(address)));
@@ -55,7 +55,7 @@ const BAD_FRAMES: [unknown, string, string][] = [
   [['ok', 7], 'TypeError', 'send: frame 1: expected a string or a Uint8Array, got 7'],
 ];
 
-describeWorlds('wrong frame types are refused with the same message', ALL_WORLDS, async (w) => {
+describeWorlds('wrong frame types are refused with the same message', EVERY_WORLD, async (w) => {
   const push = w.socket('a', 'push');
   for (const [value, name, message] of BAD_FRAMES) {
     const failure = await failureOf(() => push.send(value as string));

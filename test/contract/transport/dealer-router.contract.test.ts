@@ -1,8 +1,8 @@
 // Proves DEALER round-robin, ROUTER routing by identity, a duplicate routingId, unroutable drops and ROUTER mandatory behave in the simulation as in real zeromq.js.
 import { expect } from 'vitest';
-import { ALL_WORLDS, collect, describeWorlds, failureOf, stillPending, text } from './worlds.js';
+import { EVERY_WORLD, collect, describeWorlds, failureOf, stillPending, text } from './worlds.js';
 
-describeWorlds('DEALER round-robins over its connected peers', ALL_WORLDS, async (w) => {
+describeWorlds('DEALER round-robins over its connected peers', EVERY_WORLD, async (w) => {
   const routers = ['b', 'c'].map((host) => w.socket(host, 'router'));
   const addresses: string[] = [];
   for (const [i, router] of routers.entries()) {
@@ -29,7 +29,7 @@ describeWorlds('DEALER round-robins over its connected peers', ALL_WORLDS, async
   expect(got[0]![0]![0]).toBe('dealer');
 });
 
-describeWorlds('ROUTER routes by the identity frame; unknown identities are dropped silently', ALL_WORLDS, async (w) => {
+describeWorlds('ROUTER routes by the identity frame; unknown identities are dropped silently', EVERY_WORLD, async (w) => {
   const router = w.socket('a', 'router');
   const address = await w.address('a', 'route');
   await router.bind(address);
@@ -48,7 +48,7 @@ describeWorlds('ROUTER routes by the identity frame; unknown identities are drop
   expect(got).toEqual([[['to-x']], [['to-y']]]);
 });
 
-describeWorlds('a second peer with a routingId already in use: the router keeps the first and never hears the second', ALL_WORLDS, async (w) => {
+describeWorlds('a second peer with a routingId already in use: the router keeps the first and never hears the second', EVERY_WORLD, async (w) => {
   const router = w.socket('a', 'router');
   const address = await w.address('a', 'dup');
   await router.bind(address);
@@ -73,7 +73,7 @@ describeWorlds('a second peer with a routingId already in use: the router keeps 
   expect(await stillPending(w, next, 500)).toBe(true);
 });
 
-describeWorlds('ROUTER mandatory: EHOSTUNREACH for an unknown identity once peers exist; a send with no peer at all waits', ALL_WORLDS, async (w) => {
+describeWorlds('ROUTER mandatory: EHOSTUNREACH for an unknown identity once peers exist; a send with no peer at all waits', EVERY_WORLD, async (w) => {
   const router = w.socket('a', 'router', { mandatory: true });
   const address = await w.address('a', 'mandatory');
   await router.bind(address);

@@ -1,6 +1,6 @@
 // Proves lastEndpoint and ephemeral binds (tcp://host:*) behave in the simulation as in real zeromq.js: the chosen port is reported and reachable, wildcard unbind is refused, a taken address is EADDRINUSE.
 import { expect } from 'vitest';
-import { ALL_WORLDS, collect, describeWorlds, failureOf, TCP_WORLDS, text } from './worlds.js';
+import { EVERY_WORLD, collect, describeWorlds, failureOf, TCP_WORLDS, text } from './worlds.js';
 
 describeWorlds('tcp://host:* binds a free port that lastEndpoint names, and peers reach it there', TCP_WORLDS, async (w) => {
   const pull = w.socket('b', 'pull');
@@ -32,7 +32,7 @@ describeWorlds('tcp://*:* reports the any-interface address 0.0.0.0 with the cho
   expect(pull.lastEndpoint).toMatch(/^tcp:\/\/0\.0\.0\.0:\d+$/);
 });
 
-describeWorlds('lastEndpoint names a named address as bound, and a connect sets it too', ALL_WORLDS, async (w) => {
+describeWorlds('lastEndpoint names a named address as bound, and a connect sets it too', EVERY_WORLD, async (w) => {
   const pull = w.socket('b', 'pull');
   const address = await w.address('b', 'named');
   await pull.bind(address);
@@ -43,7 +43,7 @@ describeWorlds('lastEndpoint names a named address as bound, and a connect sets 
   expect(push.lastEndpoint).toBe(address);
 });
 
-describeWorlds('binding a tcp port or inproc name already bound rejects with EADDRINUSE', ['sim', 'tcp', 'inproc'], async (w) => {
+describeWorlds('binding a tcp port or inproc name already bound rejects with EADDRINUSE', ['sim', 'tcp', 'inproc', 'sim-inproc'], async (w) => {
   const first = w.socket('b', 'pull');
   const address = await w.address('b', 'taken');
   await first.bind(address);
@@ -51,7 +51,7 @@ describeWorlds('binding a tcp port or inproc name already bound rejects with EAD
   expect(await failureOf(() => second.bind(address))).toMatchObject({ sync: false, error: { code: 'EADDRINUSE' } });
 });
 
-describeWorlds('ipc: binding a path already bound succeeds, and the new socket takes the path over', ['ipc'], async (w) => {
+describeWorlds('ipc: binding a path already bound succeeds, and the new socket takes the path over', ['ipc', 'sim-ipc'], async (w) => {
   const first = w.socket('b', 'pull');
   const address = await w.address('b', 'taken');
   await first.bind(address);

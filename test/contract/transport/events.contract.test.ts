@@ -1,7 +1,7 @@
 // Proves socket events (bind, accept, connect, handshake, disconnect, close, connect:retry, end) come on the side and in the order real zeromq.js gives them, in the simulation too.
 import { expect } from 'vitest';
 import type { Socket, SocketEvent } from '../../../src/core/transport.js';
-import { describeWorlds, STREAM_WORLDS, type World } from './worlds.js';
+import { describeWorlds, EVERY_STREAM_WORLD, type World } from './worlds.js';
 
 /** Every event of `socket` from now on, in order (its type, and the interval of connect:retry). */
 function record(socket: Socket): SocketEvent[] {
@@ -19,7 +19,7 @@ function connectSequence(w: World): string[] {
   return w.scheme === 'tcp' ? ['connect:delay', 'connect', 'handshake'] : ['connect', 'handshake'];
 }
 
-describeWorlds('a connection: the bind side reports bind, accept, handshake; the connect side connect, handshake', STREAM_WORLDS, async (w) => {
+describeWorlds('a connection: the bind side reports bind, accept, handshake; the connect side connect, handshake', EVERY_STREAM_WORLD, async (w) => {
   const pull = w.socket('b', 'pull');
   const bound = record(pull);
   const address = await w.address('b', 'events');
@@ -35,7 +35,7 @@ describeWorlds('a connection: the bind side reports bind, accept, handshake; the
   expect(connecting.every((e) => e.address === address)).toBe(true);
 });
 
-describeWorlds('the connecting side closes: the bind side reports disconnect; the closing side only end', STREAM_WORLDS, async (w) => {
+describeWorlds('the connecting side closes: the bind side reports disconnect; the closing side only end', EVERY_STREAM_WORLD, async (w) => {
   const pull = w.socket('b', 'pull');
   const address = await w.address('b', 'close-conn');
   await pull.bind(address);
@@ -51,7 +51,7 @@ describeWorlds('the connecting side closes: the bind side reports disconnect; th
   expect(types(connecting)).toEqual([...connectSequence(w), 'end']);
 });
 
-describeWorlds('the bound side closes: the connecting side reports disconnect, then keeps retrying (connect:retry)', STREAM_WORLDS, async (w) => {
+describeWorlds('the bound side closes: the connecting side reports disconnect, then keeps retrying (connect:retry)', EVERY_STREAM_WORLD, async (w) => {
   const pull = w.socket('b', 'pull');
   const address = await w.address('b', 'close-bind');
   await pull.bind(address);
@@ -72,7 +72,7 @@ describeWorlds('the bound side closes: the connecting side reports disconnect, t
   }
 });
 
-describeWorlds('connecting to an address nobody serves returns at once and keeps retrying', STREAM_WORLDS, async (w) => {
+describeWorlds('connecting to an address nobody serves returns at once and keeps retrying', EVERY_STREAM_WORLD, async (w) => {
   const address = await w.address('b', 'nobody');
   const push = w.socket('a', 'push', { reconnectIntervalMs: 50 });
   const connecting = record(push);
@@ -84,7 +84,7 @@ describeWorlds('connecting to an address nobody serves returns at once and keeps
   expect(types(connecting)).not.toContain('connect');
 });
 
-describeWorlds('unbind: the bind side reports close, not disconnect, and hears nothing more from the peer it had accepted', STREAM_WORLDS, async (w) => {
+describeWorlds('unbind: the bind side reports close, not disconnect, and hears nothing more from the peer it had accepted', EVERY_STREAM_WORLD, async (w) => {
   const pull = w.socket('b', 'pull');
   const address = await w.address('b', 'unbind');
   await pull.bind(address);
@@ -105,7 +105,7 @@ describeWorlds('unbind: the bind side reports close, not disconnect, and hears n
   expect(types(bound)).toEqual(['accept', 'handshake', 'close']);
 });
 
-describeWorlds('events are observed from the first use only; end comes once at close, then receive rejects', STREAM_WORLDS.concat(['inproc']), async (w) => {
+describeWorlds('events are observed from the first use only; end comes once at close, then receive rejects', EVERY_STREAM_WORLD.concat(['inproc', 'sim-inproc']), async (w) => {
   const pull = w.socket('b', 'pull');
   const address = await w.address('b', 'lazy');
   await pull.bind(address);
@@ -123,7 +123,7 @@ describeWorlds('events are observed from the first use only; end comes once at c
   await expect(events.receive()).rejects.toMatchObject({ code: 'EBADF' });
 });
 
-describeWorlds('inproc connections report no events', ['inproc'], async (w) => {
+describeWorlds('inproc connections report no events', ['inproc', 'sim-inproc'], async (w) => {
   const pull = w.socket('b', 'pull');
   const bound = record(pull);
   const address = await w.address('b', 'inproc-events');

@@ -1,9 +1,9 @@
 // Proves close() with messages still queued delivers them with linger -1 (zeromq.js's default) and drops them with linger 0 (except over inproc), in the simulation as in real zeromq.js.
 import { expect } from 'vitest';
-import { ALL_WORLDS, collect, describeWorlds } from './worlds.js';
+import { EVERY_WORLD, collect, describeWorlds } from './worlds.js';
 
 for (const lingerMs of [-1, 0]) {
-  describeWorlds(`close with messages queued for a peer not yet there: linger ${lingerMs} ${lingerMs === 0 ? 'drops' : 'delivers'} them`, ALL_WORLDS, async (w) => {
+  describeWorlds(`close with messages queued for a peer not yet there: linger ${lingerMs} ${lingerMs === 0 ? 'drops' : 'delivers'} them`, EVERY_WORLD, async (w) => {
     const address = await w.address('b', `linger${lingerMs}`);
     const push = w.socket('a', 'push', { lingerMs });
     push.connect(address);

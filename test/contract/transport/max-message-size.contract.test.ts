@@ -1,8 +1,8 @@
 // Proves maxMessageSize acts as libzmq's does, in the simulation as over real zeromq.js: a bigger message is never delivered, the connection it came on drops (both sides report disconnect) and the sender reconnects.
 import { expect } from 'vitest';
-import { collect, describeWorlds, STREAM_WORLDS } from './worlds.js';
+import { collect, describeWorlds, EVERY_STREAM_WORLD } from './worlds.js';
 
-describeWorlds('an oversize message is never delivered; its connection drops and the sender reconnects', STREAM_WORLDS, async (w) => {
+describeWorlds('an oversize message is never delivered; its connection drops and the sender reconnects', EVERY_STREAM_WORLD, async (w) => {
   const pull = w.socket('b', 'pull', { maxMessageSize: 100 });
   const pulled: string[] = [];
   for (const type of ['handshake', 'disconnect'] as const) pull.events.on(type, (e) => pulled.push(e.type));
@@ -24,7 +24,7 @@ describeWorlds('an oversize message is never delivered; its connection drops and
   expect(pushed.slice(0, 3)).toEqual(['handshake', 'disconnect', 'handshake']);
 });
 
-describeWorlds('over inproc maxMessageSize is not enforced (no ZMTP decoder on the path)', ['inproc'], async (w) => {
+describeWorlds('over inproc maxMessageSize is not enforced (no ZMTP decoder on the path)', ['inproc', 'sim-inproc'], async (w) => {
   const pull = w.socket('b', 'pull', { maxMessageSize: 100 });
   const address = await w.address('b', 'maxmsg');
   await pull.bind(address);

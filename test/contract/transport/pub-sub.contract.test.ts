@@ -1,7 +1,7 @@
 // Proves PUB/SUB prefix filtering, unsubscribe (subscriptions count), multipart topics, slow joiners and the bound SUB that has not received yet behave in the simulation as in real zeromq.js.
 import { expect } from 'vitest';
 import type { Socket } from '../../../src/core/transport.js';
-import { ALL_WORLDS, collect, describeWorlds, STREAM_WORLDS, type World } from './worlds.js';
+import { EVERY_WORLD, collect, describeWorlds, EVERY_STREAM_WORLD, type World } from './worlds.js';
 
 let probeSeq = 0;
 const PROBE = '~probe';
@@ -38,7 +38,7 @@ async function connectedPair(w: World, prefixes: string[]): Promise<{ pub: Socke
   return { pub, sub, got };
 }
 
-describeWorlds('SUB receives only messages whose first frame starts with a subscribed prefix', ALL_WORLDS, async (w) => {
+describeWorlds('SUB receives only messages whose first frame starts with a subscribed prefix', EVERY_WORLD, async (w) => {
   const { pub, got } = await connectedPair(w, ['weather.', 'news']);
   for (const topic of ['weather.rain', 'sports', 'news', 'newsflash', 'weathe', 'weather.']) await pub.send([topic, 'body']);
   await pub.send('end-news');
@@ -52,7 +52,7 @@ describeWorlds('SUB receives only messages whose first frame starts with a subsc
   ]);
 });
 
-describeWorlds('multipart: the filter looks at the first frame only, and the whole message arrives', ALL_WORLDS, async (w) => {
+describeWorlds('multipart: the filter looks at the first frame only, and the whole message arrives', EVERY_WORLD, async (w) => {
   const { pub, got } = await connectedPair(w, ['t']);
   await pub.send(['x', 't-in-second-frame']);
   await pub.send(['t1', 'a', 'b', 'c']);
@@ -61,7 +61,7 @@ describeWorlds('multipart: the filter looks at the first frame only, and the who
   expect(withoutProbes(got)).toEqual([['t1', 'a', 'b', 'c']]);
 });
 
-describeWorlds('unsubscribe: subscriptions are counted; the topic stops after as many unsubscribes as subscribes', ALL_WORLDS, async (w) => {
+describeWorlds('unsubscribe: subscriptions are counted; the topic stops after as many unsubscribes as subscribes', EVERY_WORLD, async (w) => {
   const { pub, sub, got } = await connectedPair(w, ['a', 'a']);
   sub.unsubscribe('a');
   await syncSubscriptions(w, pub, sub, got);
@@ -75,7 +75,7 @@ describeWorlds('unsubscribe: subscriptions are counted; the topic stops after as
   expect(withoutProbes(got)).toEqual([['a1']]);
 });
 
-describeWorlds('slow joiner: what is published before the subscription reaches the PUB is lost; the rest arrives in order', ALL_WORLDS, async (w) => {
+describeWorlds('slow joiner: what is published before the subscription reaches the PUB is lost; the rest arrives in order', EVERY_WORLD, async (w) => {
   const pub = w.socket('a', 'pub');
   const address = await w.address('a', 'slow');
   await pub.bind(address);
@@ -95,7 +95,7 @@ describeWorlds('slow joiner: what is published before the subscription reaches t
   expect(numbers.length).toBeGreaterThan(0);
 });
 
-describeWorlds('a bound SUB that has not received yet: what the connecting PUB publishes then is lost', STREAM_WORLDS, async (w) => {
+describeWorlds('a bound SUB that has not received yet: what the connecting PUB publishes then is lost', EVERY_STREAM_WORLD, async (w) => {
   const sub = w.socket('a', 'sub');
   sub.subscribe('');
   const address = await w.address('a', 'boundsub');
@@ -117,7 +117,7 @@ describeWorlds('a bound SUB that has not received yet: what the connecting PUB p
   expect(withoutProbes(got)).toEqual([['late0'], ['late1'], ['late2']]);
 });
 
-describeWorlds('a connecting SUB gets what is published after its subscription, without receiving first', ALL_WORLDS, async (w) => {
+describeWorlds('a connecting SUB gets what is published after its subscription, without receiving first', EVERY_WORLD, async (w) => {
   const pub = w.socket('a', 'pub');
   const address = await w.address('a', 'connsub');
   await pub.bind(address);

@@ -1,8 +1,8 @@
 // Proves PUSH round-robins over its connected PULLs and a PULL fair-queues its PUSH peers, in the simulation and in real zeromq.js.
 import { expect } from 'vitest';
-import { ALL_WORLDS, collect, describeWorlds, stillPending, text } from './worlds.js';
+import { EVERY_WORLD, collect, describeWorlds, stillPending, text } from './worlds.js';
 
-describeWorlds('PUSH round-robins over its connected PULL peers, one message each in turn', ALL_WORLDS, async (w) => {
+describeWorlds('PUSH round-robins over its connected PULL peers, one message each in turn', EVERY_WORLD, async (w) => {
   const push = w.socket('a', 'push');
   const address = await w.address('a', 'rr');
   await push.bind(address);
@@ -25,7 +25,7 @@ describeWorlds('PUSH round-robins over its connected PULL peers, one message eac
   for (const r of rounds) for (let i = 1; i < r.length; i++) expect(r[i]! - r[i - 1]!).toBe(3);
 });
 
-describeWorlds('PULL fair-queues: one message from each peer with messages waiting, in turn', ALL_WORLDS, async (w) => {
+describeWorlds('PULL fair-queues: one message from each peer with messages waiting, in turn', EVERY_WORLD, async (w) => {
   const pull = w.socket('a', 'pull');
   const address = await w.address('a', 'fq');
   await pull.bind(address);

@@ -1,7 +1,7 @@
 // Proves REQ/REP out-of-turn calls stay pending (zeromq.js never raises EFSM), a third concurrent call throws EBUSY, and a REQ whose receive timed out is stuck, in the simulation as in real zeromq.js.
 import { expect } from 'vitest';
 import type { Socket } from '../../../src/core/transport.js';
-import { ALL_WORLDS, describeWorlds, failureOf, stillPending, text, track, type World } from './worlds.js';
+import { EVERY_WORLD, describeWorlds, failureOf, stillPending, text, track, type World } from './worlds.js';
 
 async function pair(w: World, reqOptions = {}): Promise<{ req: Socket; rep: Socket; address: string }> {
   const rep = w.socket('b', 'rep');
@@ -12,7 +12,7 @@ async function pair(w: World, reqOptions = {}): Promise<{ req: Socket; rep: Sock
   return { req, rep, address };
 }
 
-describeWorlds("REQ: a second send before the reply stays pending, and goes out once the reply arrives", ALL_WORLDS, async (w) => {
+describeWorlds("REQ: a second send before the reply stays pending, and goes out once the reply arrives", EVERY_WORLD, async (w) => {
   const { req, rep } = await pair(w);
   await req.send('one');
   const second = track(req.send('two'));
@@ -26,7 +26,7 @@ describeWorlds("REQ: a second send before the reply stays pending, and goes out 
   expect(text(await rep.receive())).toEqual(['two']);
 });
 
-describeWorlds('REQ: a receive before any send stays pending, and gets the reply to the next request', ALL_WORLDS, async (w) => {
+describeWorlds('REQ: a receive before any send stays pending, and gets the reply to the next request', EVERY_WORLD, async (w) => {
   const { req, rep } = await pair(w);
   const early = track(req.receive());
   await w.sleep(200);
@@ -38,7 +38,7 @@ describeWorlds('REQ: a receive before any send stays pending, and gets the reply
   expect(text(early.value!)).toEqual(['a']);
 });
 
-describeWorlds('REP: a send before any request stays pending, and becomes the reply to the next request', ALL_WORLDS, async (w) => {
+describeWorlds('REP: a send before any request stays pending, and becomes the reply to the next request', EVERY_WORLD, async (w) => {
   const { req, rep } = await pair(w);
   const early = track(rep.send('early'));
   await w.sleep(200);
@@ -54,7 +54,7 @@ describeWorlds('REP: a send before any request stays pending, and becomes the re
   expect(await stillPending(w, owed, 200)).toBe(true);
 });
 
-describeWorlds('REQ: with a send and a receive pending, a third call throws EBUSY synchronously', ALL_WORLDS, async (w) => {
+describeWorlds('REQ: with a send and a receive pending, a third call throws EBUSY synchronously', EVERY_WORLD, async (w) => {
   const { req } = await pair(w);
   await req.send('one');
   const second = req.send('two');
@@ -67,7 +67,7 @@ describeWorlds('REQ: with a send and a receive pending, a third call throws EBUS
   expect(receiveAgain).toMatchObject({ sync: true, error: { code: 'EBUSY' } });
 });
 
-describeWorlds('REQ: after a receive times out the socket cannot be reused (lazy pirate needs a new socket)', ALL_WORLDS, async (w) => {
+describeWorlds('REQ: after a receive times out the socket cannot be reused (lazy pirate needs a new socket)', EVERY_WORLD, async (w) => {
   const { req, rep, address } = await pair(w, { receiveTimeoutMs: 100 });
   await req.send('q1');
   // Nobody answers in time.

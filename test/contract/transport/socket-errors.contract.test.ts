@@ -1,8 +1,8 @@
 // Proves EBUSY and use-after-close (EBADF) throw synchronously, close rejects what was waiting, and sends on receive-only sockets stay pending, in the simulation as in real zeromq.js.
 import { expect } from 'vitest';
-import { ALL_WORLDS, describeWorlds, failureOf, stillPending } from './worlds.js';
+import { EVERY_WORLD, describeWorlds, failureOf, stillPending } from './worlds.js';
 
-describeWorlds('a second concurrent send or receive throws EBUSY synchronously', ALL_WORLDS, async (w) => {
+describeWorlds('a second concurrent send or receive throws EBUSY synchronously', EVERY_WORLD, async (w) => {
   const push = w.socket('a', 'push');
   const first = push.send('no peer yet');
   void first.catch(() => undefined);
@@ -13,7 +13,7 @@ describeWorlds('a second concurrent send or receive throws EBUSY synchronously',
   expect(await failureOf(() => pull.receive())).toMatchObject({ sync: true, error: { code: 'EBUSY' } });
 });
 
-describeWorlds('close rejects the pending send and receive with EAGAIN; later calls throw EBADF synchronously', ALL_WORLDS, async (w) => {
+describeWorlds('close rejects the pending send and receive with EAGAIN; later calls throw EBADF synchronously', EVERY_WORLD, async (w) => {
   const push = w.socket('a', 'push');
   const pull = w.socket('b', 'pull');
   const sending = failureOf(() => push.send('x'));
@@ -31,7 +31,7 @@ describeWorlds('close rejects the pending send and receive with EAGAIN; later ca
   expect(() => push.close()).not.toThrow();
 });
 
-describeWorlds('send on a receive-only socket (pull, sub) and receive on a send-only one (push, pub) stay pending', ALL_WORLDS, async (w) => {
+describeWorlds('send on a receive-only socket (pull, sub) and receive on a send-only one (push, pub) stay pending', EVERY_WORLD, async (w) => {
   for (const [type, op] of [['pull', 'send'], ['sub', 'send'], ['push', 'receive'], ['pub', 'receive']] as const) {
     const socket = w.socket('a', type);
     const call = op === 'send' ? socket.send('x') : socket.receive();

@@ -42,10 +42,20 @@ import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { TransportZmq } from '../../../src/adapters/transport-zmq.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
 
-export type WorldName = 'sim' | 'tcp' | 'ipc' | 'inproc';
+export type WorldName = 'sim' | 'sim-ipc' | 'sim-inproc' | 'tcp' | 'ipc' | 'inproc';
 export const ALL_WORLDS: readonly WorldName[] = ['sim', 'tcp', 'ipc', 'inproc'];
+/**
+ * The simulation with ipc or inproc addresses, for bodies where those transports differ (their
+ * own rows in the suite): ipc and inproc are machine-local, so every host of these worlds is
+ * one simulated host, as the real worlds run on one machine.
+ */
+export const SIM_LOCAL_WORLDS: readonly WorldName[] = ['sim-ipc', 'sim-inproc'];
+/** ALL_WORLDS plus the simulation over ipc and inproc. */
+export const EVERY_WORLD: readonly WorldName[] = [...ALL_WORLDS, ...SIM_LOCAL_WORLDS];
 /** The worlds where a connection is a byte stream between hosts (no inproc). */
 export const STREAM_WORLDS: readonly WorldName[] = ['sim', 'tcp', 'ipc'];
+/** STREAM_WORLDS plus the simulation over ipc. */
+export const EVERY_STREAM_WORLD: readonly WorldName[] = [...STREAM_WORLDS, 'sim-ipc'];
 export const TCP_WORLDS: readonly WorldName[] = ['sim', 'tcp'];
 
 export interface WaitOptions {
@@ -139,7 +149,7 @@ export function collect(socket: { receive(): Promise<Uint8Array[]> }): string[][
 export function describeWorlds(name: string, worlds: readonly WorldName[], body: Body, options: ContractOptions = {}): void {
   describe(name, () => {
     for (const worldName of worlds) {
-      const real = worldName !== 'sim';
+      const real = !worldName.startsWith('sim');
       it(worldName, () => runInWorld(worldName, body, options), (real ? (options.timeoutMs ?? REAL_BODY_MS) : 0) + 30_000);
     }
   });
@@ -147,7 +157,8 @@ export function describeWorlds(name: string, worlds: readonly WorldName[], body:
 
 /** Runs one body in a fresh world and tears it down, whatever the body did. */
 export async function runInWorld(name: WorldName, body: Body, options: ContractOptions = {}): Promise<void> {
-  return name === 'sim' ? runSim(body, options) : runReal(name, body, options);
+  if (name === 'sim' || name === 'sim-ipc' || name === 'sim-inproc') return runSim(name, body, options);
+  return runReal(name, body, options);
 }
 
 // --- tracking sockets so teardown closes every one ------------------------------------
@@ -181,7 +192,10 @@ class Tracked {
 
 // --- the simulated world ------------------------------------------------------------------
 
-async function runSim(body: Body, options: ContractOptions): Promise<void> {
+async function runSim(name: 'sim' | 'sim-ipc' | 'sim-inproc', body: Body, options: ContractOptions): Promise<void> {
+  const scheme = name === 'sim' ? 'tcp' : name === 'sim-ipc' ? 'ipc' : 'inproc';
+  // ipc and inproc reach only the same machine: all hosts are one simulated host.
+  const hostOf = (host: string): string => (scheme === 'tcp' ? host : 'local');
   const kernel = new SimKernel({ startMs: 0 });
   const net = new NetworkSim({ kernel, random: new Random(options.seed ?? 1) });
   const tracked = new Tracked();
@@ -195,21 +209,22 @@ async function runSim(body: Body, options: ContractOptions): Promise<void> {
     return resolved;
   });
   const world: World = {
-    name: 'sim',
-    scheme: 'tcp',
+    name,
+    scheme,
     realTime: false,
     sim: { kernel, net },
     transport(host) {
-      let transport = transports.get(host);
-      if (!transport) transports.set(host, (transport = tracked.wrap(net.transport(host))));
+      let transport = transports.get(hostOf(host));
+      if (!transport) transports.set(hostOf(host), (transport = tracked.wrap(net.transport(hostOf(host)))));
       return transport;
     },
     socket(host, type, socketOptions) {
       return world.transport(host).socket(type, socketOptions);
     },
-    address(host) {
-      net.addHost(host);
-      return Promise.resolve(`tcp://${host}:${nextPort++}`);
+    address(host, label) {
+      net.addHost(hostOf(host));
+      if (scheme === 'tcp') return Promise.resolve(`tcp://${host}:${nextPort++}`);
+      return Promise.resolve(`${scheme}://${scheme === 'ipc' ? '/tmp/' : ''}${label.replace(/[^a-zA-Z0-9_-]/g, '_')}-${nextPort++}`);
     },
     anyPort(host) {
       net.addHost(host);
@@ -288,7 +303,7 @@ function freePort(): Promise<number> {
 
 let inprocSeq = 0;
 
-async function runReal(name: Exclude<WorldName, 'sim'>, body: Body, options: ContractOptions): Promise<void> {
+async function runReal(name: 'tcp' | 'ipc' | 'inproc', body: Body, options: ContractOptions): Promise<void> {
   const tracked = new Tracked();
   const raw = new Map<string, TransportZmq>();
   const wrapped = new Map<string, TransportPort>();
