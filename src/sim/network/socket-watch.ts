@@ -115,6 +115,16 @@ export class SocketWatch {
     }
   }
 
+  /** A connection whose handshake completed but that the socket then refused (a duplicate routing id). */
+  handshakeOnly(address: string, connecting: boolean, end: PipeEnd): void {
+    if (connecting) {
+      if (address.startsWith('tcp://') && !this.delayed.has(end)) this.emit('connect:delay', address);
+      this.delayed.delete(end);
+      this.emit('connect', address);
+    } else this.emit('accept', address);
+    this.emit('handshake', address);
+  }
+
   /** The end lost its peer; `survives` on the connecting side, which then retries. */
   detached(end: PipeEnd, survives: boolean): void {
     this.deferred.delete(end);

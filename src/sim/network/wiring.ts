@@ -231,6 +231,9 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
   if (!remote.identify(far, socket) || !socket.identify(near, remote)) {
     connector.state = 'closed';
     ctx.record('refused', socket.host, { from: socket.host, to: remote.host, socket: socket.id, peer: remote.id, reason: 'duplicate routing id' });
+    // libzmq refuses the routing id after the ZMTP handshake: both sides report it, neither a disconnect.
+    socket.watch.handshakeOnly(connector.address, true, near);
+    remote.watch.handshakeOnly(binding.address, false, far);
     return;
   }
   connector.state = 'up';

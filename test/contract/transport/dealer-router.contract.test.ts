@@ -50,6 +50,8 @@ describeWorlds('ROUTER routes by the identity frame; unknown identities are drop
 
 describeWorlds('a second peer with a routingId already in use: the router keeps the first and never hears the second', EVERY_WORLD, async (w) => {
   const router = w.socket('a', 'router');
+  const routerEvents: string[] = [];
+  for (const type of ['accept', 'handshake', 'disconnect'] as const) router.events.on(type, (e) => routerEvents.push(e.type));
   const address = await w.address('a', 'dup');
   await router.bind(address);
   const first = w.socket('b', 'dealer', { routingId: 'same' });
@@ -57,6 +59,8 @@ describeWorlds('a second peer with a routingId already in use: the router keeps 
   await first.send('from-first');
   expect(text(await router.receive())).toEqual(['same', 'from-first']);
   const second = w.socket('c', 'dealer', { routingId: 'same' });
+  const secondEvents: string[] = [];
+  for (const type of ['connect', 'handshake', 'disconnect'] as const) second.events.on(type, (e) => secondEvents.push(e.type));
   second.connect(address);
   await second.send('from-second');
   const next = router.receive();
@@ -68,6 +72,10 @@ describeWorlds('a second peer with a routingId already in use: the router keeps 
   await w.sleep(100);
   expect(firstGot).toEqual([['reply']]);
   expect(secondGot).toEqual([]);
+  // The refusal comes after the ZMTP handshake: both sides report it, and neither a disconnect (inproc reports nothing).
+  const tcpOrIpc = w.scheme !== 'inproc';
+  expect(secondEvents).toEqual(tcpOrIpc ? ['connect', 'handshake'] : []);
+  expect(routerEvents).toEqual(tcpOrIpc ? ['accept', 'handshake', 'accept', 'handshake'] : []);
   // Even once the first leaves, what the second sent never arrives.
   first.close();
   expect(await stillPending(w, next, 500)).toBe(true);
