@@ -67,7 +67,6 @@ export class Channel implements Parkable {
   private msgs: (Message | undefined)[] = [];
   private times: number[] = [];
   private ids: number[] = [];
-  private sizes: number[] = [];
   private readIdx = 0;
   private deliverIdx = 0;
   private wireEnd = 0;
@@ -125,7 +124,6 @@ export class Channel implements Parkable {
     this.msgs.push(message);
     this.times.push(NaN);
     this.ids.push(id);
-    this.sizes.push(this.bufferBytes > 0 ? framedBytes(message) : 0);
     if (this.connected) this.pump();
   }
 
@@ -165,7 +163,6 @@ export class Channel implements Parkable {
       this.msgs.splice(at, 0, message);
       this.times.splice(at, 0, NaN);
       this.ids.splice(at, 0, id);
-      this.sizes.splice(at, 0, this.sizes[i] as number);
       this.place(at, link);
     }
   }
@@ -173,13 +170,13 @@ export class Channel implements Parkable {
   /** Gives the wire's last message (at `i`) its delivery time; keeps the wire sorted by time. */
   private place(i: number, link: Link): void {
     let t = this.ctx.kernel.now() + link.sampleLatency(this.ctx.random);
-    this.wireBytes += this.sizes[i] as number;
+    if (this.bufferBytes > 0) this.wireBytes += framedBytes(this.msgs[i] as Message);
     if (!link.reorder && t < this.lastTime) t = this.lastTime;
     if (t > this.lastTime) this.lastTime = t;
     this.times[i] = t;
     // Jitter may reorder: move it before later times (stable: after equal ones).
     for (let j = i; j > this.deliverIdx && (this.times[j - 1] as number) > t; j--) {
-      for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) [a[j - 1], a[j]] = [a[j], a[j - 1]];
+      for (const a of [this.msgs, this.times, this.ids] as unknown[][]) [a[j - 1], a[j]] = [a[j], a[j - 1]];
     }
   }
 
@@ -228,7 +225,7 @@ export class Channel implements Parkable {
         break;
       }
       this.deliverIdx++;
-      this.wireBytes -= this.sizes[i] as number;
+      if (this.bufferBytes > 0) this.wireBytes -= framedBytes(message);
       this.arrived++;
       ctx.stats.delivered++;
       moved = true;
@@ -278,7 +275,7 @@ export class Channel implements Parkable {
 
   private compact(): void {
     const n = this.readIdx;
-    for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.splice(0, n);
+    for (const a of [this.msgs, this.times, this.ids] as unknown[][]) a.splice(0, n);
     this.readIdx = 0;
     this.deliverIdx -= n;
     this.wireEnd -= n;
@@ -291,7 +288,7 @@ export class Channel implements Parkable {
       const message = this.msgs[i];
       if (message !== undefined) this.ctx.drop(reason, sender.host, sender.host, this.toHost, sender.id, this.ids[i] as number, message);
     }
-    for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.length = from;
+    for (const a of [this.msgs, this.times, this.ids] as unknown[][]) a.length = from;
     if (this.wireEnd > from) this.wireEnd = from;
   }
 
@@ -304,7 +301,7 @@ export class Channel implements Parkable {
     this.dropFrom(this.deliverIdx, reason);
     this.wireBytes = 0;
     if (discardArrived) {
-      for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.length = 0;
+      for (const a of [this.msgs, this.times, this.ids] as unknown[][]) a.length = 0;
       this.readIdx = this.deliverIdx = this.wireEnd = 0;
       this.arrived = 0;
     }
@@ -325,7 +322,7 @@ export class Channel implements Parkable {
   takePipe(): CarriedPipe {
     const from = this.wireEnd;
     const carried = { msgs: this.msgs.slice(from), ids: this.ids.slice(from) };
-    for (const a of [this.msgs, this.times, this.ids, this.sizes] as unknown[][]) a.length = from;
+    for (const a of [this.msgs, this.times, this.ids] as unknown[][]) a.length = from;
     return carried;
   }
 
@@ -337,7 +334,6 @@ export class Channel implements Parkable {
       this.msgs.push(message);
       this.times.push(NaN);
       this.ids.push(pipe.ids[i] as number);
-      this.sizes.push(this.bufferBytes > 0 ? framedBytes(message) : 0);
     }
     if (this.connected) this.pump();
   }
