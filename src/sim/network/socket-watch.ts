@@ -115,14 +115,17 @@ export class SocketWatch {
     }
   }
 
-  /** A connection whose handshake completed but that the socket then refused (a duplicate routing id). */
-  handshakeOnly(address: string, connecting: boolean, end: PipeEnd): void {
+  /**
+   * A connection that never became a pipe: refused after the handshake (a duplicate routing id:
+   * `handshake`, nothing after) or in it (incompatible socket types: `disconnect`, no retry).
+   */
+  handshakeOnly(address: string, connecting: boolean, end: PipeEnd | undefined, outcome: 'handshake' | 'disconnect'): void {
     if (connecting) {
-      if (address.startsWith('tcp://') && !this.delayed.has(end)) this.emit('connect:delay', address);
-      this.delayed.delete(end);
+      if (address.startsWith('tcp://') && !(end && this.delayed.has(end))) this.emit('connect:delay', address);
+      if (end) this.delayed.delete(end);
       this.emit('connect', address);
     } else this.emit('accept', address);
-    this.emit('handshake', address);
+    this.emit(outcome, address);
   }
 
   /** The end lost its peer; `survives` on the connecting side, which then retries. */

@@ -224,6 +224,9 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
   if (!COMPATIBLE[socket.type].includes(remote.type)) {
     connector.state = 'closed';
     ctx.record('refused', socket.host, { from: socket.host, to: remote.host, socket: socket.id, peer: remote.id, reason: `${socket.type} cannot talk to ${remote.type}` });
+    // libzmq drops it in the ZMTP handshake (socket types checked): both sides report a disconnect; no retry follows.
+    socket.watch.handshakeOnly(connector.address, true, near, 'disconnect');
+    remote.watch.handshakeOnly(binding.address, false, undefined, 'disconnect');
     return;
   }
   const far = new PipeEnd(ctx, remote, socket.host, near.transport);
@@ -232,8 +235,8 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
     connector.state = 'closed';
     ctx.record('refused', socket.host, { from: socket.host, to: remote.host, socket: socket.id, peer: remote.id, reason: 'duplicate routing id' });
     // libzmq refuses the routing id after the ZMTP handshake: both sides report it, neither a disconnect.
-    socket.watch.handshakeOnly(connector.address, true, near);
-    remote.watch.handshakeOnly(binding.address, false, far);
+    socket.watch.handshakeOnly(connector.address, true, near, 'handshake');
+    remote.watch.handshakeOnly(binding.address, false, far, 'handshake');
     return;
   }
   connector.state = 'up';

@@ -137,3 +137,20 @@ describeWorlds('inproc connections report no events', ['inproc', 'sim-inproc'], 
   expect(types(bound)).toEqual([]);
   expect(types(connecting)).toEqual([]);
 });
+
+describeWorlds('incompatible socket types: the handshake fails, both sides report a disconnect and nothing is retried', EVERY_STREAM_WORLD, async (w) => {
+  const bound = w.socket('b', 'push');
+  const boundEvents = record(bound);
+  const address = await w.address('b', 'mismatch');
+  await bound.bind(address);
+  const connecting = w.socket('a', 'push');
+  const connectingEvents = record(connecting);
+  connecting.connect(address);
+  await w.waitFor(() => types(boundEvents).includes('disconnect') && types(connectingEvents).includes('disconnect'), { what: 'both disconnects' });
+  // Longer than a reconnect interval and its jitter: no retry comes.
+  await w.sleep(400);
+  // Real ipc sometimes reports handshake:error before the disconnect (the order of the peers' closes varies).
+  const settled = (events: SocketEvent[]): string[] => types(events).filter((t) => t !== 'handshake:error');
+  expect(settled(boundEvents)).toEqual(['bind', 'accept', 'disconnect']);
+  expect(settled(connectingEvents)).toEqual(w.scheme === 'tcp' ? ['connect:delay', 'connect', 'disconnect'] : ['connect', 'disconnect']);
+});
