@@ -8,7 +8,7 @@ import { collect, describeWorlds, stillPending } from './worlds.js';
 /** Real timers on a loaded machine fire late, never early: upper bounds get this much slack. */
 const SLACK_MS = 400;
 
-describeWorlds('send before any peer: a PUSH that never connected waits; a connected one queues until the peer binds', ['sim', 'tcp', 'ipc', 'inproc'], async (w) => {
+describeWorlds('send before any peer: a PUSH that never connected waits; a connected one queues until the peer binds', ['sim', 'sim-ipc', 'sim-inproc', 'tcp', 'ipc', 'inproc'], async (w) => {
   const lonely = w.socket('a', 'push');
   expect(await stillPending(w, lonely.send('nowhere'))).toBe(true);
   const address = await w.address('b', 'early');
@@ -76,7 +76,7 @@ describeWorlds(
 
 describeWorlds(
   'peer restart: what was sent while the PULL was down arrives after it binds again; what it had received unread is lost',
-  ['sim', 'tcp', 'ipc'],
+  ['sim', 'sim-ipc', 'tcp', 'ipc'],
   async (w) => {
     const address = await w.address('b', 'restart');
     const first = w.socket('b', 'pull');
@@ -98,7 +98,7 @@ describeWorlds(
   { timeoutMs: 15_000 },
 );
 
-describeWorlds('connect to an address no one serves: connect returns, and the socket keeps trying until someone binds', ['sim', 'tcp', 'ipc'], async (w) => {
+describeWorlds('connect to an address no one serves: connect returns, and the socket keeps trying until someone binds', ['sim', 'sim-ipc', 'tcp', 'ipc'], async (w) => {
   const address = await w.address('b', 'unserved');
   const push = w.socket('a', 'push');
   expect(() => push.connect(address)).not.toThrow();
