@@ -3,7 +3,8 @@
 // sends on receive-only kinds stay pending (zeromq.js never raises EFSM); close() lingers as
 // lingerMs says. It owns its pipe ends, the fair queue of channels with arrived messages and
 // the waiting send/receive. Routing rules live in socket-kinds.ts, events in
-// socket-events-sim.ts, and `SocketHandleSim` (socket-handle-sim.ts) is the face users hold:
+// socket-events-sim.ts and socket-watch.ts, endpoints in socket-endpoints.ts, linger in
+// socket-linger.ts, and `SocketHandleSim` (socket-handle-sim.ts) is the face users hold:
 // here `closed` means "gone from the network", which a lingering socket is not yet.
 
 import type { ScheduledTask } from '../../core/scheduler.js';
@@ -17,6 +18,7 @@ import { SocketEventsSim } from './socket-events-sim.js';
 import { SocketWatch } from './socket-watch.js';
 import { acceptIncoming, applySubscription, canReceive, canSend, changeSubscription, identifyPeer, onEndAttached, onEndDetached, routeOutgoing } from './socket-kinds.js';
 import { SocketEndpoints } from './socket-endpoints.js';
+import { SocketLinger } from './socket-linger.js';
 import { breakConnection, teardown, type Connector, type PipeEnd } from './wiring.js';
 
 export const RESOLVED: Promise<void> = Promise.resolve();
@@ -77,7 +79,7 @@ export class SocketSim {
   envelope: Message | undefined;
   /** Connection bookkeeping for events and for the bound SUB that has not been used yet. */
   readonly watch: SocketWatch;
-  private lingerTimer: ScheduledTask | undefined;
+  private readonly linger = new SocketLinger(this, () => this.shutdown('closed'));
 
   constructor(
     readonly ctx: NetContext,
@@ -178,7 +180,7 @@ export class SocketSim {
    * retried in an event of this socket's own host (a paused host stays paused).
    */
   onWritable(): void {
-    if (this.wakeScheduled || this.closed || (this.sendWaiter === undefined && !this.lingering)) return;
+    if (this.wakeScheduled || this.closed || (this.sendWaiter === undefined && !this.linger.active)) return;
     this.wakeScheduled = true;
     this.ctx.kernel.schedule(this.ctx.kernel.now(), this.wake, this.ctx.ownerOf(this.host));
   }
@@ -186,7 +188,7 @@ export class SocketSim {
   private wakeScheduled = false;
   private readonly wake = (): void => {
     this.wakeScheduled = false;
-    if (this.lingering) return this.lingerCheck();
+    if (this.linger.active) return this.linger.check();
     const waiter = this.sendWaiter;
     if (waiter === undefined || this.userClosed || !canSend(this)) return;
     try {
@@ -324,39 +326,16 @@ export class SocketSim {
     this.watch.emit('end', '');
     if (recv) recv.reject(netError('receive: socket was closed while waiting', 'EAGAIN'));
     if (send) send.reject(netError('send: socket was closed while waiting', 'EAGAIN'));
-    this.lingering = true;
-    if (this.lingerMs === 0) this.lingerExpired();
-    else if (this.lingerMs > 0) this.lingerTimer = this.ctx.kernel.schedule(this.ctx.kernel.now() + this.lingerMs, () => this.lingerExpired(), this.ctx.ownerOf(this.host));
-    this.lingerCheck();
+    this.linger.start(this.lingerMs);
   }
 
-  /**
-   * Linger is over: what is still queued is dropped, except over inproc, where the pipe is
-   * shared with the peer (no session in between) and what was written stays readable by it.
-   */
-  private lingerExpired(): void {
-    for (const end of [...this.ends]) if (!this.isInproc(end)) this.dropEnd(end);
-    if (this.ends.length === 0) this.shutdown('closed');
-  }
-
-  private isInproc(end: PipeEnd): boolean {
+  isInproc(end: PipeEnd): boolean {
     return (this.connectorOf(end)?.address ?? end.binding?.address ?? '').startsWith('inproc://');
   }
 
-  private dropEnd(end: PipeEnd): void {
-    const connector = this.connectorOf(end);
-    if (connector) this.endpoints.dropConnector(connector, 'closed', false);
-    else teardown(this.ctx, end, 'closed');
-  }
-
-  /** Closed with linger: still delivering what was queued. */
-  private lingering = false;
-
-  /** Lingering: every pipe with nothing left to send goes; the socket goes with the last one. */
-  private lingerCheck(): void {
-    if (!this.lingering || this.closed) return;
-    for (const end of [...this.ends]) if (end.out.pending === 0) this.dropEnd(end);
-    if (this.ends.length === 0) this.shutdown('closed');
+  /** Ends a connector and its pipe (a lingering socket's drained pipe). */
+  dropConnector(connector: Connector): void {
+    this.endpoints.dropConnector(connector, 'closed', false);
   }
 
   /** The host crashed: tear down like close, but settle nothing. */
@@ -372,8 +351,7 @@ export class SocketSim {
     if (this.closed) return;
     this.closed = true;
     this.userClosed = true;
-    this.lingering = false;
-    if (this.lingerTimer) this.ctx.kernel.cancel(this.lingerTimer);
+    this.linger.stop();
     for (const waiter of [this.recvWaiter, this.sendWaiter]) if (waiter?.timer) this.ctx.kernel.cancel(waiter.timer);
     this.recvWaiter = undefined;
     this.sendWaiter = undefined;
