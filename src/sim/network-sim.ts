@@ -13,7 +13,8 @@ import type { Trace } from './trace.js';
 import type { LinkConditions, LinkScope } from './network/link-conditions.js';
 import { NetContext, type NetworkStats } from './network/net-context.js';
 import { TransportSim } from './network/transport-sim.js';
-import { abortHandshakesTo, breakConnectionsBetween, linksChanged, retryBlocked } from './network/wiring.js';
+import { linksChanged } from './network/heartbeat.js';
+import { abortHandshakesTo, breakConnectionsBetween, retryBlocked } from './network/wiring.js';
 
 export type { LinkConditions, LinkScope, LatencyDistribution } from './network/link-conditions.js';
 export type { NetworkStats, DropReason } from './network/net-context.js';

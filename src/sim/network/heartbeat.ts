@@ -99,3 +99,27 @@ export function heartbeatOptionsOf(socket: object): HeartbeatOptions {
   const heartbeatIntervalMs = s.heartbeatIntervalMs ?? 0;
   return { heartbeatIntervalMs, heartbeatTimeoutMs: s.heartbeatTimeoutMs ?? heartbeatIntervalMs };
 }
+
+/** Heartbeats on either side: watch the connection for stalls longer than the timeout. */
+export function watchLiveness(ctx: NetContext, near: PipeEnd, far: PipeEnd, onExpired: (end: PipeEnd) => void): void {
+  const liveness = new Liveness(ctx, ctx.kernel.now(), near, far, onExpired);
+  if (!liveness.watched) return;
+  near.liveness = far.liveness = liveness;
+  ctx.liveness.add(liveness);
+  liveness.check();
+}
+
+/** The connection of `end` is going: its heartbeat clocks stop. */
+export function unwatch(ctx: NetContext, end: PipeEnd): void {
+  const liveness = end.liveness;
+  if (!liveness) return;
+  liveness.stop();
+  ctx.liveness.delete(liveness);
+  end.liveness = undefined;
+  if (end.peer) end.peer.liveness = undefined;
+}
+
+/** Links changed (partition, repair, hold, release): heartbeat clocks start or stop. */
+export function linksChanged(ctx: NetContext): void {
+  for (const liveness of [...ctx.liveness]) liveness.check();
+}

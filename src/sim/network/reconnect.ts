@@ -8,6 +8,12 @@
 // an address no one serves costs no events (and a run with nothing else to do still ends).
 
 import type { RandomPort } from '../../core/ports.js';
+import type { NetContext } from './net-context.js';
+import type { SocketSim } from './socket-sim.js';
+import type { Connector } from './wiring.js';
+
+/** Starts a connection attempt now (wiring.ts's startHandshake). */
+type Start = (ctx: NetContext, connector: Connector) => void;
 
 export interface ReconnectOptions {
   reconnectIntervalMs: number;
@@ -64,4 +70,42 @@ export class ReconnectSchedule {
     this.failed();
     return this.nextTryMs;
   }
+}
+
+/** A try found nobody: the connector waits for the endpoint; its tries go on (lazily) meanwhile. */
+export function wait(ctx: NetContext, connector: Connector): void {
+  connector.state = 'waiting';
+  if (!connector.address.startsWith('inproc://')) {
+    connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
+    connector.schedule.failed();
+  }
+  let set = ctx.waiting.get(connector.key);
+  if (!set) ctx.waiting.set(connector.key, (set = new Set()));
+  set.add(connector);
+}
+
+/** The endpoint appeared: inproc connects at once; tcp and ipc at the connector's next try. */
+export function tryAtNextChance(ctx: NetContext, connector: Connector, start: Start): void {
+  if (connector.schedule === undefined) return start(ctx, connector);
+  scheduleTry(ctx, connector, connector.schedule.catchUp(ctx.kernel.now()), start);
+}
+
+/** A connection of this connector broke: the first try is one reconnect interval away (inproc: at once). */
+export function reconnectLater(ctx: NetContext, connector: Connector, start: Start): void {
+  if (connector.address.startsWith('inproc://')) return start(ctx, connector);
+  connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
+  scheduleTry(ctx, connector, connector.schedule.restart(ctx.kernel.now()), start);
+}
+
+/** Tries again at `atMs`, in an event of the connecting host (a crash drops it with the socket). */
+function scheduleTry(ctx: NetContext, connector: Connector, atMs: number, start: Start): void {
+  connector.state = 'waiting';
+  const attempt = ++connector.attempt;
+  ctx.kernel.schedule(atMs, () => {
+    if (connector.attempt === attempt && connector.state === 'waiting') start(ctx, connector);
+  }, ctx.ownerOf(connector.socket.host));
+}
+
+function reconnectOptionsOf(socket: SocketSim): ReconnectOptions {
+  return { reconnectIntervalMs: socket.reconnectIntervalMs ?? RECONNECT_INTERVAL_MS, reconnectIntervalMsMax: socket.reconnectIntervalMsMax ?? 0 };
 }

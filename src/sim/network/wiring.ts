@@ -13,10 +13,10 @@
 import type { SocketType } from '../../core/transport.js';
 import { endpointKey, isAnyInterface, isLoopback, type ZmqAddress } from './address.js';
 import { Channel, transportOf, type CarriedPipe, type Transport } from './channel.js';
-import { Liveness } from './heartbeat.js';
+import { unwatch, watchLiveness, type Liveness } from './heartbeat.js';
 import type { DropReason, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
-import { ReconnectSchedule, RECONNECT_INTERVAL_MS } from './reconnect.js';
+import { reconnectLater, tryAtNextChance, wait, type ReconnectSchedule } from './reconnect.js';
 import type { SocketSim } from './socket-sim.js';
 import type { HttpServerSim } from './http-sim.js';
 
@@ -108,7 +108,7 @@ export function addBinding(ctx: NetContext, owner: SocketSim | HttpServerSim, ho
   const waiting = ctx.waiting.get(key);
   if (waiting) {
     ctx.waiting.delete(key);
-    for (const connector of waiting) tryAtNextChance(ctx, connector);
+    for (const connector of waiting) tryAtNextChance(ctx, connector, startHandshake);
   }
   return binding;
 }
@@ -125,45 +125,6 @@ export function addConnector(ctx: NetContext, socket: SocketSim, address: string
   socket.addEnd(end, false);
   startHandshake(ctx, connector);
   return connector;
-}
-
-/** A try found nobody: the connector waits for the endpoint; its tries go on (lazily) meanwhile. */
-function wait(ctx: NetContext, connector: Connector): void {
-  connector.state = 'waiting';
-  if (!connector.address.startsWith('inproc://')) {
-    connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
-    connector.schedule.failed();
-  }
-  let set = ctx.waiting.get(connector.key);
-  if (!set) ctx.waiting.set(connector.key, (set = new Set()));
-  set.add(connector);
-}
-
-/** The endpoint appeared: inproc connects at once; tcp and ipc at the connector's next try. */
-function tryAtNextChance(ctx: NetContext, connector: Connector): void {
-  if (connector.schedule === undefined) return startHandshake(ctx, connector);
-  scheduleTry(ctx, connector, connector.schedule.catchUp(ctx.kernel.now()));
-}
-
-/** Tries again at `atMs`, in an event of the connecting host (a crash drops it with the socket). */
-function scheduleTry(ctx: NetContext, connector: Connector, atMs: number): void {
-  connector.state = 'waiting';
-  const attempt = ++connector.attempt;
-  ctx.kernel.schedule(atMs, () => {
-    if (connector.attempt === attempt && connector.state === 'waiting') startHandshake(ctx, connector);
-  }, ctx.ownerOf(connector.socket.host));
-}
-
-/** A connection of this connector broke: the first try is one reconnect interval away. */
-function reconnectLater(ctx: NetContext, connector: Connector): void {
-  if (connector.address.startsWith('inproc://')) return startHandshake(ctx, connector);
-  connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
-  scheduleTry(ctx, connector, connector.schedule.restart(ctx.kernel.now()));
-}
-
-function reconnectOptionsOf(socket: SocketSim): { reconnectIntervalMs: number; reconnectIntervalMsMax: number } {
-  const s = socket as unknown as { reconnectIntervalMs?: number; reconnectIntervalMsMax?: number };
-  return { reconnectIntervalMs: s.reconnectIntervalMs ?? RECONNECT_INTERVAL_MS, reconnectIntervalMsMax: s.reconnectIntervalMsMax ?? 0 };
 }
 
 /** Tries to connect now: the peer learns of the connection one link latency later. */
@@ -244,30 +205,12 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
   near.peer = far;
   far.peer = near;
   binding.accepted.add(far);
-  watchLiveness(ctx, near, far);
+  watchLiveness(ctx, near, far, (end) => breakConnection(ctx, end, 'heartbeat'));
   far.out.connect(near);
   ctx.record('connect', socket.host, { from: socket.host, to: remote.host, socket: socket.id, peer: remote.id, address: connector.address });
   remote.addEnd(far, true);
   socket.attached(near);
   near.out.connect(far);
-}
-
-/** Heartbeats on either side: watch the connection for stalls longer than the timeout. */
-function watchLiveness(ctx: NetContext, near: PipeEnd, far: PipeEnd): void {
-  const liveness = new Liveness(ctx, ctx.kernel.now(), near, far, (end) => breakConnection(ctx, end, 'heartbeat'));
-  if (!liveness.watched) return;
-  near.liveness = far.liveness = liveness;
-  ctx.liveness.add(liveness);
-  liveness.check();
-}
-
-function unwatch(ctx: NetContext, end: PipeEnd): void {
-  const liveness = end.liveness;
-  if (!liveness) return;
-  liveness.stop();
-  ctx.liveness.delete(liveness);
-  end.liveness = undefined;
-  if (end.peer) end.peer.liveness = undefined;
 }
 
 /**
@@ -310,7 +253,7 @@ function survive(ctx: NetContext, end: PipeEnd, carried: CarriedPipe | undefined
   end.socket.detached(end);
   end.out = new Channel(ctx, end, connector.targetHost, ctx.links.link(end.socket.host, connector.targetHost), end.transport);
   if (carried) end.out.adopt(carried);
-  reconnectLater(ctx, connector);
+  reconnectLater(ctx, connector, startHandshake);
 }
 
 /**
@@ -347,10 +290,6 @@ export function breakConnectionsBetween(ctx: NetContext, sideA: readonly string[
   return ends.length;
 }
 
-/** Links changed (partition, repair, hold, release): heartbeat clocks start or stop. */
-export function linksChanged(ctx: NetContext): void {
-  for (const liveness of [...ctx.liveness]) liveness.check();
-}
 
 /** Closes a connector of a socket (disconnect, close, crash). */
 export function closeConnector(ctx: NetContext, connector: Connector, reason: DropReason): void {
