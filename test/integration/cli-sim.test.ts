@@ -26,7 +26,8 @@ describe('toto sim', () => {
     expect(lines[2]).toBe('virtual time: 1m 12s simulated');
     expect(lines[3]).toMatch(/^wall time: \d/);
     expect(lines[4]).toMatch(/^events: [\d,]+ simulated \([\d,]+ events\/s\)$/);
-    expect(lines[5]).toBe('sometimes: 1/2 hit; never hit: "a late or duplicate pong was dropped"');
+    // A partition stalls the connection, so a retried ping's original arrives too: some pongs come late.
+    expect(lines[5]).toBe('sometimes: all 2 hit');
     // Not a terminal: plain progress lines on stderr.
     expect(r.stderr).toContain('progress: 12/12 runs, 0 failed');
   });
