@@ -40,6 +40,25 @@ export const TCP_BUFFER_BYTES = 2_700_000;
  */
 export const IPC_BUFFER_BYTES = 32_768;
 
+/**
+ * TCP's retransmission timer (Linux: tcp_rto_min 200ms on a fast link, doubling per timeout, at
+ * most TCP_RTO_MAX 120s). A segment lost to a partition is sent again at first + 200, + 400,
+ * + 800, ...: once the link heals, the next of these delivers it and everything queued behind it.
+ */
+export const RTO_MIN_MS = 200;
+export const RTO_MAX_MS = 120_000;
+
+/** The first retransmission of a segment first due at `firstDueMs` that comes at or after `nowMs`. */
+export function nextRetransmitMs(firstDueMs: number, nowMs: number): number {
+  let rto = RTO_MIN_MS;
+  let t = firstDueMs + rto;
+  while (t < nowMs) {
+    rto = Math.min(rto * 2, RTO_MAX_MS);
+    t += rto;
+  }
+  return t;
+}
+
 export type Transport = 'tcp' | 'ipc' | 'inproc';
 
 export function transportOf(address: string): Transport {
@@ -83,6 +102,10 @@ export class Channel implements Parkable {
   /** In the receiver's fair-queue of channels with arrived messages. */
   inReady = false;
   private parked = false;
+  /** Parked by a partition: its head was first due then (the retransmission schedule starts there). */
+  private lostAtMs: number | undefined;
+  /** After a partition: nothing arrives before TCP's next retransmission. */
+  private retransmitAtMs = -Infinity;
   private stalled = false;
   private lastTime = -Infinity;
   private armedAt = Infinity;
@@ -189,7 +212,7 @@ export class Channel implements Parkable {
 
   private arm(): void {
     if (this.cut || this.parked || this.stalled || !this.connected || this.deliverIdx >= this.wireEnd) return;
-    const t = this.times[this.deliverIdx] as number;
+    const t = Math.max(this.times[this.deliverIdx] as number, this.retransmitAtMs);
     if (!(t < this.armedAt)) return;
     if (this.armed) this.ctx.kernel.cancel(this.armed);
     this.armedAt = t;
@@ -202,6 +225,7 @@ export class Channel implements Parkable {
     const ctx = this.ctx;
     const receiver = (this.to as PipeEnd).socket;
     const now = ctx.kernel.now();
+    if (now < this.retransmitAtMs) return this.arm();
     const link = ctx.links.current(this.link);
     const msgs = this.msgs;
     let moved = false;
@@ -216,6 +240,7 @@ export class Channel implements Parkable {
       if (link.held || link.partitioned) {
         // The connection stalls (TCP retransmits until the link heals): nothing is lost.
         this.parked = true;
+        if (link.partitioned) this.lostAtMs = this.times[i] as number;
         link.parked.push(this);
         if (ctx.trace) ctx.record(link.held ? 'hold' : 'stall', this.toHost, { from: this.link.from, to: this.toHost, socket: receiver.id });
         break;
@@ -242,12 +267,17 @@ export class Channel implements Parkable {
 
   /**
    * A held or partitioned link flows again: deliver what waited, in order, in an event of the
-   * receiving host (never inside the releasing event: a paused receiver stays paused).
+   * receiving host (never inside the releasing event: a paused receiver stays paused); after a
+   * partition, at TCP's next retransmission.
    */
   resume(): void {
     if (!this.parked) return;
     this.parked = false;
     const now = this.ctx.kernel.now();
+    // A hold is the plan's abstraction (release delivers at once); a partition lost the head: it
+    // comes with TCP's next retransmission.
+    if (this.lostAtMs !== undefined) this.retransmitAtMs = nextRetransmitMs(this.lostAtMs, now);
+    this.lostAtMs = undefined;
     for (let i = this.deliverIdx; i < this.wireEnd && (this.times[i] as number) <= now; i++) {
       if (this.msgs[i] !== undefined) this.ctx.stats.held++;
     }

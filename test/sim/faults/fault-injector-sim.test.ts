@@ -60,14 +60,16 @@ describe('applyFaultPlan on a Simulation', () => {
     expect(w.received.every((r) => r.tMs - (w.sentAt.get(r.body) as number) <= 2)).toBe(true);
   });
 
-  it('a partition stalls delivery for its window: everything sent meanwhile arrives at the heal, in order, none lost', async () => {
+  it('a partition stalls delivery for its window: everything sent meanwhile arrives at TCP\'s next retransmission, in order, none lost', async () => {
     const w = pingWorld();
     applyFaultPlan(w.sim, [{ kind: 'partition', atMs: 205, durationMs: 100, sideA: ['client'], sideB: ['server'] }], { hosts: ['client', 'server'] });
     await w.sim.run({ untilMs: 1100 });
     expect(w.received.map((r) => r.body)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
-    const stalled = w.arrivedSentIn(205, 305);
-    expect(stalled.map((r) => r.body)).toEqual(['m20', 'm21', 'm22', 'm23', 'm24', 'm25', 'm26', 'm27', 'm28', 'm29']);
-    expect(stalled.every((r) => r.tMs === 305)).toBe(true);
+    // m20, due at 211, is lost to the partition; TCP resends it at 411 (211 + 200), after the heal at 305,
+    // and everything queued behind it on the connection (up to m39, sent at 400) arrives with it.
+    const stalled = w.arrivedSentIn(205, 401);
+    expect(stalled.map((r) => r.body)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i + 20}`));
+    expect(stalled.every((r) => r.tMs === 411)).toBe(true);
     expect(w.sim.network.stats.dropped).toBe(0);
     expect(w.faultLines()).toEqual(['205 partition start', '305 partition end']);
     const network = w.kinds().filter((e) => e.kind === 'partition' || e.kind === 'repair').map((e) => `${e.tMs} ${e.kind}`);
@@ -141,7 +143,8 @@ describe('applyFaultPlan on a Simulation', () => {
     await w.sim.run({ untilMs: 300 });
     healAll(w.sim);
     await w.sim.run({ untilMs: 1100 });
-    expect(w.arrivedSentIn(100, 300).every((r) => r.tMs === 300)).toBe(true);
+    // The first message lost (due at 101) is resent at 301, the first retransmission after the heal.
+    expect(w.arrivedSentIn(100, 300).every((r) => r.tMs === 301)).toBe(true);
     expect(w.received.map((r) => r.body)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
     expect(w.faultLines()).toEqual(['100 partition start', '300 partition end']);
   });

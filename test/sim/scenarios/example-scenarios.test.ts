@@ -41,7 +41,8 @@ describe('planted bugs', () => {
     expect(failed.length).toBeGreaterThan(0);
     // A bug every seed finds proves little; this one needs a partition longer than its retry budget.
     expect(failed.length).toBeLessThan(results.length);
-    for (const r of failed) expect(r.faultPlan.some((f) => f.kind === 'partition' && f.durationMs > 300)).toBe(true);
+    // Under 200ms TCP's first retransmission delivers in time; longer, the next one (600ms after the loss) is too late.
+    for (const r of failed) expect(r.faultPlan.some((f) => f.kind === 'partition' && f.durationMs > 200)).toBe(true);
     for (const r of failed) {
       expect(r.error?.phase).toBe('invariants');
       expect(r.error?.message).toMatch(/^\d+ of 40 pings never answered; first: ping-\d+ failed at \d+ms: call ping-\d+: no reply after 4 attempt\(s\) of 100ms/);
