@@ -13,7 +13,7 @@ import type { Channel } from './channel.js';
 import { FairQueue } from './fair-queue.js';
 import { toFrame, toMessage } from './frames.js';
 import type { HostState, NetContext } from './net-context.js';
-import { netError } from './net-error.js';
+import { netError, type NetError } from './net-error.js';
 import { SocketEventsSim } from './socket-events-sim.js';
 import { SocketWatch } from './socket-watch.js';
 import { acceptIncoming, applySubscription, canReceive, canSend, changeSubscription, identifyPeer, onEndAttached, onEndDetached, routeOutgoing } from './socket-kinds.js';
@@ -224,6 +224,7 @@ export class SocketSim {
       this.turnTaken();
       return Promise.resolve(message);
     }
+    if (this.discardedOnly) return Promise.reject(this.discardedError());
     if (this.receiveTimeoutMs === 0) return Promise.reject(netError('receive: no message available (receiveTimeoutMs 0)', 'EAGAIN'));
     return new Promise<Message>((resolve, reject) => {
       const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
@@ -243,6 +244,7 @@ export class SocketSim {
   }
 
   private takeNext(): Message | undefined {
+    this.discardedOnly = false;
     if (!canReceive(this)) return undefined;
     let message: Message | undefined;
     while ((message = this.ready.next()) !== undefined) {
@@ -250,17 +252,30 @@ export class SocketSim {
       if (this.tooBig.has(message) || this.oversize(channel, message)) continue;
       const accepted = acceptIncoming(this, channel, message);
       if (accepted !== undefined) return accepted;
+      // A REQ/REP saw something to read and threw it away (a malformed envelope, a stray reply).
+      if (this.type === 'req' || this.type === 'rep') this.discardedOnly = true;
     }
     return undefined;
+  }
+
+  /**
+   * The last takeNext found only messages it discarded. zeromq.js then rejects the receive with
+   * EAGAIN: the socket said it was readable, and the read found nothing (measured, 6.8).
+   */
+  private discardedOnly = false;
+
+  private discardedError(): NetError {
+    return netError('receive: what arrived was discarded (a malformed envelope or a stray reply) and nothing else is readable', 'EAGAIN');
   }
 
   private fulfilReceive(): void {
     const waiter = this.recvWaiter;
     if (waiter === undefined) return;
     const message = this.takeNext();
-    if (message === undefined) return;
+    if (message === undefined && !this.discardedOnly) return;
     this.recvWaiter = undefined;
     if (waiter.timer) this.ctx.kernel.cancel(waiter.timer);
+    if (message === undefined) return waiter.reject(this.discardedError());
     waiter.resolve(message);
     this.turnTaken();
   }
@@ -272,7 +287,7 @@ export class SocketSim {
       while ((next = channel.take()) !== undefined) applySubscription(channel.to as PipeEnd, next);
       return;
     }
-    if (message !== undefined && this.oversize(channel, message)) {
+    if (message !== undefined && (this.oversize(channel, message) || this.malformedReply(channel, message))) {
       this.tooBig.add(message);
       return;
     }
@@ -280,7 +295,23 @@ export class SocketSim {
     this.fulfilReceive();
   }
 
-  /** Oversize messages already in a queue, never to be read. */
+  /**
+   * REQ over tcp/ipc: libzmq's req_session checks each incoming message's envelope (an empty
+   * delimiter, or a 4-byte request id then one, before a body) and drops the connection on a
+   * malformed one, losing what follows it in flight. Over inproc there is no session: the REQ
+   * itself discards it (acceptIncoming). Measured against zeromq.js 6.8.
+   */
+  private malformedReply(channel: Channel, message: Message): boolean {
+    if (this.type !== 'req' || channel.to === undefined || this.isInproc(channel.to)) return false;
+    const first = message[0] as Uint8Array;
+    const wellFormed = message.length >= 2 && (first.length === 0 || (first.length === 4 && message.length >= 3 && (message[1] as Uint8Array).length === 0));
+    if (wellFormed) return false;
+    this.ctx.drop('unexpected', this.host, channel.from.socket.host, this.host, this.id, 0, message);
+    if (channel.to.peer) breakConnection(this.ctx, channel.to, 'disconnect');
+    return true;
+  }
+
+  /** Oversize or malformed messages already in a queue, never to be read. */
   private readonly tooBig = new WeakSet<Message>();
 
   /**
