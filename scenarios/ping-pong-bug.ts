@@ -1,9 +1,10 @@
 // Ping-pong with a planted bug: the client's retry budget (4 attempts of 100ms, so 400ms) is
-// shorter than the partitions the service must ride out (up to 480ms). A partition stalls the
-// tcp connection, so retrying cannot get a ping through sooner: every attempt waits in the
-// stall, and when it heals the original and all the retries arrive and are answered, but a ping
-// sent early in a long enough partition has given up by then. Short partitions hide the bug, so
-// only some seeds find it: `npx toto sim scenarios/ping-pong-bug.ts --seeds 1..200`.
+// shorter than the outages the service must ride out (partitions up to 480ms, and TCP's own
+// backoff after them). A partition stalls the tcp connection, so retrying cannot get a ping
+// through sooner: every attempt waits in the stall, and when TCP retransmits after the heal
+// (200, 600ms... after the loss) the original and all the retries arrive and are answered, but
+// a ping sent early in a long enough partition has given up by then. Partitions under 200ms hide
+// the bug, so only some seeds find it: `npx toto sim scenarios/ping-pong-bug.ts --seeds 1..200`.
 
 import { runMain } from '../src/sim/run-main.js';
 import { pingPongScenario } from './lib/ping-pong-spec.js';

@@ -109,3 +109,28 @@ function scheduleTry(ctx: NetContext, connector: Connector, atMs: number, start:
 function reconnectOptionsOf(socket: SocketSim): ReconnectOptions {
   return { reconnectIntervalMs: socket.reconnectIntervalMs ?? RECONNECT_INTERVAL_MS, reconnectIntervalMsMax: socket.reconnectIntervalMsMax ?? 0 };
 }
+
+/**
+ * Linux resends an unanswered SYN 1, 3, 7, 15, 31 and 63s after the first (tcp_syn_retries 6,
+ * doubling from 1s) and gives up at 127s; libzmq sets no connect timeout, so a connect begun
+ * during a partition completes at the first resend after the heal, and one begun over 127s ago
+ * failed and tries afresh.
+ */
+export const SYN_RETRIES_MS: readonly number[] = [1000, 3000, 7000, 15_000, 31_000, 63_000];
+export const SYN_GIVE_UP_MS = 127_000;
+
+/** After repair: connects that a partition blocked complete at TCP's next SYN resend. */
+export function retryBlockedConnects(ctx: NetContext, start: Start): void {
+  const blocked = [...ctx.partitionBlocked];
+  ctx.partitionBlocked.clear();
+  const now = ctx.kernel.now();
+  for (const connector of blocked) {
+    const firstMs = connector.synSentMs ?? now;
+    const resendMs = SYN_RETRIES_MS.map((ms) => firstMs + ms).find((t) => t >= now);
+    if (resendMs === undefined) connector.synSentMs = undefined;
+    const attempt = ++connector.attempt;
+    ctx.kernel.schedule(resendMs ?? Math.max(now, firstMs + SYN_GIVE_UP_MS), () => {
+      if (connector.attempt === attempt && connector.state === 'waiting') start(ctx, connector);
+    }, ctx.ownerOf(connector.socket.host));
+  }
+}

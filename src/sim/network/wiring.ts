@@ -16,7 +16,7 @@ import { Channel, transportOf, type CarriedPipe, type Transport } from './channe
 import { unwatch, watchLiveness, type Liveness } from './heartbeat.js';
 import type { DropReason, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
-import { reconnectLater, tryAtNextChance, wait, type ReconnectSchedule } from './reconnect.js';
+import { reconnectLater, retryBlockedConnects, tryAtNextChance, wait, type ReconnectSchedule } from './reconnect.js';
 import type { SocketSim } from './socket-sim.js';
 import type { HttpServerSim } from './http-sim.js';
 
@@ -68,7 +68,10 @@ export interface Connector {
   attempt: number;
   /** When the next try is due (tcp, ipc); undefined until a try fails. */
   schedule: ReconnectSchedule | undefined;
+  /** When the SYN of a connect a partition swallowed was first sent (TCP resends it on its own schedule). */
+  synSentMs?: number | undefined;
 }
+
 
 const EMPTY = new Uint8Array(0);
 
@@ -131,8 +134,12 @@ export function addConnector(ctx: NetContext, socket: SocketSim, address: string
 export function startHandshake(ctx: NetContext, connector: Connector): void {
   if (connector.state === 'closed' || connector.socket.closed) return;
   const binding = ctx.bindings.get(connector.key);
-  if (!binding || !isSocketBinding(binding) || (binding.loopbackOnly && connector.socket.host !== binding.host)) return wait(ctx, connector);
+  if (!binding || !isSocketBinding(binding) || (binding.loopbackOnly && connector.socket.host !== binding.host)) {
+    connector.synSentMs = undefined;
+    return wait(ctx, connector);
+  }
   connector.state = 'handshake';
+  connector.synSentMs ??= ctx.kernel.now();
   const attempt = ++connector.attempt;
   ctx.handshaking.add(connector);
   const link = ctx.links.current(ctx.links.link(connector.socket.host, connector.targetHost));
@@ -202,6 +209,7 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
   }
   connector.state = 'up';
   connector.schedule = undefined;
+  connector.synSentMs = undefined;
   near.peer = far;
   far.peer = near;
   binding.accepted.add(far);
@@ -307,9 +315,7 @@ export function closeConnector(ctx: NetContext, connector: Connector, reason: Dr
   }
 }
 
-/** After repair: handshakes that a partition blocked are tried again. */
+/** After repair: connects that a partition blocked complete at TCP's next SYN resend. */
 export function retryBlocked(ctx: NetContext): void {
-  const blocked = [...ctx.partitionBlocked];
-  ctx.partitionBlocked.clear();
-  for (const connector of blocked) startHandshake(ctx, connector);
+  retryBlockedConnects(ctx, startHandshake);
 }

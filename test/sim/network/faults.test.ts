@@ -1,5 +1,6 @@
 // Link faults and crashes: crash drops in-flight messages and leaves receives pending forever, reconnection after a restart,
-// partitions stall connections (two-way, one-way) and deliver everything late after repair, disconnect and heartbeat
+// partitions stall connections (two-way, one-way) and deliver everything late after repair (at TCP's retransmission; a connect
+// at its SYN resend), disconnect and heartbeat
 // expiry break connections (in-flight lost, connect side keeps its pipe and reconnects on libzmq's schedule),
 // hold/release order, latency bounds, loss/duplication rates on lossy links, FIFO vs reorder.
 import { describe, expect, it } from 'vitest';
@@ -216,6 +217,23 @@ describe('partitions and holds', () => {
     await kernel.run();
     expect(got.map((g) => g.m[0])).toEqual(['late']);
     expect(net.stats.dropped).toBe(0);
+  });
+
+  it('a connect begun during a partition completes at the SYN resend after the heal (1s, then 3s, 7s... after the first)', async () => {
+    const { kernel, t, net } = world(['a', 'b']);
+    const pull = t('b').socket('pull');
+    await pull.bind('tcp://*:10');
+    net.partition(['a'], ['b']);
+    const push = t('a').socket('push');
+    push.connect('tcp://b:10'); // the SYN leaves at 0 and is lost
+    await push.send('m');
+    await kernel.run({ untilMs: 1500 });
+    net.repair(); // past the 1s resend: the next is 3s after the first SYN
+    const got: { t: number; m: string[] }[] = [];
+    collect(pull, got, kernel);
+    await kernel.run();
+    expect(got.map((g) => g.m[0])).toEqual(['m']);
+    expect(got[0]!.t).toBe(3000 + 1 + 1); // the resend at 3000, the handshake 1ms, the message 1ms
   });
 
   it('reconnect backoff doubles the interval up to reconnectIntervalMsMax', async () => {
