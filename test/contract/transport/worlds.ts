@@ -2,6 +2,11 @@
 // and against real zeromq.js through TransportZmq (tcp, ipc, inproc), so the simulation is
 // held to what the real library does.
 //
+// Worlds: 'sim' (NetworkSim over tcp addresses between hosts), 'sim-ipc' and 'sim-inproc' (the
+// simulation with those addresses, every host one simulated machine), 'tcp', 'ipc', 'inproc'
+// (real). Lists: ALL_WORLDS (sim + the three real), EVERY_WORLD (all six), STREAM_WORLDS /
+// EVERY_STREAM_WORLD (no inproc), TCP_WORLDS.
+//
 // Usage (one body per behaviour, run in every world it applies to):
 //
 //   describeWorlds('PUSH round-robins', ALL_WORLDS, async (w) => {
@@ -23,7 +28,8 @@
 // - `w.sleep(ms)`, `w.now()`: virtual ms in the sim, real ms otherwise.
 // - `w.waitFor(cond, { timeoutMs })`: resolves once `cond()` holds, rejects at the deadline.
 //   Sim: checked between kernel events, deadline in virtual time. Real: polled every few ms.
-// - `w.sim`: the kernel and network in the sim world (undefined in the real ones), for
+// - `w.scheme`: 'tcp' | 'ipc' | 'inproc', for the few bodies where those differ (stated in them).
+// - `w.sim`: the kernel and network in the sim worlds (undefined in the real ones), for
 //   sim-only steps such as faults.
 // - Helpers: `collect(socket)` receives into an array, `stillPending(w, promise, ms)` for "stays
 //   pending", `failureOf(() => call)` tells a synchronous throw from a rejection, `text(message)`.
