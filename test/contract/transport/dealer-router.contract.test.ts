@@ -99,3 +99,22 @@ describeWorlds('ROUTER mandatory: EHOSTUNREACH for an unknown identity once peer
   await router.send(['known', 'ok']);
   expect(text(await dealer.receive())).toEqual(['ok']);
 });
+
+describeWorlds('a peer without a routingId gets a 5-byte identity starting with 0, and replies reach it', EVERY_WORLD, async (w) => {
+  const router = w.socket('a', 'router');
+  const address = await w.address('a', 'auto-id');
+  await router.bind(address);
+  const dealers = ['b', 'c'].map((host) => w.socket(host, 'dealer'));
+  for (const dealer of dealers) dealer.connect(address);
+  for (const dealer of dealers) await dealer.send('hi');
+  const identities = [(await router.receive())[0]!, (await router.receive())[0]!];
+  for (const identity of identities) {
+    expect(identity.length).toBe(5);
+    expect(identity[0]).toBe(0);
+  }
+  expect(Buffer.from(identities[0]!).equals(Buffer.from(identities[1]!))).toBe(false);
+  await router.send([identities[1]!, 'for the second']);
+  await router.send([identities[0]!, 'for the first']);
+  const replies = await Promise.all(dealers.map(async (dealer) => text(await dealer.receive())[0]));
+  expect(replies.sort()).toEqual(['for the first', 'for the second']);
+});

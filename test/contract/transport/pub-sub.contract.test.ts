@@ -136,3 +136,16 @@ describeWorlds('a connecting SUB gets what is published after its subscription, 
   await w.waitFor(() => got.length === 3);
   expect(got).toEqual([['m0'], ['m1'], ['m2']]);
 });
+
+describeWorlds('a PUB with no subscriber never blocks: sends resolve and the messages are gone', EVERY_WORLD, async (w) => {
+  const pub = w.socket('a', 'pub', { sendHighWaterMark: 10 });
+  const address = await w.address('a', 'lonely');
+  await pub.bind(address);
+  for (let i = 0; i < 100; i++) await pub.send(`m${i}`);
+  const sub = w.socket('b', 'sub');
+  sub.subscribe('');
+  sub.connect(address);
+  const got = collect(sub);
+  await syncSubscriptions(w, pub, sub, got);
+  expect(withoutProbes(got)).toEqual([]);
+});
