@@ -67,3 +67,17 @@ describeWorlds('wrong frame types are refused with the same message', EVERY_WORL
   const pending = push.send('fine');
   void pending.catch(() => undefined);
 });
+
+describeWorlds('bad arguments to socket.events fail with the same message', EVERY_WORLD, async (w) => {
+  const socket = w.socket('a', 'pull');
+  const badType = await failureOf(() => socket.events.on('nonsense' as 'bind', () => undefined));
+  expect(badType?.sync).toBe(true);
+  expect(badType?.error).toBeInstanceOf(RangeError);
+  expect((badType?.error as Error).message).toMatch(/^events\.on: type: expected one of "bind", .*, got "nonsense"$/);
+  const badListener = await failureOf(() => socket.events.on('bind', 'not a function' as unknown as () => void));
+  expect(badListener?.sync).toBe(true);
+  expect((badListener?.error as Error).message).toBe('events.on: listener: expected a function, got "not a function"');
+  const first = socket.events.receive();
+  void first.catch(() => undefined);
+  expect(await failureOf(() => socket.events.receive())).toMatchObject({ sync: true, error: { code: 'EBUSY' } });
+});
