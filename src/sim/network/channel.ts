@@ -59,6 +59,13 @@ export function nextRetransmitMs(firstDueMs: number, nowMs: number): number {
   return t;
 }
 
+/**
+ * How long Linux keeps retransmitting unacknowledged data before it gives up on the connection
+ * (tcp_retries2 15: 200ms doubling to 120s, 924.6s in all). Without heartbeats this is the only
+ * thing that breaks a connection stalled by a long partition.
+ */
+export const TCP_GIVE_UP_MS = 924_600;
+
 export type Transport = 'tcp' | 'ipc' | 'inproc';
 
 export function transportOf(address: string): Transport {
@@ -106,6 +113,9 @@ export class Channel implements Parkable {
   private lostAtMs: number | undefined;
   /** After a partition: nothing arrives before TCP's next retransmission. */
   private retransmitAtMs = -Infinity;
+  private giveUpTask: ScheduledTask | undefined;
+  /** Breaks the connection when TCP gives up on a stalled head (set by wiring.ts on attach). */
+  onGiveUp: (() => void) | undefined;
   private stalled = false;
   private lastTime = -Infinity;
   private armedAt = Infinity;
@@ -240,7 +250,7 @@ export class Channel implements Parkable {
       if (link.held || link.partitioned) {
         // The connection stalls (TCP retransmits until the link heals): nothing is lost.
         this.parked = true;
-        if (link.partitioned) this.lostAtMs = this.times[i] as number;
+        if (link.partitioned) this.stallLost(this.times[i] as number);
         link.parked.push(this);
         if (ctx.trace) ctx.record(link.held ? 'hold' : 'stall', this.toHost, { from: this.link.from, to: this.toHost, socket: receiver.id });
         break;
@@ -278,10 +288,23 @@ export class Channel implements Parkable {
     // comes with TCP's next retransmission.
     if (this.lostAtMs !== undefined) this.retransmitAtMs = nextRetransmitMs(this.lostAtMs, now);
     this.lostAtMs = undefined;
+    if (this.giveUpTask) this.ctx.kernel.cancel(this.giveUpTask);
+    this.giveUpTask = undefined;
     for (let i = this.deliverIdx; i < this.wireEnd && (this.times[i] as number) <= now; i++) {
       if (this.msgs[i] !== undefined) this.ctx.stats.held++;
     }
     this.arm();
+  }
+
+  /** The head, first due at `dueMs`, was lost to a partition: TCP retransmits it until it gives up. */
+  private stallLost(dueMs: number): void {
+    if (this.lostAtMs === dueMs && this.giveUpTask) return;
+    this.lostAtMs = dueMs;
+    if (this.giveUpTask) this.ctx.kernel.cancel(this.giveUpTask);
+    this.giveUpTask = this.ctx.kernel.schedule(dueMs + TCP_GIVE_UP_MS, () => {
+      this.giveUpTask = undefined;
+      if (this.parked && this.lostAtMs === dueMs && !this.cut) this.onGiveUp?.();
+    }, this.ctx.ownerOf(this.from.socket.host));
   }
 
   /** Takes the next arrived message for the receiver, or undefined. */
@@ -328,6 +351,8 @@ export class Channel implements Parkable {
     this.cut = true;
     if (this.armed) this.ctx.kernel.cancel(this.armed);
     this.armed = undefined;
+    if (this.giveUpTask) this.ctx.kernel.cancel(this.giveUpTask);
+    this.giveUpTask = undefined;
     this.dropFrom(this.deliverIdx, reason);
     this.wireBytes = 0;
     if (discardArrived) {

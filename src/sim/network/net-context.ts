@@ -27,11 +27,12 @@ export interface NetworkStats {
 }
 
 /**
- * Why a message was lost. A partition is not one: it stalls a connection. 'disconnect' and
- * 'heartbeat' are connections broken by a fault or by expired heartbeats (what was in flight);
+ * Why a message was lost. A partition is not one: it stalls a connection. 'disconnect',
+ * 'heartbeat' and 'tcp-timeout' are connections broken by a fault, by expired heartbeats or by
+ * TCP giving up after 924.6s of a partition (what was in flight);
  * 'lossy-link' is a per-message drop, only on links a scenario declares lossy.
  */
-export type DropReason = 'disconnect' | 'heartbeat' | 'lossy-link' | 'hwm' | 'unroutable' | 'crash' | 'closed' | 'unsubscribed' | 'unexpected';
+export type DropReason = 'disconnect' | 'heartbeat' | 'tcp-timeout' | 'lossy-link' | 'hwm' | 'unroutable' | 'crash' | 'closed' | 'unsubscribed' | 'unexpected';
 
 export interface HostState {
   readonly name: string;

@@ -214,6 +214,7 @@ function attach(ctx: NetContext, connector: Connector, binding: Binding & { owne
   far.peer = near;
   binding.accepted.add(far);
   watchLiveness(ctx, near, far, (end) => breakConnection(ctx, end, 'heartbeat'));
+  near.out.onGiveUp = far.out.onGiveUp = () => breakConnection(ctx, near, 'tcp-timeout');
   far.out.connect(near);
   ctx.record('connect', socket.host, { from: socket.host, to: remote.host, socket: socket.id, peer: remote.id, address: connector.address });
   remote.addEnd(far, true);

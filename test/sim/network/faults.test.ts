@@ -219,6 +219,31 @@ describe('partitions and holds', () => {
     expect(net.stats.dropped).toBe(0);
   });
 
+  it('without heartbeats, TCP gives up on a connection stalled for 924.6s: in-flight lost, the rest delivered after the heal', async () => {
+    const trace = newTrace();
+    const { kernel, t, net } = world(['a', 'b'], 1, trace);
+    const pull = t('b').socket('pull');
+    await pull.bind('tcp://*:11');
+    const push = t('a').socket('push');
+    push.connect('tcp://b:11');
+    await kernel.run();
+    net.partition(['a'], ['b']);
+    await push.send('stalled'); // due 1ms later, lost, retransmitted until TCP gives up
+    const lostAt = kernel.now() + 1;
+    await kernel.run({ forMs: 900_000 });
+    expect(trace.kept().some((l) => l.includes('"tcp-timeout"'))).toBe(false); // 15 minutes: still retransmitting
+    await kernel.run({ forMs: 60_000 });
+    const disconnects = trace.kept().map((l) => JSON.parse(l) as { kind: string; tMs: number; reason?: string }).filter((e) => e.kind === 'disconnect');
+    expect(disconnects.map((e) => [e.tMs, e.reason])).toEqual([[lostAt + 924_600, 'tcp-timeout']]);
+    await push.send('after'); // queued in the connecting pipe while it reconnects
+    net.repair();
+    const got: { t: number; m: string[] }[] = [];
+    collect(pull, got, kernel);
+    await kernel.run();
+    expect(got.map((g) => g.m[0])).toEqual(['after']);
+    expect(net.stats.dropped).toBe(1);
+  });
+
   it('a connect begun during a partition completes at the SYN resend after the heal (1s, then 3s, 7s... after the first)', async () => {
     const { kernel, t, net } = world(['a', 'b']);
     const pull = t('b').socket('pull');
