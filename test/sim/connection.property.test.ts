@@ -1,5 +1,5 @@
 // Proves the simulated tcp connection keeps TCP's promise under partitions: for any plan of partitions and heals without
-// heartbeats, every message sent is delivered exactly once and in per-connection order; with heartbeats and a partition
+// heartbeats (each shorter than TCP's 924.6s give-up), every message sent is delivered exactly once and in per-connection order; with heartbeats and a partition
 // longer than the timeout, exactly the messages in flight on the broken connection are lost, and every other one arrives once, in order.
 //
 // "In flight", as the model defines it: sent while the connection was up and not yet moved into the receiving socket's queue
