@@ -13,7 +13,7 @@ import type { Trace } from './trace.js';
 import type { LinkConditions, LinkScope } from './network/link-conditions.js';
 import { NetContext, type NetworkStats } from './network/net-context.js';
 import { TransportSim } from './network/transport-sim.js';
-import { linksChanged } from './network/heartbeat.js';
+import { freezeHost, linksChanged } from './network/heartbeat.js';
 import { abortHandshakesTo, breakConnectionsBetween, retryBlocked } from './network/wiring.js';
 
 export type { LinkConditions, LinkScope, LatencyDistribution } from './network/link-conditions.js';
@@ -27,6 +27,9 @@ export interface NetworkSimOptions {
   /** The kernel task owner for events on a host (the kernel's gate pauses by owner). Default: the host name. */
   ownerOf?: (host: string) => unknown;
 }
+
+/** Owner of the network's own kernel events (never a host, so a pause never defers them). */
+const NETWORK_OWNER: object = Object.freeze({ name: 'network' });
 
 export class NetworkSim {
   private readonly ctx: NetContext;
@@ -68,6 +71,17 @@ export class NetworkSim {
     for (const request of host.requests) request.kill();
     host.requests.clear();
     abortHandshakesTo(this.ctx, hostName);
+  }
+
+  /**
+   * The host's process is frozen until `untilMs` (Simulation.pause): its kernel still accepts
+   * data, but its peers' heartbeats hear no answer, so heartbeating peers drop their connections
+   * to it after heartbeatTimeoutMs, as with a SIGSTOPped process. `owner` owns the thaw event
+   * (not the frozen host, whose events wait).
+   */
+  freezeHost(hostName: string, untilMs: number, owner: unknown = NETWORK_OWNER): void {
+    this.knownHost('freezeHost', hostName);
+    freezeHost(this.ctx, hostName, untilMs, owner);
   }
 
   /** No scope: the global default. With a scope: overrides the global fields it sets, for matching links. */

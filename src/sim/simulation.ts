@@ -176,6 +176,7 @@ export class Simulation {
     const untilMs = this.kernel.now() + ms;
     if (untilMs <= incarnation.pausedUntilMs) return;
     incarnation.pausedUntilMs = untilMs;
+    this.network.freezeHost(name, untilMs);
     this.recordHost('pause', host, { ms, untilMs });
   }
 

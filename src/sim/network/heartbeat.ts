@@ -2,7 +2,9 @@
 // with heartbeats on sends a PING every heartbeatIntervalMs from the handshake on, and when it
 // sends one it starts a heartbeatTimeoutMs timer that anything heard from the peer cancels. So
 // a connection breaks only while the direction toward a heartbeating side is stalled (a
-// partition or a hold): at the first PING at or after the stall began, plus the timeout. A
+// partition or a hold) or its peer is frozen (a pause: the kernel still takes the data, but
+// nothing answers the PING; measured with a SIGSTOPped process, heartbeat.contract.test.ts):
+// at the first PING at or after the stall began, plus the timeout. A
 // stall that heals before then leaves the connection alive, and everything queued on it
 // arrives late. (A PING already sent when the stall began is ignored: its PONG is taken to
 // have arrived; the difference is at most one interval.)
@@ -66,7 +68,7 @@ export class Liveness {
       const peer = side.end.peer;
       if (!peer) continue;
       const link = ctx.links.current(ctx.links.link(peer.socket.host, side.end.socket.host));
-      const stalled = link.partitioned || link.held;
+      const stalled = link.partitioned || link.held || (ctx.frozenUntilMs.get(peer.socket.host) ?? -Infinity) > now;
       if (stalled && side.stallSinceMs === undefined) {
         side.stallSinceMs = now;
         const breakAtMs = this.nextPingMs(side, now) + side.timeoutMs;
@@ -119,7 +121,19 @@ export function unwatch(ctx: NetContext, end: PipeEnd): void {
   if (end.peer) end.peer.liveness = undefined;
 }
 
-/** Links changed (partition, repair, hold, release): heartbeat clocks start or stop. */
+/** Links changed (partition, repair, hold, release) or a host froze or thawed: heartbeat clocks start or stop. */
 export function linksChanged(ctx: NetContext): void {
   for (const liveness of [...ctx.liveness]) liveness.check();
+}
+
+/** A host is frozen until `untilMs` (a pause): its peers' heartbeats hear nothing from it meanwhile. */
+export function freezeHost(ctx: NetContext, host: string, untilMs: number, owner: unknown): void {
+  if (untilMs <= (ctx.frozenUntilMs.get(host) ?? -Infinity)) return;
+  ctx.frozenUntilMs.set(host, untilMs);
+  linksChanged(ctx);
+  ctx.kernel.schedule(untilMs, () => {
+    if (ctx.frozenUntilMs.get(host) !== untilMs) return;
+    ctx.frozenUntilMs.delete(host);
+    linksChanged(ctx);
+  }, owner);
 }

@@ -56,6 +56,8 @@ export class NetContext {
   readonly handshaking = new Set<Connector>();
   /** Connections whose sockets enabled heartbeats. */
   readonly liveness = new Set<Liveness>();
+  /** Hosts frozen (a pause) until then: their kernel still takes data, their libzmq answers no PING. */
+  readonly frozenUntilMs = new Map<string, number>();
   msgSeq = 0;
   socketSeq = 0;
 
