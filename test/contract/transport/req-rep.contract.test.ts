@@ -173,3 +173,37 @@ describeWorlds('a receive waiting when only a malformed request arrives rejects 
   await dealer.send(['no-delimiter']);
   expect(await waiting).toMatchObject({ sync: false, error: { code: 'EAGAIN' } });
 });
+
+describeWorlds('REQ with two peers: a reply from the peer it did not ask is discarded (a receive waiting for it rejects EAGAIN); the real reply still arrives', EVERY_WORLD, async (w) => {
+  const routers = [w.socket('b', 'router'), w.socket('c', 'router')];
+  const addresses = [await w.address('b', 'req-two-a'), await w.address('c', 'req-two-b')];
+  for (const [i, router] of routers.entries()) await router.bind(addresses[i]!);
+  const req = w.socket('a', 'req', { routingId: 'q' });
+  for (const address of addresses) req.connect(address);
+  const seen: number[] = [];
+  routers.forEach((router, k) => {
+    void (async () => {
+      for (;;) {
+        await router.receive();
+        seen.push(k);
+      }
+    })().catch(() => undefined);
+  });
+  // Round trips until both pipes are up (each router heard a request: REQ round-robins them).
+  for (let i = 0; i < 20 && !(seen.includes(0) && seen.includes(1)); i++) {
+    await req.send('warm');
+    await w.waitFor(() => seen.length === i + 1);
+    await routers[seen[i]!]!.send(['q', '', 'ok']);
+    await req.receive();
+  }
+  expect(new Set(seen)).toEqual(new Set([0, 1]));
+  const before = seen.length;
+  await req.send('the request');
+  await w.waitFor(() => seen.length === before + 1);
+  const asked = seen.at(-1)!;
+  const waiting = failureOf(() => req.receive());
+  await routers[1 - asked]!.send(['q', '', 'stray']);
+  expect(await waiting).toMatchObject({ sync: false, error: { code: 'EAGAIN' } });
+  await routers[asked]!.send(['q', '', 'the reply']);
+  expect(text(await req.receive())).toEqual(['the reply']);
+});
