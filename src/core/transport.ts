@@ -113,7 +113,7 @@ export interface SocketEvents extends AsyncIterable<SocketEvent> {
 export interface Socket {
   readonly type: SocketType;
   readonly closed: boolean;
-  /** The last endpoint bound, with the port a `tcp://host:*` bind chose; null before any bind. */
+  /** The last endpoint bound or connected (zeromq.js sets it on both), with the port a `tcp://host:*` bind chose; null before either. */
   readonly lastEndpoint: string | null;
   /** Connection events: connect, accept, handshake, disconnect, close, ... (see SocketEvents). */
   readonly events: SocketEvents;
