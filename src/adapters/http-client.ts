@@ -2,7 +2,7 @@
 // turning undici's and the socket's failures into the TotoErrors the simulation gives.
 
 import type { Dispatcher } from 'undici';
-import { HTTP_TRANSPORT_HEADERS, connectionRefused, connectionReset, requestTimedOut, responseTooLarge } from '../core/http-message.js';
+import { HTTP_TRANSPORT_HEADERS, connectionRefused, connectionReset, requestTimedOut, responseHasBody, responseTooLarge } from '../core/http-message.js';
 import type { HttpUrl } from '../core/address.js';
 import { TotoError } from '../core/errors.js';
 import type { HttpResponse } from '../core/transport.js';
@@ -13,7 +13,7 @@ const EMPTY = new Uint8Array(0);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** Reads status, headers (lower-cased, without transport headers) and body, up to maxBodyBytes. */
-export async function readResponse(response: Dispatcher.ResponseData, url: string, maxBodyBytes: number): Promise<HttpResponse> {
+export async function readResponse(response: Dispatcher.ResponseData, url: string, method: string, maxBodyBytes: number): Promise<HttpResponse> {
   const headers: Record<string, string> = {};
   const received = response.headers;
   for (const name in received) {
@@ -21,7 +21,8 @@ export async function readResponse(response: Dispatcher.ResponseData, url: strin
     if (value === undefined || HTTP_TRANSPORT_HEADERS.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const declared = Number(response.headers['content-length'] ?? -1);
+  // A HEAD (or 204/304) response's content-length describes a body it does not carry.
+  const declared = responseHasBody(method, response.statusCode) ? Number(response.headers['content-length'] ?? -1) : -1;
   if (declared > maxBodyBytes) {
     // Destroying the body fails it with an AbortError; nobody else reads it.
     response.body.on('error', () => {});

@@ -130,7 +130,7 @@ export class TransportHttp {
         body: checked.body.length > 0 ? checked.body : null,
         ...(controller ? { signal: controller.signal } : {}),
       });
-      return await readResponse(response, url, this.maxBodyBytes);
+      return await readResponse(response, url, checked.method, this.maxBodyBytes);
     } catch (error) {
       throw toTransportError(error, url, parsed, timedOut ? checked.timeoutMs : undefined);
     } finally {

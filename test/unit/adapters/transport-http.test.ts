@@ -128,6 +128,18 @@ describe('TransportHttp on 127.0.0.1', () => {
     expect(ok.body.length).toBe(1000);
   });
 
+  it('a HEAD response announcing a length over maxBodyBytes is not BODY_TOO_LARGE: it has no body', async () => {
+    const t = transport({ maxBodyBytes: 1000 });
+    // What a real server answers to HEAD for a large resource: the GET's length, no body.
+    const { url } = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '5000' });
+      res.end();
+    });
+    const head = await t.httpRequest(`${url}/big`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+  });
+
   it('a peer that resets the connection, or closes it mid-response, gives CONNECTION_RESET naming the URL', async () => {
     const t = transport();
     const resetUrl = await netServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
