@@ -139,7 +139,11 @@ export class Channel implements Parkable {
 
   /** Messages the sender's high-water mark counts: its pipe (and, over inproc, everything not yet in the receiver's pipe). */
   get pending(): number {
-    return this.msgs.length - (this.bufferBytes > 0 ? this.wireEnd : this.deliverIdx);
+    if (this.bufferBytes > 0) return this.msgs.length - this.wireEnd;
+    // inproc: one pipe shared by both sockets, holding SNDHWM + RCVHWM whatever is in transit.
+    const unread = this.arrived + this.msgs.length - this.deliverIdx;
+    const receiverHwm = this.to ? this.to.socket.receiveHighWaterMark : 0;
+    return unread > receiverHwm ? unread - receiverHwm : 0;
   }
 
   /** Messages sent and not yet in the receiver's pipe (the sender's pipe and the wire). */
@@ -157,8 +161,23 @@ export class Channel implements Parkable {
     this.msgs.push(message);
     this.times.push(NaN);
     this.ids.push(id);
-    if (this.connected) this.pump();
+    if (!this.connected) return;
+    if (this.bufferBytes === 0) return this.pump();
+    // libzmq's I/O thread moves the pipe into the kernel on its own time, not inside the send: a
+    // burst of sends fills the pipe first (a PUB drops, a PUSH waits) until that event runs.
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      this.ctx.kernel.schedule(this.ctx.kernel.now(), this.onPump, this.ctx.ownerOf(this.from.socket.host));
+    }
   }
+
+  private pumpScheduled = false;
+  private readonly onPump = (): void => {
+    this.pumpScheduled = false;
+    if (this.wireEnd >= this.msgs.length) return;
+    this.pump();
+    this.from.socket.onWritable();
+  };
 
   /** Moves messages from the sender's pipe onto the wire while the kernel buffers have room. */
   private pump(): void {

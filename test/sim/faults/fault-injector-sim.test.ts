@@ -69,7 +69,8 @@ describe('applyFaultPlan on a Simulation', () => {
     // and everything queued behind it on the connection (up to m39, sent at 400) arrives with it.
     const stalled = w.arrivedSentIn(205, 401);
     expect(stalled.map((r) => r.body)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i + 20}`));
-    expect(stalled.every((r) => r.tMs === 411)).toBe(true);
+    // (Give or take the hosts' CPU time per event, a few hundredths of a millisecond.)
+    expect(stalled.every((r) => r.tMs >= 411 && r.tMs < 411.5)).toBe(true);
     expect(w.sim.network.stats.dropped).toBe(0);
     expect(w.faultLines()).toEqual(['205 partition start', '305 partition end']);
     const network = w.kinds().filter((e) => e.kind === 'partition' || e.kind === 'repair').map((e) => `${e.tMs} ${e.kind}`);
@@ -144,7 +145,7 @@ describe('applyFaultPlan on a Simulation', () => {
     healAll(w.sim);
     await w.sim.run({ untilMs: 1100 });
     // The first message lost (due at 101) is resent at 301, the first retransmission after the heal.
-    expect(w.arrivedSentIn(100, 300).every((r) => r.tMs === 301)).toBe(true);
+    expect(w.arrivedSentIn(100, 300).every((r) => r.tMs >= 301 && r.tMs < 301.5)).toBe(true);
     expect(w.received.map((r) => r.body)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
     expect(w.faultLines()).toEqual(['100 partition start', '300 partition end']);
   });
