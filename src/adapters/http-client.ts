@@ -67,8 +67,13 @@ export function toTransportError(error: unknown, url: string, parsed: HttpUrl, t
   const code = errorCode(error);
   if (code === 'ECONNREFUSED') return withCause(connectionRefused(url, parsed), error);
   if (code !== undefined && RESET_CODES.has(code)) return withCause(connectionReset(url, parsed), error);
-  if (code === 'UND_ERR_DESTROYED') return new Error(`httpRequest: TransportHttp closed while the request to ${url} was in flight`, { cause: error });
+  if (code === 'UND_ERR_DESTROYED') return closedError(`httpRequest: TransportHttp closed while the request to ${url} was in flight`, error);
   return error;
+}
+
+/** Use after close, coded EBADF as TransportZmq's and the sockets' are, so callers can branch on it. */
+export function closedError(message: string, cause?: unknown): Error & { code: 'EBADF' } {
+  return Object.assign(new Error(`${message} (EBADF)`, cause === undefined ? undefined : { cause }), { code: 'EBADF' as const });
 }
 
 function errorCode(error: unknown): string | undefined {

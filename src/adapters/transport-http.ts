@@ -16,7 +16,7 @@ import {
 import { silentLogger, type Logger } from '../core/ports.js';
 import type { HttpHandler, HttpRequestOptions, HttpResponse, HttpServerHandle } from '../core/transport.js';
 import { checkFunction, checkInteger, checkOptions, expected } from '../core/validate.js';
-import { readResponse, toTransportError } from './http-client.js';
+import { closedError, readResponse, toTransportError } from './http-client.js';
 import { HttpServerNode } from './http-server.js';
 
 export interface TransportHttpOptions {
@@ -87,7 +87,7 @@ export class TransportHttp {
         // close() ran while this server was starting: it must not outlive the transport.
         if (this.closed) {
           await server.destroy();
-          throw new Error('httpListen: TransportHttp is closed');
+          throw closedError('httpListen: TransportHttp is closed');
         }
         this.servers.add(server);
         return server;
@@ -147,7 +147,7 @@ export class TransportHttp {
   }
 
   private checkOpen(op: string): void {
-    if (this.closed) throw new Error(`${op}: TransportHttp is closed`);
+    if (this.closed) throw closedError(`${op}: TransportHttp is closed`);
   }
 }
 

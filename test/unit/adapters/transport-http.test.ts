@@ -240,15 +240,17 @@ describe('TransportHttp on 127.0.0.1', () => {
     const start = performance.now();
     await t.close();
     expect(performance.now() - start).toBeLessThan(5_000);
-    expect(((await stuck) as Error).message).toBe(`httpRequest: TransportHttp closed while the request to ${hanging.address} was in flight`);
-    await expect(t.httpRequest(hanging.address)).rejects.toThrow('httpRequest: TransportHttp is closed');
-    await expect(t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }))).rejects.toThrow('httpListen: TransportHttp is closed');
+    expect(((await stuck) as Error).message).toBe(`httpRequest: TransportHttp closed while the request to ${hanging.address} was in flight (EBADF)`);
+    // Each keeps a code a caller can branch on (as TransportZmq's closed errors do), not only a message.
+    expect((await stuck) as Error).toMatchObject({ code: 'EBADF' });
+    await expect(t.httpRequest(hanging.address)).rejects.toMatchObject({ code: 'EBADF', message: 'httpRequest: TransportHttp is closed (EBADF)' });
+    await expect(t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }))).rejects.toMatchObject({ code: 'EBADF', message: 'httpListen: TransportHttp is closed (EBADF)' });
   });
 
   it('a server still starting when close() runs is closed too', async () => {
     const t = new TransportHttp();
     const starting = t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }));
     await t.close();
-    await expect(starting).rejects.toThrow('httpListen: TransportHttp is closed');
+    await expect(starting).rejects.toMatchObject({ code: 'EBADF', message: 'httpListen: TransportHttp is closed (EBADF)' });
   });
 });
