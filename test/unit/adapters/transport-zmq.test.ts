@@ -87,7 +87,7 @@ describe('options reach the real socket', () => {
     }
   });
 
-  it('maxMessageSize: an oversize message is never delivered; the receiver drops the connection, the sender reconnects and what it queued after arrives', async () => {
+  it('maxMessageSize: an oversize message is never delivered; the receiver drops the connection, the sender reconnects and what it sends then arrives', async () => {
     const t = transport();
     const pull = t.socket('pull', { lingerMs: 0, maxMessageSize: 100 });
     const pulled: string[] = [];
@@ -100,11 +100,13 @@ describe('options reach the real socket', () => {
     await within(push.send('x'.repeat(100)));
     expect(Buffer.from((await within(pull.receive()))[0]!).toString()).toBe('x'.repeat(100));
     await within(push.send(new Uint8Array(101)));
+    // A message sent right behind the oversize one may already be on the connection the PULL
+    // breaks, and is lost with it (zeromq.js loses it in over half of tight runs): send once the
+    // PUSH is through again. Events come through libzmq's monitor: wait for them.
+    const deadline = Date.now() + 10_000;
+    while ((pulled.length < 3 || pushed.length < 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await within(push.send('after'));
     expect(Buffer.from((await within(pull.receive()))[0]!).toString()).toBe('after');
-    // Events come through libzmq's monitor, a little after the messages: wait for them.
-    const deadline = Date.now() + 5000;
-    while ((pulled.length < 3 || pushed.length < 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     expect(pulled).toEqual(['handshake', 'disconnect', 'handshake']);
     expect(pushed).toEqual(['handshake', 'disconnect', 'handshake']);
   });
