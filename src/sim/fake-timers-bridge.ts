@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import type { LoopPort } from '../core/ports.js';
 import type { Random } from '../core/random.js';
 import { GlobalPatches } from './global-patches.js';
+import { invalidArgType, invalidThis, outOfRange } from './node-errors.js';
 import { reportPendingHazards, startHazardDetection, stopHazardDetection, type Hazard } from './hazard-detector.js';
 import { virtualCrypto } from './virtual-crypto.js';
 import { PROMISIFY_CUSTOM, VirtualTimers } from './virtual-timers.js';
@@ -158,6 +159,10 @@ export class FakeTimersBridge {
     p.set(performance, 'now', () => source.performanceNow());
     p.getter(performance, 'timeOrigin', () => source.wallNow() - source.performanceNow());
     const hrtime = (previous?: readonly [number, number]): [number, number] => {
+      if (previous !== undefined) {
+        if (!Array.isArray(previous)) throw invalidArgType('time', 'an instance of Array', previous);
+        if (previous.length !== 2) throw outOfRange('time', '2', previous.length);
+      }
       const ms = source.monotonicNow() + HRTIME_BASE_MS;
       let seconds = Math.floor(ms / 1000);
       let nanos = Math.round((ms - seconds * 1000) * 1e6);
@@ -190,12 +195,16 @@ export class FakeTimersBridge {
     const crypto = virtualCrypto({ random: () => source.random('crypto'), currentLoop: () => source.currentLoop() });
     for (const name of ['randomBytes', 'randomFill', 'randomFillSync', 'randomInt', 'randomUUID'] as const) p.setBuiltin(cryptoModule, name, crypto[name]);
     // node:crypto's getRandomValues calls webcrypto's; both read the instance's own property first.
-    const webcrypto = cryptoModule.webcrypto;
-    p.set(webcrypto, 'getRandomValues', crypto.getRandomValues);
-    p.set(webcrypto, 'randomUUID', crypto.randomUUID);
-    if (globalThis.crypto !== undefined && globalThis.crypto !== webcrypto) {
-      p.set(globalThis.crypto, 'getRandomValues', crypto.getRandomValues);
-      p.set(globalThis.crypto, 'randomUUID', crypto.randomUUID);
+    // As Node's, the Crypto methods refuse any other `this` (a detached `const { getRandomValues } = crypto`).
+    for (const target of new Set([cryptoModule.webcrypto, globalThis.crypto].filter((c) => c !== undefined))) {
+      p.set(target, 'getRandomValues', function getRandomValues(this: unknown, array: ArrayBufferView | null) {
+        if (this !== target) throw invalidThis('Crypto');
+        return crypto.getRandomValues(array);
+      });
+      p.set(target, 'randomUUID', function randomUUID(this: unknown) {
+        if (this !== target) throw invalidThis('Crypto');
+        return crypto.randomUUID();
+      });
     }
   }
 

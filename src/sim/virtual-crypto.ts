@@ -6,6 +6,7 @@
 
 import type { LoopPort } from '../core/ports.js';
 import type { Random } from '../core/random.js';
+import { invalidArgType, outOfRange, validateFunction, validateNumber, validateObject } from './node-errors.js';
 
 /** What the virtual crypto reads from the simulation: the caller's stream and loop. */
 export interface CryptoSource {
@@ -30,17 +31,40 @@ function fill(random: Random, bytes: Uint8Array): void {
   }
 }
 
-function viewBytes(buffer: ArrayBufferView | ArrayBuffer, offset = 0, size?: number): Uint8Array {
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer, offset, size ?? buffer.byteLength - offset);
-  if (!ArrayBuffer.isView(buffer)) {
-    throw Object.assign(new TypeError('The "buf" argument must be an instance of ArrayBuffer or ArrayBufferView.'), { code: 'ERR_INVALID_ARG_TYPE' });
+// Node's argument checks (lib/internal/crypto/random.js), so a bad call fails as it would on Node.
+const MAX_POSSIBLE_LENGTH = 2 ** 31 - 1;
+/** randomInt's widest range: max - min <= 2^48 - 1. */
+const RAND_MAX = 0xffff_ffff_ffff;
+
+function checkBuffer(buffer: unknown): asserts buffer is ArrayBufferView | ArrayBuffer {
+  if (!(buffer instanceof ArrayBuffer) && !ArrayBuffer.isView(buffer)) {
+    throw invalidArgType('buf', 'an instance of ArrayBuffer or ArrayBufferView', buffer);
   }
-  const unit = 'BYTES_PER_ELEMENT' in buffer ? (buffer as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
-  const start = offset * unit;
-  const length = size === undefined ? buffer.byteLength - start : size * unit;
-  if (start < 0 || length < 0 || start + length > buffer.byteLength) {
-    throw Object.assign(new RangeError('The value of "offset" or "size" is out of range.'), { code: 'ERR_OUT_OF_RANGE' });
-  }
+}
+
+function checkOffset(offset: unknown, elementSize: number, length: number): number {
+  validateNumber('offset', offset);
+  const bytes = offset * elementSize;
+  const maxLength = Math.min(length, MAX_POSSIBLE_LENGTH);
+  if (Number.isNaN(bytes) || bytes > maxLength || bytes < 0) throw outOfRange('offset', `>= 0 && <= ${maxLength}`, bytes);
+  return bytes >>> 0;
+}
+
+function checkSize(size: unknown, elementSize: number, offset: number, length: number): number {
+  validateNumber('size', size);
+  const bytes = size * elementSize;
+  if (Number.isNaN(bytes) || bytes > MAX_POSSIBLE_LENGTH || bytes < 0) throw outOfRange('size', `>= 0 && <= ${MAX_POSSIBLE_LENGTH}`, bytes);
+  if (bytes + offset > length) throw outOfRange('size + offset', `<= ${length}`, bytes + offset);
+  return bytes >>> 0;
+}
+
+/** The bytes `randomFill(Sync)(buffer, offset, size)` writes, checked as Node checks them (offset and size count elements). */
+function viewBytes(buffer: unknown, offset: unknown = 0, size?: unknown): Uint8Array {
+  checkBuffer(buffer);
+  const elementSize = (buffer as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+  const start = checkOffset(offset, elementSize, buffer.byteLength);
+  const length = size === undefined ? buffer.byteLength - start : checkSize(size, elementSize, start, buffer.byteLength);
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer, start, length);
   return new Uint8Array(buffer.buffer, buffer.byteOffset + start, length);
 }
 
@@ -48,18 +72,13 @@ function later<T>(source: CryptoSource, callback: Callback<T>, value: T): void {
   source.currentLoop().addCallback(() => callback(null, value));
 }
 
-function checkSize(size: unknown): asserts size is number {
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 2 ** 31 - 1) {
-    throw Object.assign(new RangeError(`The value of "size" is out of range. It must be >= 0 && <= ${2 ** 31 - 1}. Received ${String(size)}`), { code: 'ERR_OUT_OF_RANGE' });
-  }
-}
-
 export function virtualCrypto(source: CryptoSource) {
   function randomBytes(size: number): Buffer;
   function randomBytes(size: number, callback: Callback<Buffer>): void;
   function randomBytes(size: number, callback?: Callback<Buffer>): Buffer | void {
-    checkSize(size);
-    const buffer = Buffer.alloc(size);
+    const bytes = checkSize(size, 1, 0, Infinity);
+    if (callback !== undefined) validateFunction('callback', callback);
+    const buffer = Buffer.alloc(bytes);
     fill(source.random(), buffer);
     if (callback === undefined) return buffer;
     later(source, callback, buffer);
@@ -70,23 +89,29 @@ export function virtualCrypto(source: CryptoSource) {
     return buffer;
   }
 
-  function randomFill<T extends ArrayBufferView | ArrayBuffer>(buffer: T, ...rest: unknown[]): void {
-    const callback = rest.pop() as Callback<T>;
-    if (typeof callback !== 'function') throw Object.assign(new TypeError('The "callback" argument must be of type function.'), { code: 'ERR_INVALID_ARG_TYPE' });
-    randomFillSync(buffer, rest[0] as number | undefined, rest[1] as number | undefined);
-    later(source, callback, buffer);
+  /** randomFill(buf[, offset[, size]], callback): the callback is the last argument given. */
+  function randomFill<T extends ArrayBufferView | ArrayBuffer>(buffer: T, offset?: unknown, size?: unknown, callback?: unknown): void {
+    checkBuffer(buffer);
+    if (typeof offset === 'function') [callback, offset, size] = [offset, 0, undefined];
+    else if (typeof size === 'function') [callback, size] = [size, undefined];
+    else validateFunction('callback', callback);
+    fill(source.random(), viewBytes(buffer, offset, size));
+    later(source, callback as Callback<T>, buffer);
   }
 
   /** randomInt([min, ]max[, callback]): an integer in [min, max), uniform, as Node's. */
-  function randomInt(...args: unknown[]): number | undefined {
-    const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as Callback<number>) : undefined;
-    const [min, max] = args.length >= 2 ? (args as [number, number]) : [0, args[0] as number];
-    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max <= min || max - min > 2 ** 48) {
-      throw Object.assign(new RangeError(`randomInt: expected safe integers with min < max and max - min <= 2^48, got min=${String(min)}, max=${String(max)}`), { code: 'ERR_OUT_OF_RANGE' });
-    }
-    const value = source.random().int(min, max - 1);
+  function randomInt(min: unknown, max?: unknown, callback?: unknown): number | undefined {
+    const minNotSpecified = max === undefined || typeof max === 'function';
+    if (minNotSpecified) [callback, max, min] = [max, min, 0];
+    if (callback !== undefined) validateFunction('callback', callback);
+    if (!Number.isSafeInteger(min)) throw invalidArgType('min', 'a safe integer', min);
+    if (!Number.isSafeInteger(max)) throw invalidArgType('max', 'a safe integer', max);
+    if ((max as number) <= (min as number)) throw outOfRange('max', `greater than the value of "min" (${String(min)})`, max);
+    const range = (max as number) - (min as number);
+    if (!(range <= RAND_MAX)) throw outOfRange(minNotSpecified ? 'max' : 'max - min', `<= ${RAND_MAX}`, range);
+    const value = source.random().int(min as number, (max as number) - 1);
     if (callback === undefined) return value;
-    later(source, callback, value);
+    later(source, callback as Callback<number>, value);
     return undefined;
   }
 
@@ -94,13 +119,16 @@ export function virtualCrypto(source: CryptoSource) {
     if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
       throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
     }
-    if (array.byteLength > 65_536) throw new DOMException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`, 'QuotaExceededError');
+    if (array.byteLength > 65_536) throw new DOMException('The requested length exceeds 65,536 bytes', 'QuotaExceededError');
     fill(source.random(), new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
     return array;
   }
 
   /** A version 4 UUID from 16 seeded bytes (RFC 9562: version and variant bits set). */
-  function randomUUID(): string {
+  function randomUUID(options?: unknown): string {
+    if (options !== undefined) validateObject('options', options);
+    const { disableEntropyCache = false } = (options ?? {}) as { disableEntropyCache?: unknown };
+    if (typeof disableEntropyCache !== 'boolean') throw invalidArgType('options.disableEntropyCache', 'of type boolean', disableEntropyCache);
     const b = new Uint8Array(16);
     fill(source.random(), b);
     b[6] = ((b[6] as number) & 0x0f) | 0x40;

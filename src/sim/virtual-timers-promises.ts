@@ -3,6 +3,7 @@
 // and scheduler.yield, with Node's AbortSignal semantics (an aborted signal rejects with an
 // AbortError whose cause is the signal's reason, and clears the timer).
 
+import { invalidArgType, outOfRange, validateNumber, validateObject } from './node-errors.js';
 import type { VirtualTimers } from './virtual-timers.js';
 
 interface TimerOptions {
@@ -20,10 +21,29 @@ export class AbortError extends Error {
   }
 }
 
-function signalOf(options: TimerOptions | undefined): AbortSignal | undefined {
-  if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object') throw new TypeError(`The "options" argument must be of type object. Received ${typeof options}`);
-  return options.signal;
+/**
+ * Node's checks of (delay, options), in its order: a bad argument is the caller's error, which
+ * Node reports by rejecting the promise (or the iterator's first next()), never by throwing.
+ */
+function signalOf(delay: unknown, options: unknown): AbortSignal | undefined {
+  if (delay !== undefined) validateNumber('delay', delay);
+  if (options === undefined) return undefined;
+  validateObject('options', options);
+  const { signal, ref } = options as TimerOptions;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || !('aborted' in signal))) {
+    throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  }
+  if (ref !== undefined && typeof ref !== 'boolean') throw invalidArgType('options.ref', 'of type boolean', ref);
+  return signal;
+}
+
+/** The options' signal, or the rejection Node gives for bad arguments. */
+function checked(delay: unknown, options: unknown): { signal: AbortSignal | undefined } | { error: unknown } {
+  try {
+    return { signal: signalOf(delay, options) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** Runs `start(resolve)` unless `signal` is aborted; an abort rejects and calls `stop`. */
@@ -42,6 +62,17 @@ function abortable<T>(signal: AbortSignal | undefined, start: (resolve: (value: 
   });
 }
 
+/** An async iterator whose first next() rejects with `error`, as Node's setInterval generator does on bad arguments. */
+function failedIterator<T>(error: unknown): AsyncIterableIterator<T> {
+  let failed = false;
+  const iterator: AsyncIterableIterator<T> = {
+    next: () => (failed ? Promise.resolve({ value: undefined, done: true }) : ((failed = true), Promise.reject(error))),
+    return: () => ((failed = true), Promise.resolve({ value: undefined, done: true })),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
 export interface VirtualTimersPromises {
   setTimeout<T = void>(delay?: number, value?: T, options?: TimerOptions): Promise<T>;
   setImmediate<T = void>(value?: T, options?: TimerOptions): Promise<T>;
@@ -53,23 +84,27 @@ export interface VirtualTimersPromises {
 
 export function virtualTimersPromises(timers: VirtualTimers): VirtualTimersPromises {
   function setTimeout<T = void>(delay?: number, value?: T, options?: TimerOptions): Promise<T> {
-    const signal = signalOf(options);
-    return abortable<T>(signal, (resolve) => {
+    const check = checked(delay, options);
+    if ('error' in check) return Promise.reject(check.error);
+    return abortable<T>(check.signal, (resolve) => {
       const timer = timers.setTimeout(() => resolve(value as T), delay);
       return () => timers.clearTimeout(timer);
     });
   }
 
   function setImmediate<T = void>(value?: T, options?: TimerOptions): Promise<T> {
-    const signal = signalOf(options);
-    return abortable<T>(signal, (resolve) => {
+    const check = checked(undefined, options);
+    if ('error' in check) return Promise.reject(check.error);
+    return abortable<T>(check.signal, (resolve) => {
       const immediate = timers.setImmediate(() => resolve(value as T));
       return () => timers.clearImmediate(immediate);
     });
   }
 
   function setInterval<T = void>(delay?: number, value?: T, options?: TimerOptions): AsyncIterableIterator<T> {
-    const signal = signalOf(options);
+    const check = checked(delay, options);
+    if ('error' in check) return failedIterator<T>(check.error);
+    const signal = check.signal;
     let ticks = 0;
     let done = false;
     let waiting: { resolve(r: IteratorResult<T>): void; reject(e: unknown): void } | undefined;
@@ -118,10 +153,10 @@ export function virtualTimersPromises(timers: VirtualTimers): VirtualTimersPromi
   }
 
   function abortSignalTimeout(delay: number): AbortSignal {
-    if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > Number.MAX_SAFE_INTEGER) {
-      const error = new RangeError(`The value of "delay" is out of range. It must be >= 0 && <= ${Number.MAX_SAFE_INTEGER}. Received ${String(delay)}`);
-      throw Object.assign(error, { code: 'ERR_OUT_OF_RANGE' });
-    }
+    // Node's validateUint32(delay, 'delay').
+    validateNumber('delay', delay);
+    if (!Number.isInteger(delay)) throw outOfRange('delay', 'an integer', delay);
+    if (delay < 0 || delay > 0xffffffff) throw outOfRange('delay', `>= 0 && <= ${0xffffffff}`, delay);
     const controller = new AbortController();
     timers.setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay);
     return controller.signal;

@@ -6,6 +6,7 @@
 // util.promisify.custom as Node's do, so util.promisify(setTimeout) stays virtual.
 
 import type { LoopPort, TimerHandle } from '../core/ports.js';
+import { invalidArgType } from './node-errors.js';
 
 /** util.promisify.custom (a registered symbol, so no node:util import is needed to read it). */
 export const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom');
@@ -185,9 +186,5 @@ export function coerceDelay(delay: unknown): number {
 }
 
 export function checkCallback(callback: unknown): asserts callback is TimerCallback {
-  if (typeof callback !== 'function') {
-    const error = new TypeError(`The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
-    (error as { code?: string }).code = 'ERR_INVALID_ARG_TYPE';
-    throw error;
-  }
+  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
 }

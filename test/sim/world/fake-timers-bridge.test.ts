@@ -72,7 +72,7 @@ describe('fake-timers bridge', () => {
       setTimeout(() => refreshed.refresh(), 5);
       expect(refreshed.hasRef()).toBe(true);
       expect(refreshed.unref().hasRef()).toBe(false);
-      expect(() => setTimeout('code' as never, 1)).toThrow('The "callback" argument must be of type function. Received string');
+      expect(() => setTimeout('code' as never, 1)).toThrow(`The "callback" argument must be of type function. Received type string ('code')`);
     });
     await sim.run();
     // The immediate waits for the factory's event to end: eventCpuMs (0.01 ms) of host CPU.
