@@ -4,13 +4,12 @@
 //
 // Trace policy: host-level events (start, crash, restart, pause, clock changes, assertion
 // failures, user records) and the network's deliveries and drops are trace lines. Kernel
-// events are not, by default (a line per timer would cost more than the event itself):
-// each event's (sequence, deadline, host) is folded into a cheap digest that becomes one
-// `steps` line at the end of every run, so the hash still covers timer order. `traceEvents: true` writes a line per event to pinpoint a
-// divergence (checkDeterminism turns it on).
+// events are not, by default (a line per timer would cost more than the event itself): they
+// fold into one `steps` line per run (event-ledger.ts). `traceEvents: true` writes a line per
+// event to pinpoint a divergence (checkDeterminism turns it on).
 //
 // Time: each host has a monotonic clock (its loop) and a wall clock (Date) that clock faults
-// step; each event a host runs costs it eventCpuMs of virtual time (host.ts). Real work that
+// step; each event a host runs costs it eventCpuMs of virtual time (host.ts, event-ledger.ts). Real work that
 // completes during a run is a determinism hazard: it fails the run, naming the API (or, with
 // hazards: 'report', is only listed in `sim.hazards`).
 
@@ -23,6 +22,7 @@ import type { FakeTimersBridge } from './fake-timers-bridge.js';
 import type { Hazard } from './hazard-detector.js';
 import { createSimBridge } from './sim-bridge.js';
 import { checkSimulationOptions, DEFAULT_EPOCH_MS, DeterminismHazardError, type RunHazard, type SimulationOptions } from './simulation-options.js';
+import { EventLedger } from './event-ledger.js';
 import { DEFAULT_EVENT_CPU_MS, Host, Incarnation, type HostContext, type HostFactory, type HostOptions, type HostWorld } from './host.js';
 import { LoopSim } from './loop-sim.js';
 import { annotateFailure, RejectionGuard } from './run-guard.js';
@@ -49,14 +49,12 @@ export class Simulation {
   private readonly world: HostWorld;
   private readonly bridge: FakeTimersBridge | undefined;
   private readonly defaultStepsMax: number | undefined;
-  private readonly traceEvents: boolean;
+  private readonly ledger: EventLedger;
   private readonly logSink: ((line: string) => void) | undefined;
   private readonly logLevel: LogLevelName;
   private currentOwner: unknown;
   private failureValue: Error | undefined;
   private running = false;
-  private digest = 0;
-  private digestSteps = 0;
   private readonly rejectionGuard = new RejectionGuard((reason) => this.fail(reason));
   private readonly hazardPolicy: 'fail' | 'report' | 'off';
   private readonly hazardList: RunHazard[] = [];
@@ -71,13 +69,13 @@ export class Simulation {
     this.hazardPolicy = options.hazards ?? 'fail';
     this.seed = options.seed;
     this.defaultStepsMax = options.stepsMax;
-    this.traceEvents = options.traceEvents ?? false;
     this.logSink = options.logSink;
     this.logLevel = options.logLevel ?? 'info';
     this.kernel = new SimKernel();
     this.random = new Random(options.seed);
     this.trace = new Trace(options.trace);
     this.loop = new LoopSim(this.kernel);
+    this.ledger = new EventLedger(this.kernel, this.trace, options.traceEvents ?? false);
     // Deliveries into a host are owned by its live incarnation: a pause defers them, a crash drops them.
     this.network = new NetworkSim({
       kernel: this.kernel,
@@ -110,7 +108,7 @@ export class Simulation {
     }
     this.kernel.setObserver(this.onEvent);
     // Hosts pay CPU time per event (and wait out pauses) through the kernel's gate.
-    this.kernel.setGate(this.gate);
+    this.kernel.setGate(this.ledger.gate);
   }
 
   /** Virtual time (ms). */
@@ -278,7 +276,7 @@ export class Simulation {
 
   private leave(): void {
     this.rejectionGuard.uninstall();
-    this.flushDigest();
+    this.ledger.flush();
     this.currentOwner = undefined;
     this.running = false;
     this.bridge?.uninstall();
@@ -298,29 +296,13 @@ export class Simulation {
 
   private readonly onEvent = (task: ScheduledTask): void => {
     this.currentOwner = task.owner;
-    // The host's CPU is busy with this event: its next one cannot start before this ends.
-    if (task.owner instanceof Incarnation) task.owner.busyUntilMs = this.kernel.now() + task.owner.host.eventCpuMs;
-    const id = (task.owner as { traceId?: number } | undefined)?.traceId ?? 0;
-    this.digest = Math.imul(this.digest ^ task.seq, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca6b) ^ (task.deadlineMs | 0);
-    this.digestSteps++;
-    if (this.traceEvents) {
-      const host = this.currentIncarnation()?.label;
-      this.trace.record(host === undefined ? { tMs: this.kernel.now(), kind: 'event', seq: task.seq } : { tMs: this.kernel.now(), kind: 'event', host, seq: task.seq });
-    }
+    this.ledger.record(task);
   };
 
   // Between two events no host is running: what an `eventually` settles here continues at simulation level.
   private readonly between = (): boolean => {
     this.currentOwner = undefined;
     return this.assertions.between();
-  };
-
-  // A host's due event waits while the host is paused or still busy with its previous event.
-  private readonly gate = (task: ScheduledTask): number | undefined => {
-    const incarnation = this.ownerIncarnation(task.owner);
-    if (incarnation === undefined) return undefined;
-    const untilMs = Math.max(incarnation.pausedUntilMs, incarnation.busyUntilMs);
-    return untilMs > this.kernel.now() ? untilMs : undefined;
   };
 
   private hazard(hazard: Hazard): void {
@@ -331,23 +313,12 @@ export class Simulation {
     this.fail(annotateFailure(new DeterminismHazardError(seen), { seed: this.seed, virtualTimeMs: seen.virtualTimeMs, host: undefined }));
   }
 
-  private flushDigest(): void {
-    if (this.digestSteps === 0) return;
-    const line = { tMs: this.kernel.now(), kind: 'steps', n: this.digestSteps, digest: (this.digest >>> 0).toString(16).padStart(8, '0') };
-    this.digestSteps = 0;
-    this.trace.record(line);
-  }
-
   private recordHost(kind: string, host: Host<unknown>, details: Record<string, unknown>): void {
     this.trace.record({ tMs: this.kernel.now(), kind, host: host.name, ...details });
   }
 
   private currentIncarnation(): Incarnation | undefined {
-    return this.ownerIncarnation(this.currentOwner);
-  }
-
-  private ownerIncarnation(owner: unknown): Incarnation | undefined {
-    return owner instanceof Incarnation ? owner : undefined;
+    return this.currentOwner instanceof Incarnation ? this.currentOwner : undefined;
   }
 
   private lookup(method: string, name: string): Host<unknown> {
