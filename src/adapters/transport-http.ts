@@ -46,6 +46,7 @@ export class TransportHttp {
   private readonly agent: Agent;
   private readonly servers = new Set<HttpServerNode>();
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(options: TransportHttpOptions = {}) {
     checkOptions('TransportHttp options', options, KNOWN_OPTIONS);
@@ -139,8 +140,12 @@ export class TransportHttp {
   }
 
   /** Closes every server this instance started (requests in progress included) and the client. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    // Every caller waits for the same end: a second close() must not resolve while the first still runs.
+    return (this.closing ??= this.closeAll());
+  }
+
+  private async closeAll(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.servers].map((server) => server.destroy()));
     await this.agent.destroy();

@@ -55,6 +55,7 @@ export class TransportZmq implements TransportPort {
   private readonly httpOptions: TransportHttpOptions;
   private http: TransportHttp | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(options: TransportZmqOptions = {}) {
     checkOptions('TransportZmq options', options, ['context', 'logger', 'http']);
@@ -101,7 +102,12 @@ export class TransportZmq implements TransportPort {
   }
 
   /** Closes every socket this transport made (each lingers as its lingerMs says) and the HTTP side. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // Every caller waits for the same end: a second close() must not resolve while the HTTP side still closes.
+    return (this.closing ??= this.closeAll());
+  }
+
+  private async closeAll(): Promise<void> {
     this.closed = true;
     for (const socket of [...this.sockets]) socket.close();
     const http = this.http;

@@ -247,6 +247,23 @@ describe('TransportHttp on 127.0.0.1', () => {
     await expect(t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }))).rejects.toMatchObject({ code: 'EBADF', message: 'httpListen: TransportHttp is closed (EBADF)' });
   });
 
+  it('a second close() resolves only once the first has finished (servers closed, requests ended)', async () => {
+    const t = transport();
+    let started!: () => void;
+    const inHandler = new Promise<void>((resolve) => (started = resolve));
+    const server = await t.httpListen('http://127.0.0.1:0', () => (started(), new Promise(() => {})));
+    const order: string[] = [];
+    const stuck = t.httpRequest(server.address).catch(() => order.push('request ended'));
+    await inHandler;
+    void server.close().then(() => order.push('server closed'));
+    void t.close();
+    await t.close();
+    order.push('second close');
+    await stuck;
+    expect(order.slice(0, 1)).toEqual(['server closed']);
+    expect(order.indexOf('second close')).toBeGreaterThan(0);
+  });
+
   it('a server still starting when close() runs is closed too', async () => {
     const t = new TransportHttp();
     const starting = t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }));

@@ -213,6 +213,17 @@ describe('HTTP side', () => {
     await expect(within(transport().httpRequest(`${server.address}/`, { timeoutMs: 2000 }))).rejects.toMatchObject({ codeName: 'CONNECTION_REFUSED' });
     await expect(t.httpRequest(`${server.address}/`)).rejects.toMatchObject({ code: 'EBADF' });
   });
+
+  it('a second close() resolves only once the first has closed the HTTP side', async () => {
+    const t = transport();
+    const server = await t.httpListen('http://127.0.0.1:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) }));
+    const order: string[] = [];
+    void server.close().then(() => order.push('server closed'));
+    void t.close();
+    await t.close();
+    order.push('second close');
+    expect(order).toEqual(['server closed', 'second close']);
+  });
 });
 
 describe('bad input, with exact messages', () => {
