@@ -1,8 +1,9 @@
 // While a simulation runs, code that knows nothing of it (third-party libraries, the
 // service itself) runs on virtual time and the seed. Installed for each run, restored after
 // it, also when it throws:
-// - Date (new Date(), Date.now()) from @sinonjs/fake-timers, its clock's `now` a getter on the
-//   current host's wall clock (stepped by clock faults, backwards too): no per-event cost.
+// - Date (new Date(), Date.now()) and Intl.DateTimeFormat's format()/formatToParts() of "now"
+//   (the engine would read the real time) from @sinonjs/fake-timers, its clock's `now` a getter on
+//   the current host's wall clock (stepped by clock faults, backwards too): no per-event cost.
 // - setTimeout/setInterval/setImmediate/clear* as globals and as node:timers exports, and
 //   node:timers/promises (setTimeout, setImmediate, setInterval, scheduler.wait/yield), and
 //   AbortSignal.timeout: on the current host's loop (virtual-timers*.ts). util.promisify of the
@@ -86,7 +87,7 @@ export class FakeTimersBridge {
       throw new Error('fake-timers bridge: the global Date is already faked (another fake-timers install is active); uninstall it first or pass fakeTimers: false');
     }
     const source = this.source;
-    const clock = withGlobal(globalThis).install({ now: Math.floor(source.wallNow()), toFake: ['Date'], shouldClearNativeTimers: false });
+    const clock = withGlobal(globalThis).install({ now: Math.floor(source.wallNow()), toFake: ['Date', 'Intl'], shouldClearNativeTimers: false });
     Object.defineProperty(clock, 'now', {
       configurable: true,
       // Whole milliseconds, as the real Date.now(): virtual time (latency, drift) is fractional.

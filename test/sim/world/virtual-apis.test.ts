@@ -1,4 +1,4 @@
-// Proves each virtualized API — node:timers and node:timers/promises (ESM named imports), AbortSignal.timeout, util.promisify(setTimeout), process.hrtime(.bigint), performance.now, Date, crypto's randomUUID/getRandomValues/randomBytes/randomInt/randomFill, Math.random — runs on virtual time and the seed inside a scenario: identical traces twice, different across seeds where randomness is involved, per host; and that every patched global and module export is restored after a run, also one that throws.
+// Proves each virtualized API — node:timers and node:timers/promises (ESM named imports), AbortSignal.timeout, util.promisify(setTimeout), process.hrtime(.bigint), performance.now, Date and Intl.DateTimeFormat of now, crypto's randomUUID/getRandomValues/randomBytes/randomInt/randomFill, Math.random — runs on virtual time and the seed inside a scenario: identical traces twice, different across seeds where randomness is involved, per host; and that every patched global and module export is restored after a run, also one that throws.
 import * as crypto from 'node:crypto';
 import { getRandomValues, randomBytes, randomFill, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 import { clearTimeout as timersClearTimeout, setImmediate as timersSetImmediate, setInterval as timersSetInterval, setTimeout as timersSetTimeout } from 'node:timers';
@@ -16,7 +16,7 @@ function patchedSnapshot(): unknown[] {
     timersSetTimeout, timersSetInterval, timersSetImmediate, timersClearTimeout, sleep, nextTurn, every, scheduler,
     randomUUID, randomBytes, randomInt, randomFill, randomFillSync, getRandomValues, crypto.webcrypto.getRandomValues, globalThis.crypto.randomUUID,
     process.hrtime, process.hrtime.bigint, process.uptime, performance.now, performance.timeOrigin, AbortSignal.timeout, Math.random, globalThis.fetch,
-    globalThis.setTimeout, Date,
+    globalThis.setTimeout, Date, Intl.DateTimeFormat,
   ];
 }
 const ORIGINAL = patchedSnapshot();
@@ -160,6 +160,13 @@ describe('virtualized Node APIs', () => {
     sim.host('a', ({ loop }) => void seen.push(Date.now(), new Date().getTime(), loop.now(), performance.timeOrigin + performance.now()));
     await sim.run();
     expect(seen).toEqual([Date.UTC(2031, 2, 3, 4, 5, 6), Date.UTC(2031, 2, 3, 4, 5, 6), 0, Date.UTC(2031, 2, 3, 4, 5, 6)]);
+    // Intl formats "now" from the same clock (the engine would read the real time).
+    const utc = { timeZone: 'UTC', dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' } as const;
+    const formatted: string[] = [];
+    const intl = new Simulation({ seed: 4, epochMs: Date.UTC(2031, 2, 3, 4, 5, 6) });
+    intl.host('a', () => void formatted.push(new Intl.DateTimeFormat('en-US', utc).format(), new Intl.DateTimeFormat('en-US', utc).formatToParts().map((p) => p.value).join('')));
+    await intl.run();
+    expect(formatted).toEqual(['3/3/31, 04:05:06', '3/3/31, 04:05:06']);
     const plain = new Simulation({ seed: 4 });
     let date = '';
     plain.host('a', () => void (date = new Date().toISOString()));
