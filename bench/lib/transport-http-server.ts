@@ -18,6 +18,8 @@ async function listenOurs(): Promise<{ port: number; close(): Promise<void> }> {
 
 async function listenRaw(): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    // Ours sends no Date header (the simulation has no wall clock in responses): the same bytes here.
+    res.sendDate = false;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
