@@ -8,8 +8,9 @@
 //   node:timers/promises (setTimeout, setImmediate, setInterval, scheduler.wait/yield), and
 //   AbortSignal.timeout: on the current host's loop (virtual-timers*.ts). util.promisify of the
 //   virtual setTimeout/setImmediate gives the virtual promise forms (util.promisify.custom).
-// - performance.now()/timeOrigin, process.hrtime(.bigint) and process.uptime(): the current
-//   host's monotonic clock (performance.now and uptime count from the incarnation's start).
+// - performance.now()/timeOrigin/mark/measure, process.hrtime(.bigint) and process.uptime(): the
+//   current host's monotonic clock (performance.now and uptime count from the incarnation's start).
+//   Event#timeStamp and os.uptime() stay real (nothing to patch short of replacing Event).
 // - Math.random and crypto's randomBytes/randomFill(Sync)/randomInt/randomUUID/getRandomValues
 //   (node:crypto and globalThis.crypto): seeded streams per host incarnation.
 // ESM named imports of builtins (`import { setTimeout } from 'node:timers'`) follow because the
@@ -187,6 +188,29 @@ export class FakeTimersBridge {
     };
     p.set(process, 'hrtime', Object.assign(hrtime, { bigint }));
     p.set(process, 'uptime', () => source.performanceNow() / 1000);
+    this.patchMarks();
+  }
+
+  // performance.mark() and measure() without an explicit time read Node's internal clock, not
+  // performance.now(): give them the host's "now" where the caller left it out.
+  private patchMarks(): void {
+    const source = this.source;
+    const realMark = performance.mark;
+    const realMeasure = performance.measure;
+    const isOptions = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+    type MarkOptions = Parameters<typeof realMark>[1];
+    this.patches.set(performance, 'mark', function mark(this: typeof performance, name: string, options?: MarkOptions | null) {
+      if (options === undefined || options === null) return realMark.call(this, name, { startTime: source.performanceNow() });
+      if (isOptions(options) && options.startTime === undefined) return realMark.call(this, name, { ...options, startTime: source.performanceNow() });
+      return realMark.call(this, name, options);
+    });
+    this.patches.set(performance, 'measure', function measure(this: typeof performance, name: string, start?: unknown, end?: unknown) {
+      if (end === undefined) {
+        if (start === undefined || typeof start === 'string') return realMeasure.call(this, name, { start, end: source.performanceNow() });
+        if (isOptions(start) && start.end === undefined && start.duration === undefined) return realMeasure.call(this, name, { ...start, end: source.performanceNow() });
+      }
+      return Reflect.apply(realMeasure, this, [name, start, end]) as ReturnType<typeof realMeasure>;
+    });
   }
 
   private patchRandomness(): void {

@@ -1,4 +1,4 @@
-// Proves each virtualized API — node:timers and node:timers/promises (ESM named imports), AbortSignal.timeout, util.promisify(setTimeout), process.hrtime(.bigint), performance.now, Date and Intl.DateTimeFormat of now, crypto's randomUUID/getRandomValues/randomBytes/randomInt/randomFill, Math.random — runs on virtual time and the seed inside a scenario: identical traces twice, different across seeds where randomness is involved, per host; and that every patched global and module export is restored after a run, also one that throws.
+// Proves each virtualized API — node:timers and node:timers/promises (ESM named imports), AbortSignal.timeout, util.promisify(setTimeout), process.hrtime(.bigint), performance.now/mark/measure, Date and Intl.DateTimeFormat of now, crypto's randomUUID/getRandomValues/randomBytes/randomInt/randomFill, Math.random — runs on virtual time and the seed inside a scenario: identical traces twice, different across seeds where randomness is involved, per host; and that every patched global and module export is restored after a run, also one that throws.
 import * as crypto from 'node:crypto';
 import { getRandomValues, randomBytes, randomFill, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 import { clearTimeout as timersClearTimeout, setImmediate as timersSetImmediate, setInterval as timersSetInterval, setTimeout as timersSetTimeout } from 'node:timers';
@@ -16,7 +16,7 @@ function patchedSnapshot(): unknown[] {
     timersSetTimeout, timersSetInterval, timersSetImmediate, timersClearTimeout, sleep, nextTurn, every, scheduler,
     randomUUID, randomBytes, randomInt, randomFill, randomFillSync, getRandomValues, crypto.webcrypto.getRandomValues, globalThis.crypto.randomUUID,
     process.hrtime, process.hrtime.bigint, process.uptime, performance.now, performance.timeOrigin, AbortSignal.timeout, Math.random, globalThis.fetch,
-    globalThis.setTimeout, Date, Intl.DateTimeFormat,
+    globalThis.setTimeout, Date, Intl.DateTimeFormat, performance.mark, performance.measure,
   ];
 }
 const ORIGINAL = patchedSnapshot();
@@ -114,6 +114,26 @@ describe('virtualized Node APIs', () => {
     expect(hr.bigintNs).toBe(2_000_000);
     expect(hr.diff).toBe(2_000_000);
     expect(hr.uptimeS).toBeCloseTo(0.05402, 9);
+  });
+
+  it('time performance marks and measures on the host clock, not the real one', async () => {
+    const seen: number[] = [];
+    const sim = new Simulation({ seed: 1 });
+    sim.host('a', ({ loop }) => {
+      loop.callLater(50, () => {
+        const detail = performance.mark('toto-start', { detail: 'kept' });
+        seen.push(detail.startTime, performance.mark('toto-null', null as never).startTime, performance.mark('toto-at', { startTime: 7 }).startTime);
+        expect(detail.detail).toBe('kept');
+        loop.callLater(20, () => {
+          seen.push(performance.measure('toto-since-start', 'toto-start').duration, performance.measure('toto-all').duration);
+          seen.push(performance.measure('toto-options', { start: 'toto-at' }).duration, performance.measure('toto-marks', 'toto-at', 'toto-start').duration);
+        });
+      });
+    });
+    await sim.run();
+    performance.clearMarks();
+    performance.clearMeasures();
+    expect(seen).toEqual([50, 50, 7, 20, 70, 63, 43]);
   });
 
   it('draw crypto randomness and Math.random from the seed, per host: another seed differs, another host is not perturbed', async () => {
