@@ -5,32 +5,21 @@
 // shared machine hits both alike, and the ratio is the median of side-by-side pairs.
 // Target: ours >= 0.9 of raw at 256 in flight.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as zmq from 'zeromq';
 import { TransportZmq } from '../../src/adapters/transport-zmq.js';
-import { benchLine, median, ratioLine } from './harness.js';
+import { comparePairs, runResult, startChild, stopChild, type RunResult, type Side } from './transport-pairs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PAYLOAD_BYTES = 64;
-const START_TIMEOUT_MS = 20_000;
 const HWM = 100_000;
-
-type Side = 'ours' | 'raw';
 
 /** What both clients offer: the same two calls, so one loop drives either. */
 interface Client {
   send(message: Uint8Array): Promise<void>;
   receive(): Promise<Uint8Array[]>;
-}
-
-interface RunResult {
-  perSec: number;
-  p50Ms: number;
-  p99Ms: number;
 }
 
 interface Server {
@@ -39,27 +28,8 @@ interface Server {
 }
 
 async function startServer(side: Side): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'transport-zmq-echo.ts'), side], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
-  const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
-  try {
-    for await (const line of lines) {
-      const match = /^endpoint (tcp:\/\/\S+)$/.exec(line);
-      if (match) return { child, endpoint: match[1] as string };
-    }
-    throw new Error(`bench: the ${side} echo server exited before binding`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = once(server.child, 'exit');
-  server.child.stdin?.end();
-  const kill = setTimeout(() => server.child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(kill);
+  const { child, match } = await startChild(join(here, 'transport-zmq-echo.ts'), side, /^endpoint (tcp:\/\/\S+)$/);
+  return { child, endpoint: match[1] as string };
 }
 
 /**
@@ -95,9 +65,7 @@ async function runOnce(client: Client, inFlight: number, total: number): Promise
     await client.send(payload);
   }
   await receiver;
-  const ms = performance.now() - start;
-  latencies.sort();
-  return { perSec: (total / ms) * 1000, p50Ms: latencies[Math.floor(total * 0.5)] as number, p99Ms: latencies[Math.floor(total * 0.99)] as number };
+  return runResult(latencies, total, performance.now() - start);
 }
 
 async function connectClients(servers: Record<Side, Server>): Promise<{ clients: Record<Side, Client>; close(): Promise<void> }> {
@@ -126,37 +94,25 @@ export async function run(args: string[]): Promise<void> {
   const windows = [1, 16, 256];
   const totals: Record<number, number> = quick ? { 1: 2_000, 16: 10_000, 256: 30_000 } : { 1: 5_000, 16: 30_000, 256: 80_000 };
   console.log(`zmq: TransportZmq vs raw zeromq.js ${zmq.version}, DEALER/ROUTER ${PAYLOAD_BYTES}-byte echo over tcp://127.0.0.1, ROUTER in a child process (medians of ${repeats})`);
-  const servers = { ours: await startServer('ours'), raw: await startServer('raw') };
+  const ours = await startServer('ours');
+  const raw = await startServer('raw').catch(async (error: unknown) => {
+    await stopChild(ours.child);
+    throw error;
+  });
+  const servers = { ours, raw };
   const { clients, close } = await connectClients(servers);
   try {
-    for (const inFlight of windows) {
-      const total = totals[inFlight] as number;
-      const runs: Record<Side, RunResult[]> = { ours: [], raw: [] };
-      for (const side of ['raw', 'ours'] as const) await runOnce(clients[side], inFlight, Math.ceil(total / 2)); // warm-up
-      for (let i = 0; i < repeats; i++) {
-        const order: Side[] = i % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw'];
-        for (const side of order) runs[side].push(await runOnce(clients[side], inFlight, total));
-      }
-      const med = (side: Side): RunResult => ({
-        perSec: median(runs[side].map((r) => r.perSec)),
-        p50Ms: median(runs[side].map((r) => r.p50Ms)),
-        p99Ms: median(runs[side].map((r) => r.p99Ms)),
-      });
-      const ours = med('ours');
-      const raw = med('raw');
-      console.log(line('raw', inFlight, raw));
-      console.log(line('ours', inFlight, ours));
-      for (const [side, r] of [['ours', ours], ['raw', raw]] as const) {
-        benchLine('transport', `zmq_${side}_msgs_per_s_${inFlight}`, Math.round(r.perSec));
-        benchLine('transport', `zmq_${side}_p50_ms_${inFlight}`, r.p50Ms);
-        benchLine('transport', `zmq_${side}_p99_ms_${inFlight}`, r.p99Ms);
-      }
-      const pairs = runs.ours.map((r, i) => r.perSec / (runs.raw[i] as RunResult).perSec);
-      console.log(`  ours/raw per pair: ${pairs.map((x) => x.toFixed(2)).join(' ')}`);
-      ratioLine('transport', `zmq_ours_${inFlight}`, `zmq_raw_${inFlight}`, median(pairs));
-    }
+    await comparePairs({
+      prefix: 'zmq',
+      rateName: 'msgs_per_s',
+      windows,
+      totals,
+      repeats,
+      runOnce: (side, inFlight, total) => runOnce(clients[side], inFlight, total),
+      line,
+    });
   } finally {
     await close();
-    await Promise.all([stopServer(servers.ours), stopServer(servers.raw)]);
+    await Promise.all([stopChild(servers.ours.child), stopChild(servers.raw.child)]);
   }
 }
