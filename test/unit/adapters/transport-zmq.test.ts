@@ -160,9 +160,9 @@ describe('sockets', () => {
     const reading = (async () => {
       for await (const [frame] of sub) got.push(Buffer.from(frame!).toString());
     })();
-    // Slow joiner: publish until the subscription is through, with a deadline.
-    const deadline = Date.now() + 5000;
-    while (!got.includes('a1') && Date.now() < deadline) {
+    // Slow joiner: publish until both subscriptions are through (b1 may come a read after a1), with a deadline.
+    const deadline = Date.now() + 10_000;
+    while (!(got.includes('a1') && got.includes('b1')) && Date.now() < deadline) {
       await pub.send('a1');
       await pub.send('c1');
       await pub.send('b1');
