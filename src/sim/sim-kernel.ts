@@ -11,6 +11,15 @@ import { checkFinite, checkInteger, checkNonNegative, checkOptions } from '../co
 // the kernel itself must keep stepping on real macrotasks.
 const realSetImmediate = globalThis.setImmediate;
 
+/**
+ * The real immediates every kernel steps on, while some run's hazard detector needs to tell them
+ * from foreign work: shared, because a simulation running at the same time without fake timers
+ * steps on real immediates too, and they are no more a hazard than the watched run's own.
+ */
+let kernelImmediates: WeakSet<object> | undefined;
+/** Kernels that asked for tracking (trackOwnImmediates(true)) and have not released it. */
+let trackingKernels = 0;
+
 /** Default step budget of one run: a runaway workload stops with an error, not a hang. */
 export const DEFAULT_STEPS_MAX = 50_000_000;
 const BATCH_MAX = 1024;
@@ -67,8 +76,8 @@ export class SimKernel {
   private gate: TaskGate | undefined;
   private observer: ((task: ScheduledTask) => void) | undefined;
   private between: (() => boolean) | undefined;
-  /** The kernel's own real immediates, while a hazard detector needs to tell them from foreign work. */
-  private ownImmediates: WeakSet<object> | undefined;
+  /** True while this kernel counts in trackingKernels. */
+  private tracking = false;
   /** Tasks a gate deferred, old handle -> new task, so a handle stays cancellable across a pause. */
   private moved: WeakMap<ScheduledTask, ScheduledTask> | undefined;
   /** The task running right now, if any (its owner is the current host). */
@@ -142,19 +151,23 @@ export class SimKernel {
     this.between = hook;
   }
 
-  /** Starts (or stops) recording the real immediates the kernel steps on, for isOwnImmediate(). */
+  /** Starts (or stops) recording the real immediates kernels step on, for isOwnImmediate(); recording lasts while any kernel asks. */
   trackOwnImmediates(on: boolean): void {
-    this.ownImmediates = on ? new WeakSet() : undefined;
+    if (on === this.tracking) return;
+    this.tracking = on;
+    trackingKernels += on ? 1 : -1;
+    if (trackingKernels === 0) kernelImmediates = undefined;
+    else kernelImmediates ??= new WeakSet();
   }
 
-  /** True for a real Immediate the kernel itself queued (while tracking). */
+  /** True for a real Immediate a kernel queued (this one or another simulation's) while recording. */
   isOwnImmediate(resource: object): boolean {
-    return this.ownImmediates?.has(resource) ?? false;
+    return kernelImmediates?.has(resource) ?? false;
   }
 
   private realImmediate(callback: () => void): void {
     const immediate = realSetImmediate(callback);
-    this.ownImmediates?.add(immediate);
+    kernelImmediates?.add(immediate);
   }
 
   /** Asks the current run to stop after the event now running. */
@@ -209,7 +222,7 @@ export class SimKernel {
     const n = Math.min(BATCH_MAX, Math.max(8, this.scheduler.size));
     this.batchLeft = n;
     const onImmediate = (): void => this.onImmediate(generation);
-    if (this.ownImmediates === undefined) for (let i = 0; i < n; i++) realSetImmediate(onImmediate);
+    if (kernelImmediates === undefined) for (let i = 0; i < n; i++) realSetImmediate(onImmediate);
     else for (let i = 0; i < n; i++) this.realImmediate(onImmediate);
   }
 

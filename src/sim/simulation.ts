@@ -267,8 +267,9 @@ export class Simulation {
   }
 
   private enter(): void {
-    this.kernel.trackOwnImmediates(this.bridge !== undefined && this.hazardPolicy !== 'off');
+    // Install first: if another run holds the globals, nothing here has changed.
     this.bridge?.install();
+    this.kernel.trackOwnImmediates(this.bridge !== undefined && this.hazardPolicy !== 'off');
     this.running = true;
     this.currentOwner = undefined;
     this.rejectionGuard.install();

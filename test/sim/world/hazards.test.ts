@@ -1,4 +1,4 @@
-// Proves what stays real during a run is reported as a determinism hazard naming the API instead of a silently wrong or flaky run: fs callbacks and fs/promises, worker_threads, MessageChannel, a real TCP socket, fetch to a real host, a real timer taken before the run (util.promisify(setTimeout) at import time) — when it completes during the run, or is still pending when the run ends; with hazards: 'report' the run goes on and lists them.
+// Proves what stays real during a run is reported as a determinism hazard naming the API instead of a silently wrong or flaky run: fs callbacks and fs/promises, worker_threads, MessageChannel, a real TCP socket, fetch to a real host, a real timer taken before the run (util.promisify(setTimeout) at import time) — when it completes during the run, or is still pending when the run ends; with hazards: 'report' the run goes on and lists them; a simulation running beside it without fake timers is no hazard.
 import { readFile } from 'node:fs';
 import { readFile as readFileAsync } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
@@ -213,5 +213,21 @@ describe('determinism hazards', () => {
     });
     expect(error).toBeUndefined();
     expect(sim.hazards).toEqual([]);
+  });
+
+  it('another simulation running at the same time without fake timers is no hazard: its kernel steps on real immediates too', async () => {
+    const busy = (fakeTimers: boolean): Simulation => {
+      const sim = new Simulation({ seed: 1, fakeTimers });
+      sim.host('h', ({ loop }) => {
+        let n = 0;
+        const tick = (): void => void (++n < 5_000 && loop.callLater(0.05, tick));
+        tick();
+      });
+      return sim;
+    };
+    const [watched, plain] = [busy(true), busy(false)];
+    const results = await Promise.allSettled([watched.run(), plain.run()]);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual(['fulfilled', 'fulfilled']);
+    expect(watched.hazards).toEqual([]);
   });
 });
