@@ -3,6 +3,7 @@
 // every problem is reported with its path ("faults[2].host: expected ..., got ...").
 
 import { checkNonNegative, checkFinite, checkOneOf, checkOptions, checkRange, expected } from '../core/validate.js';
+import { covers } from './link-composition.js';
 import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan, type LinkScope, type LossyLinks } from './fault-plan.js';
 
 /** The fields each kind accepts, in the order a plan prints them. */
@@ -69,12 +70,16 @@ function collectProblems(plan: unknown, hostNames: readonly string[], lossyLinks
   return problems;
 }
 
-/** Whether `scope` (absent side = every host) covers the directed link from -> to; a host's link to itself never counts. */
+/**
+ * Whether `scope` covers the directed link from -> to, by the rule the injector applies faults
+ * with (link-composition.ts): an absent side means every host but never a host's link to itself;
+ * a host named on both sides does cover its own link (its loopback, ipc and inproc traffic).
+ */
 export function scopeCovers(scope: LinkScope | undefined, from: string, to: string): boolean {
-  return from !== to && (scope?.from === undefined || scope.from.includes(from)) && (scope?.to === undefined || scope.to.includes(to));
+  return covers(scope, from, to);
 }
 
-/** The directed links between distinct hosts that `scope` covers but no lossy declaration does. */
+/** The directed links that `scope` covers but no lossy declaration does. */
 export function linksNotLossy(scope: LinkScope | undefined, hosts: readonly string[], lossyLinks: LossyLinks): string[] {
   const missing: string[] = [];
   for (const from of hosts) {

@@ -48,6 +48,18 @@ describe('checkFaultPlan', () => {
     expect(faultPlanProblems(valid, hosts, [{ from: ['a'] }])).toHaveLength(1);
   });
 
+  it('judges a host\'s link to itself as the network does: named on both sides it is a link a drop acts on, and must be declared', () => {
+    // The injector applies { from: ['a'], to: ['a'] } to a's own link (loopback, ipc, inproc on a).
+    const selfDrop = [{ kind: 'drop', atMs: 0, durationMs: 10, rate: 1, from: ['a'], to: ['a', 'b'] }];
+    expect(faultPlanProblems(selfDrop, hosts, lossyLinks)).toEqual([
+      'faults[0]: a drop fault on links not declared lossy (a -> a): ZeroMQ over tcp or ipc never loses a single message on a live connection. ' +
+        'Declare the links lossy (defineScenario({ lossyLinks: [{ from: [...], to: [...] }] })) or use partition, disconnect or crash',
+    ]);
+    expect(faultPlanProblems(selfDrop, hosts, [...lossyLinks, { from: ['a'], to: ['a'] }])).toEqual([]);
+    // An absent side still never covers a host's own link, in the declaration as in the fault.
+    expect(faultPlanProblems([{ kind: 'drop', atMs: 0, durationMs: 10, rate: 1, from: ['a'] }], hosts, lossyLinks)).toEqual([]);
+  });
+
   it.each([
     [[{ kind: 'crash', atMs: 0, host: 'a' }, { kind: 'crash', atMs: 0, host: 'b' }, { kind: 'crash', atMs: 0, host: 'c' }], 'RangeError: faults[2].host: expected one of "a", "b", got "c"'],
     [[{ kind: 'crash', atMs: -1, host: 'a' }], 'RangeError: faults[0].atMs: expected a finite number >= 0, got -1'],
