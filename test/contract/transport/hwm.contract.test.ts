@@ -108,9 +108,12 @@ describeWorlds(
   'tcp: a burst of publishes outpaces the I/O thread, so a PUB drops at its own pipe although the kernel buffers have room',
   ['sim', 'tcp'],
   async (w) => {
-    const got = await publishToIdleSub(w, 2000);
-    // zeromq.js delivered 9 of 2,000 here (the pipe holds SNDHWM while libzmq's I/O thread catches up); the sim, SNDHWM.
+    // 20,000 short messages are about 160 kB framed: far less than tcp's buffers hold (TCP_BUFFER_BYTES), so a loss is the PUB's pipe.
+    const burst = 20_000;
+    const got = await publishToIdleSub(w, burst);
+    // zeromq.js delivered 9 of 2,000 on an idle machine, but 1,113 of 2,000 on a loaded one (its I/O thread runs beside
+    // the sends and keeps up better when the JS thread is slowed); the sim, SNDHWM. The property: some get through, many are dropped.
     expect(got).toBeGreaterThan(0);
-    expect(got).toBeLessThan(2000 / 2);
+    expect(got).toBeLessThan(burst * 0.9);
   },
 );
