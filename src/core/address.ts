@@ -33,13 +33,15 @@ function checkAddressString(op: string, address: unknown): asserts address is st
   if (address.length === 0) throw new RangeError(`${op}: expected an address like tcp://host:port, got ""`);
 }
 
-function parsePort(op: string, address: string, text: string): number {
+/** A port in [1, 65535]; with `zeroOk` also a literal "0" (a listen on any free port). */
+function parsePort(op: string, address: string, text: string, zeroOk = false): number {
+  const range = zeroOk ? '[0, 65535], 0 for any free port' : '[1, 65535]';
   if (!/^\d{1,5}$/.test(text)) {
-    throw new RangeError(`${op}: invalid port ${JSON.stringify(text)} in address ${JSON.stringify(address)} (expected an integer in [1, 65535])`);
+    throw new RangeError(`${op}: invalid port ${JSON.stringify(text)} in address ${JSON.stringify(address)} (expected an integer in ${range})`);
   }
   const port = Number(text);
-  if (port < 1 || port > 65535) {
-    throw new RangeError(`${op}: invalid port ${port} in address ${JSON.stringify(address)} (expected an integer in [1, 65535])`);
+  if ((port < 1 && !(zeroOk && text === '0')) || port > 65535) {
+    throw new RangeError(`${op}: invalid port ${port} in address ${JSON.stringify(address)} (expected an integer in ${range})`);
   }
   return port;
 }
@@ -75,16 +77,40 @@ export function parseZmqAddress(op: string, address: unknown, mode: AddressMode 
   return { scheme: 'tcp', host, port: parsePort(op, address, portText), path: '' };
 }
 
-/** Parses `http://host:port/path?query`; throws TypeError/RangeError naming the URL. */
+// A DNS name (labels of letters, digits, '-' and '_', the sim's host names included) or a
+// dotted-quad IPv4 address: what both worlds can reach. Anything else would fail late in each
+// world's own words (undici's bare "Invalid URL", a getaddrinfo ENOTFOUND, an unknown sim host).
+const HOST_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+const NUMERIC_HOST = /^[\d.]+$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+function checkHttpHost(op: string, url: string, host: string): void {
+  if (host === '*') {
+    if (op === 'httpListen') return;
+    throw new RangeError(`${op}: cannot connect to a wildcard host in address ${JSON.stringify(url)}`);
+  }
+  if (NUMERIC_HOST.test(host) ? IPV4.test(host) : HOST_NAME.test(host)) return;
+  throw new RangeError(`${op}: invalid host ${JSON.stringify(host)} in address ${JSON.stringify(url)} (expected a host name or an IPv4 address)`);
+}
+
+/**
+ * Parses `http://host:port/path?query`; throws TypeError/RangeError naming the URL. The host is
+ * a name or an IPv4 address; `*` (every interface) and port 0 (any free port) only when `op`
+ * is 'httpListen'.
+ */
 export function parseHttpUrl(op: string, url: unknown, requirePath = false): HttpUrl {
   checkAddressString(op, url);
+  if (url.startsWith('http://[')) {
+    throw new RangeError(`${op}: IPv6 literals are not supported in address ${JSON.stringify(url)} (expected a host name or an IPv4 address)`);
+  }
   const match = /^http:\/\/([^/:?#]+):([^/?#]*)([/?].*)?$/.exec(url);
   if (!match) {
     const why = url.startsWith('http://') ? 'expected http://host:port/path' : 'only http:// URLs are supported';
     throw new RangeError(`${op}: malformed URL ${JSON.stringify(url)} (${why})`);
   }
   const host = match[1] as string;
-  const port = parsePort(op, url, match[2] as string);
+  checkHttpHost(op, url, host);
+  const port = parsePort(op, url, match[2] as string, op === 'httpListen');
   let path = match[3] ?? '/';
   if (path.startsWith('?')) path = `/${path}`;
   if (!requirePath && path === '') path = '/';

@@ -137,17 +137,9 @@ export function parseRequestUrl(url: unknown): HttpUrl {
  * handle's address then names the port chosen).
  */
 export function parseListenAddress(address: unknown): { host: string; port: number } {
-  const ephemeral = typeof address === 'string' && /^http:\/\/[^/:?#]+:0(?=[/?#]|$)/.test(address);
-  let url: HttpUrl;
-  try {
-    // Port 0 is valid only here; parse as if it were a real port so every other error reads the same.
-    url = parseHttpUrl('httpListen', ephemeral ? (address as string).replace(/:0(?=[/?#]|$)/, ':1') : address);
-  } catch (error) {
-    if (!(error instanceof RangeError) || !error.message.includes('(expected an integer in [1, 65535])')) throw error;
-    throw new RangeError(error.message.replace('(expected an integer in [1, 65535])', '(expected an integer in [0, 65535], 0 for any free port)'), { cause: error });
-  }
+  const url = parseHttpUrl('httpListen', address);
   if (url.path !== '/' && url.path !== '') throw new RangeError(`httpListen: expected an address without a path, got ${JSON.stringify(address)}`);
-  return { host: url.host, port: ephemeral ? 0 : url.port };
+  return { host: url.host, port: url.port };
 }
 
 /**

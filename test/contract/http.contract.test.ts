@@ -186,6 +186,13 @@ for (const made of worlds) {
         [() => request(42), TypeError, 'httpRequest: expected an address string, got 42'],
         [() => request('ftp://h:1/'), RangeError, 'httpRequest: malformed URL "ftp://h:1/" (only http:// URLs are supported)'],
         [() => request('http://127.0.0.1/x'), RangeError, 'httpRequest: malformed URL "http://127.0.0.1/x" (expected http://host:port/path)'],
+        // A host neither world could reach is bad input, not a DNS failure or undici's bare "Invalid URL".
+        [() => request('http://a b:1/'), RangeError, 'httpRequest: invalid host "a b" in address "http://a b:1/" (expected a host name or an IPv4 address)'],
+        [() => request('http://256.1.1.1:1/'), RangeError, 'httpRequest: invalid host "256.1.1.1" in address "http://256.1.1.1:1/" (expected a host name or an IPv4 address)'],
+        [() => request('http://a%2fb:1/'), RangeError, 'httpRequest: invalid host "a%2fb" in address "http://a%2fb:1/" (expected a host name or an IPv4 address)'],
+        [() => request('http://*:1/'), RangeError, 'httpRequest: cannot connect to a wildcard host in address "http://*:1/"'],
+        [() => request('http://[::1]:1/'), RangeError, 'httpRequest: IPv6 literals are not supported in address "http://[::1]:1/" (expected a host name or an IPv4 address)'],
+        [() => w.transport.httpListen('http://a b:0', () => ({ status: 200, headers: {}, body: new Uint8Array(0) })), RangeError, 'httpListen: invalid host "a b" in address "http://a b:0" (expected a host name or an IPv4 address)'],
         [() => request('http://127.0.0.1:70000/'), RangeError, 'httpRequest: invalid port 70000 in address "http://127.0.0.1:70000/" (expected an integer in [1, 65535])'],
         [() => request(`${server.address}/a b`), RangeError, `httpRequest: invalid character " " in the path of URL "${server.address}/a b" (expected printable ASCII without spaces or '#')`],
         [() => request(`${server.address}/a#frag`), RangeError, `httpRequest: invalid character "#" in the path of URL "${server.address}/a#frag" (expected printable ASCII without spaces or '#')`],
