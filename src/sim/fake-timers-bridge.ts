@@ -52,6 +52,8 @@ export interface BridgeSource {
   monotonicNow(): number;
   /** Monotonic ms since the current host's incarnation started (performance.now()). */
   performanceNow(): number;
+  /** The current host's wall clock when its incarnation started (performance.timeOrigin): fixed, as Node's. */
+  timeOrigin(): number;
   /** The current host's seeded stream for `purpose` ('Math.random' or 'crypto'). */
   random(purpose: 'Math.random' | 'crypto'): Random;
 }
@@ -159,7 +161,7 @@ export class FakeTimersBridge {
     const source = this.source;
     const p = this.patches;
     p.set(performance, 'now', () => source.performanceNow());
-    p.getter(performance, 'timeOrigin', () => source.wallNow() - source.performanceNow());
+    p.getter(performance, 'timeOrigin', () => source.timeOrigin());
     const hrtime = (previous?: readonly [number, number]): [number, number] => {
       if (previous !== undefined) {
         if (!Array.isArray(previous)) throw invalidArgType('time', 'an instance of Array', previous);

@@ -75,6 +75,8 @@ export class Incarnation {
   busyUntilMs = -Infinity;
   /** The monotonic clock's reading when this life began: performance.now() counts from it. */
   readonly startMonotonicMs: number;
+  /** The wall clock when this life began: performance.timeOrigin, fixed for the process as on Node (clock steps after it do not move it). */
+  readonly timeOriginMs: number;
   private readonly streams = new Map<string, Random>();
   /** This life's loop; every timer it schedules is owned by this incarnation. */
   readonly loop: LoopSim;
@@ -89,6 +91,8 @@ export class Incarnation {
   ) {
     this.loop = new LoopSim(kernel, { owner: this, ...clock });
     this.startMonotonicMs = this.loop.now();
+    // The host's previous loop reads the same instant (the clock is continuous across lives).
+    this.timeOriginMs = host.wallNow();
   }
 
   get label(): string {

@@ -34,6 +34,7 @@ export function createSimBridge(deps: SimBridgeDeps): FakeTimersBridge {
         const incarnation = current();
         return incarnation === undefined ? kernel.now() : incarnation.loop.now() - incarnation.startMonotonicMs;
       },
+      timeOrigin: () => current()?.timeOriginMs ?? deps.epochMs,
       random: (purpose) => current()?.stream(purpose, deps.random) ?? roots[purpose],
     },
     deps.onHazard === undefined ? {} : { onHazard: deps.onHazard, isOwnResource: (resource) => kernel.isOwnImmediate(resource) },

@@ -169,4 +169,29 @@ describe('fake-timers bridge', () => {
     expect(after[3] - before[3]).toBe(100);
     expect(after[4] - before[4]).toBe(100);
   });
+
+  it('keeps performance.timeOrigin fixed for the process, as Node does: timeOrigin + performance.now() does not follow a clock step', async () => {
+    const sim = new Simulation({ seed: 10 });
+    const seen: Array<{ origin: number; highRes: number; date: number }> = [];
+    sim.host('a', ({ loop }) => {
+      const sample = (): void => void seen.push({ origin: performance.timeOrigin, highRes: performance.timeOrigin + performance.now(), date: Date.now() });
+      loop.callLater(100, sample);
+      loop.callLater(200, sample);
+    });
+    sim.loop.callLater(150, () => sim.clockJump('a', -1000));
+    await sim.run();
+    const [before, after] = seen as [{ origin: number; highRes: number; date: number }, { origin: number; highRes: number; date: number }];
+    expect(before.origin).toBe(EPOCH);
+    expect(after.origin).toBe(before.origin);
+    expect(after.highRes - before.highRes).toBe(100);
+    expect(after.date - before.date).toBe(-900);
+    // A restarted host is a new process: its origin is its wall clock at the restart, steps included.
+    sim.restart('a');
+    const wallAtRestart = sim.wallNow('a');
+    let origin = 0;
+    sim.getHost('a').loop.addCallback(() => void (origin = performance.timeOrigin));
+    await sim.run();
+    expect(origin).toBe(wallAtRestart);
+    expect(wallAtRestart).toBe(EPOCH + 200 - 1000);
+  });
 });

@@ -60,7 +60,7 @@ async function outcome(call: () => unknown): Promise<string> {
   }
   if (value instanceof Promise) return value.then((v) => `resolved ${String(v)}`, (e: unknown) => `rejected ${describeError(e)}`);
   if (value !== null && typeof value === 'object' && Symbol.asyncIterator in value) {
-    const iterator = value as AsyncIterator<unknown>;
+    const iterator = value as unknown as AsyncIterator<unknown>;
     return iterator.next().then((r) => `next gave ${JSON.stringify(r)}`, (e: unknown) => `next rejected ${describeError(e)}`);
   }
   return `returned ${typeof value}`;
