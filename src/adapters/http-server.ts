@@ -156,10 +156,15 @@ function dispatch(req: http.IncomingMessage, res: http.ServerResponse, request: 
   }
   // A synchronous handler answers without a promise round trip (and without closures).
   if (result !== null && typeof (result as Promise<HttpResponse>)?.then === 'function') {
-    (result as Promise<HttpResponse>).then(
-      (value) => succeed(req, res, request, serving, value),
-      (error: unknown) => fail(req, res, request, serving, error),
-    );
+    try {
+      (result as Promise<HttpResponse>).then(
+        (value) => succeed(req, res, request, serving, value),
+        (error: unknown) => fail(req, res, request, serving, error),
+      );
+    } catch (error) {
+      // A thenable whose then() throws: a failing handler (as awaiting it would say), not an uncaught exception.
+      fail(req, res, request, serving, error);
+    }
   } else succeed(req, res, request, serving, result);
 }
 

@@ -161,6 +161,10 @@ for (const made of worlds) {
       });
       const syncRes = await w.settle(w.transport.httpRequest(sync.address));
       expect([syncRes.status, dec.decode(syncRes.body)]).toEqual([500, 'Internal Server Error: sync boom']);
+      // A thenable whose then() throws is a failing handler too, not an uncaught exception in the server.
+      const thenable = await w.transport.httpListen(ANY_PORT, () => ({ then: () => { throw new Error('thenable boom'); } }) as never);
+      const thenRes = await w.settle(w.transport.httpRequest(thenable.address, { timeoutMs: 10_000 }));
+      expect([thenRes.status, dec.decode(thenRes.body)]).toEqual([500, 'Internal Server Error: thenable boom']);
       const alive = await w.settle(w.transport.httpRequest(`${server.address}/ok`));
       expect(dec.decode(alive.body)).toBe('alive');
     });
