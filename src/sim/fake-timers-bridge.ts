@@ -1,9 +1,10 @@
 // While a simulation runs, code that knows nothing of it (third-party libraries, the
 // service itself) runs on virtual time and the seed. Installed for each run, restored after
 // it, also when it throws:
-// - Date (new Date(), Date.now()) and Intl.DateTimeFormat's format()/formatToParts() of "now"
-//   (the engine would read the real time) from @sinonjs/fake-timers, its clock's `now` a getter on
-//   the current host's wall clock (stepped by clock faults, backwards too): no per-event cost.
+// - Date (new Date(), Date.now()) from @sinonjs/fake-timers, its clock's `now` a getter on the
+//   current host's wall clock (stepped by clock faults, backwards too): no per-event cost.
+//   Intl.DateTimeFormat's format()/formatToParts() without a date (the engine would read the real
+//   time) format that Date.now(): patched on the native prototype, so instances stay native.
 // - setTimeout/setInterval/setImmediate/clear* as globals and as node:timers exports, and
 //   node:timers/promises (setTimeout, setImmediate, setInterval, scheduler.wait/yield), and
 //   AbortSignal.timeout: on the current host's loop (virtual-timers*.ts). util.promisify of the
@@ -90,7 +91,7 @@ export class FakeTimersBridge {
       throw new Error('fake-timers bridge: the global Date is already faked (another fake-timers install is active); uninstall it first or pass fakeTimers: false');
     }
     const source = this.source;
-    const clock = withGlobal(globalThis).install({ now: Math.floor(source.wallNow()), toFake: ['Date', 'Intl'], shouldClearNativeTimers: false });
+    const clock = withGlobal(globalThis).install({ now: Math.floor(source.wallNow()), toFake: ['Date'], shouldClearNativeTimers: false });
     Object.defineProperty(clock, 'now', {
       configurable: true,
       // Whole milliseconds, as the real Date.now(): virtual time (latency, drift) is fractional.
@@ -191,6 +192,23 @@ export class FakeTimersBridge {
     p.set(process, 'hrtime', Object.assign(hrtime, { bigint }));
     p.set(process, 'uptime', () => source.performanceNow() / 1000);
     this.patchMarks();
+    this.patchIntl();
+  }
+
+  // The formatter's own methods, not the constructor (fake-timers' Intl returns plain objects,
+  // which fail `instanceof Intl.DateTimeFormat`): only "now" changes, to the virtual Date.now().
+  private patchIntl(): void {
+    const proto = Intl.DateTimeFormat.prototype;
+    const nativeFormat = Object.getOwnPropertyDescriptor(proto, 'format')?.get;
+    const nativeFormatToParts = proto.formatToParts;
+    if (nativeFormat === undefined) return;
+    this.patches.getter(proto, 'format', function format(this: Intl.DateTimeFormat) {
+      const bound = nativeFormat.call(this) as (date?: Date | number) => string;
+      return (date?: Date | number) => bound(date === undefined ? Date.now() : date);
+    });
+    this.patches.set(proto, 'formatToParts', function formatToParts(this: Intl.DateTimeFormat, date?: Date | number) {
+      return nativeFormatToParts.call(this, date === undefined ? Date.now() : date);
+    });
   }
 
   // performance.mark() and measure() without an explicit time read Node's internal clock, not

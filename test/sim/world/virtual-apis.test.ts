@@ -16,7 +16,7 @@ function patchedSnapshot(): unknown[] {
     timersSetTimeout, timersSetInterval, timersSetImmediate, timersClearTimeout, sleep, nextTurn, every, scheduler,
     randomUUID, randomBytes, randomInt, randomFill, randomFillSync, getRandomValues, crypto.webcrypto.getRandomValues, globalThis.crypto.randomUUID,
     process.hrtime, process.hrtime.bigint, process.uptime, performance.now, performance.timeOrigin, AbortSignal.timeout, Math.random, globalThis.fetch,
-    globalThis.setTimeout, Date, Intl.DateTimeFormat, performance.mark, performance.measure,
+    globalThis.setTimeout, Date, Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format')?.get, Intl.DateTimeFormat.prototype.formatToParts, performance.mark, performance.measure,
   ];
 }
 const ORIGINAL = patchedSnapshot();
@@ -184,9 +184,15 @@ describe('virtualized Node APIs', () => {
     const utc = { timeZone: 'UTC', dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' } as const;
     const formatted: string[] = [];
     const intl = new Simulation({ seed: 4, epochMs: Date.UTC(2031, 2, 3, 4, 5, 6) });
-    intl.host('a', () => void formatted.push(new Intl.DateTimeFormat('en-US', utc).format(), new Intl.DateTimeFormat('en-US', utc).formatToParts().map((p) => p.value).join('')));
+    intl.host('a', () => {
+      const formatter = new Intl.DateTimeFormat('en-US', utc);
+      formatted.push(formatter.format(), formatter.formatToParts().map((p) => p.value).join(''), formatter.format(0));
+      // Still Node's own formatter.
+      expect(formatter).toBeInstanceOf(Intl.DateTimeFormat);
+      expect(Object.prototype.toString.call(formatter)).toBe('[object Intl.DateTimeFormat]');
+    });
     await intl.run();
-    expect(formatted).toEqual(['3/3/31, 04:05:06', '3/3/31, 04:05:06']);
+    expect(formatted).toEqual(['3/3/31, 04:05:06', '3/3/31, 04:05:06', '1/1/70, 00:00:00']);
     const plain = new Simulation({ seed: 4 });
     let date = '';
     plain.host('a', () => void (date = new Date().toISOString()));
