@@ -246,17 +246,26 @@ export class SocketSim {
   private takeNext(): Message | undefined {
     this.discardedOnly = false;
     if (!canReceive(this)) return undefined;
-    let message: Message | undefined;
-    while ((message = this.ready.next()) !== undefined) {
-      const channel = this.ready.lastChannel as Channel;
-      if (this.tooBig.has(message) || this.oversize(channel, message)) continue;
-      const accepted = acceptIncoming(this, channel, message);
-      if (accepted !== undefined) return accepted;
-      // A REQ/REP saw something to read and threw it away (a malformed envelope, a stray reply).
-      if (this.type === 'req' || this.type === 'rep') this.discardedOnly = true;
+    // Taking from a channel stalled at RCVHWM resumes its flush, whose arrivals must not take
+    // (and lose) a message for the waiting receive while this take holds one (see onArrival).
+    this.taking = true;
+    try {
+      let message: Message | undefined;
+      while ((message = this.ready.next()) !== undefined) {
+        const channel = this.ready.lastChannel as Channel;
+        if (this.tooBig.has(message) || this.oversize(channel, message)) continue;
+        const accepted = acceptIncoming(this, channel, message);
+        if (accepted !== undefined) return accepted;
+        // A REQ/REP saw something to read and threw it away (a malformed envelope, a stray reply).
+        if (this.type === 'req' || this.type === 'rep') this.discardedOnly = true;
+      }
+      return undefined;
+    } finally {
+      this.taking = false;
     }
-    return undefined;
   }
+
+  private taking = false;
 
   /**
    * The last takeNext found only messages it discarded. zeromq.js then rejects the receive with
@@ -292,7 +301,8 @@ export class SocketSim {
       return;
     }
     this.ready.add(channel);
-    this.fulfilReceive();
+    // Inside takeNext the message is queued only: the take under way reads on through the queue.
+    if (!this.taking) this.fulfilReceive();
   }
 
   /**

@@ -125,4 +125,31 @@ describe('REQ/REP', () => {
     await kernel.run();
     expect(text(await rep.receive())).toEqual(['ok']);
   });
+
+  it('a REP that owes a reply and waits to receive, with requests stalled at its RCVHWM, gets each request once, in order, after replying', async () => {
+    const { kernel, t } = world();
+    const rep = t('b').socket('rep', { receiveHighWaterMark: 2 });
+    await rep.bind('tcp://*:7000');
+    const dealer = t('a').socket('dealer');
+    dealer.connect('tcp://b:7000');
+    for (const q of ['q1', 'q2', 'q3', 'q4', 'q5']) await dealer.send(['', q]);
+    await kernel.run();
+    const got = [text(await rep.receive())];
+    // A receive while a reply is owed waits; meanwhile q2 and q3 fill the pipe (RCVHWM 2) and q4, q5 wait on the wire.
+    let request = track(rep.receive());
+    await kernel.run();
+    expect(request.settled).toBe(false);
+    for (let i = 1; i <= 5; i++) {
+      const replied = track(rep.send(`r${i}`));
+      await kernel.run();
+      if (i > 1) request = track(rep.receive());
+      await kernel.run();
+      if (!replied.settled) got.push([`(r${i} still waiting)`]);
+      if (i < 5) got.push(request.settled ? text(request.value!) : ['(still waiting)']);
+    }
+    expect(got).toEqual([['q1'], ['q2'], ['q3'], ['q4'], ['q5']]);
+    const replies: string[][] = [];
+    for (let i = 0; i < 5; i++) replies.push(text(await dealer.receive()));
+    expect(replies).toEqual([1, 2, 3, 4, 5].map((i) => ['', `r${i}`]));
+  });
 });
