@@ -258,7 +258,8 @@ export class FakeTimersBridge {
     const realFetch = globalThis.fetch;
     if (typeof realFetch !== 'function') return;
     this.patches.set(globalThis, 'fetch', (...args: Parameters<typeof fetch>) => {
-      onHazard({ api: 'fetch (a real HTTP request)', resource: 'fetch' });
+      // A reference kept past the run (a client module that cached fetch) is plain fetch then.
+      if (installedBridge === this) onHazard({ api: 'fetch (a real HTTP request)', resource: 'fetch' });
       return realFetch(...args);
     });
   }

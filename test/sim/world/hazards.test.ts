@@ -152,6 +152,17 @@ describe('determinism hazards', () => {
     expectHazard(error, 'fetch (a real HTTP request)');
   });
 
+  it('fetch captured during a run and called after it is no hazard of that run', async () => {
+    const sim = new Simulation({ seed: 1 });
+    let captured: typeof fetch | undefined;
+    sim.host('svc', () => void (captured = globalThis.fetch));
+    await sim.run();
+    // An invalid URL: fetch rejects without touching the network.
+    await expect((captured as typeof fetch)('not a url')).rejects.toThrow(TypeError);
+    expect(sim.hazards).toEqual([]);
+    expect(sim.failure).toBeUndefined();
+  });
+
   it('a real timer taken before the run (util.promisify(setTimeout) at import time)', async () => {
     const { error } = await runWith(() => realSleep(1));
     expectHazard(error, /^setTimeout\/setInterval \(a real timer/);
