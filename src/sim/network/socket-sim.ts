@@ -1,8 +1,8 @@
 // A simulated ZeroMQ socket with zeromq.js v6's behaviour: EBUSY for a second concurrent send
 // or receive and EBADF after close, both thrown synchronously; out-of-turn REQ/REP calls and
 // sends on receive-only kinds stay pending (zeromq.js never raises EFSM); close() lingers as
-// lingerMs says. It owns its pipe ends, the fair queue of channels with arrived messages and
-// the waiting send/receive. Routing rules live in socket-kinds.ts, events in
+// lingerMs says. It owns its pipe ends and the waiting send/receive; what arrived and may be
+// read is its inbox (socket-inbox.ts). Routing rules live in socket-kinds.ts, events in
 // socket-events-sim.ts and socket-watch.ts, endpoints in socket-endpoints.ts, linger in
 // socket-linger.ts, and `SocketHandleSim` (socket-handle-sim.ts) is the face users hold:
 // here `closed` means "gone from the network", which a lingering socket is not yet.
@@ -10,16 +10,16 @@
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { Message, Sendable, SocketOptions, SocketType } from '../../core/transport.js';
 import type { Channel } from './channel.js';
-import { FairQueue } from './fair-queue.js';
 import { toFrame, toMessage } from './frames.js';
 import type { HostState, NetContext } from './net-context.js';
-import { netError, type NetError } from './net-error.js';
+import { netError } from './net-error.js';
 import { SocketEventsSim } from './socket-events-sim.js';
 import { SocketWatch } from './socket-watch.js';
-import { acceptIncoming, applySubscription, canReceive, canSend, changeSubscription, identifyPeer, onEndAttached, onEndDetached, routeOutgoing } from './socket-kinds.js';
+import { applySubscription, canSend, changeSubscription, identifyPeer, onEndAttached, onEndDetached, routeOutgoing } from './socket-kinds.js';
 import { SocketEndpoints } from './socket-endpoints.js';
+import { SocketInbox } from './socket-inbox.js';
 import { SocketLinger } from './socket-linger.js';
-import { breakConnection, teardown, type Connector, type PipeEnd } from './wiring.js';
+import { teardown, type Connector, type PipeEnd } from './wiring.js';
 
 export const RESOLVED: Promise<void> = Promise.resolve();
 /** What a crashed process's calls return: a dead process never sees anything settle. */
@@ -63,7 +63,7 @@ export class SocketSim {
   /** Attached (and, on the connecting side, still connecting) pipe ends, in round-robin order. */
   readonly ends: PipeEnd[] = [];
   rr = 0;
-  private ready = new FairQueue();
+  private readonly inbox = new SocketInbox(this);
   private readonly endpoints = new SocketEndpoints(this);
   private recvWaiter: Waiter<Message> | undefined;
   private sendWaiter: (Waiter<void> & { message: Message }) | undefined;
@@ -219,12 +219,12 @@ export class SocketSim {
     if (!this.usable('receive')) return NEVER;
     if (this.recvWaiter) throw netError('receive: socket is busy reading; only one receive operation may be in progress at any time', 'EBUSY');
     this.watch.used((end) => onEndAttached(this, end));
-    const message = this.takeNext();
+    const message = this.inbox.take();
     if (message !== undefined) {
       this.turnTaken();
       return Promise.resolve(message);
     }
-    if (this.discardedOnly) return Promise.reject(this.discardedError());
+    if (this.inbox.discardedOnly) return Promise.reject(this.inbox.discardedError());
     if (this.receiveTimeoutMs === 0) return Promise.reject(netError('receive: no message available (receiveTimeoutMs 0)', 'EAGAIN'));
     return new Promise<Message>((resolve, reject) => {
       const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
@@ -243,48 +243,14 @@ export class SocketSim {
     return this.recvWaiter !== undefined;
   }
 
-  private takeNext(): Message | undefined {
-    this.discardedOnly = false;
-    if (!canReceive(this)) return undefined;
-    // Taking from a channel stalled at RCVHWM resumes its flush, whose arrivals must not take
-    // (and lose) a message for the waiting receive while this take holds one (see onArrival).
-    this.taking = true;
-    try {
-      let message: Message | undefined;
-      while ((message = this.ready.next()) !== undefined) {
-        const channel = this.ready.lastChannel as Channel;
-        if (this.tooBig.has(message) || this.oversize(channel, message)) continue;
-        const accepted = acceptIncoming(this, channel, message);
-        if (accepted !== undefined) return accepted;
-        // A REQ/REP saw something to read and threw it away (a malformed envelope, a stray reply).
-        if (this.type === 'req' || this.type === 'rep') this.discardedOnly = true;
-      }
-      return undefined;
-    } finally {
-      this.taking = false;
-    }
-  }
-
-  private taking = false;
-
-  /**
-   * The last takeNext found only messages it discarded. zeromq.js then rejects the receive with
-   * EAGAIN: the socket said it was readable, and the read found nothing (measured, 6.8).
-   */
-  private discardedOnly = false;
-
-  private discardedError(): NetError {
-    return netError('receive: what arrived was discarded (a malformed envelope or a stray reply) and nothing else is readable', 'EAGAIN');
-  }
-
   private fulfilReceive(): void {
     const waiter = this.recvWaiter;
     if (waiter === undefined) return;
-    const message = this.takeNext();
-    if (message === undefined && !this.discardedOnly) return;
+    const message = this.inbox.take();
+    if (message === undefined && !this.inbox.discardedOnly) return;
     this.recvWaiter = undefined;
     if (waiter.timer) this.ctx.kernel.cancel(waiter.timer);
-    if (message === undefined) return waiter.reject(this.discardedError());
+    if (message === undefined) return waiter.reject(this.inbox.discardedError());
     waiter.resolve(message);
     this.turnTaken();
   }
@@ -296,49 +262,8 @@ export class SocketSim {
       while ((next = channel.take()) !== undefined) applySubscription(channel.to as PipeEnd, next);
       return;
     }
-    if (message !== undefined && (this.oversize(channel, message) || this.malformedReply(channel, message))) {
-      this.tooBig.add(message);
-      return;
-    }
-    this.ready.add(channel);
-    // Inside takeNext the message is queued only: the take under way reads on through the queue.
-    if (!this.taking) this.fulfilReceive();
-  }
-
-  /**
-   * REQ over tcp/ipc: libzmq's req_session checks each incoming message's envelope (an empty
-   * delimiter, or a 4-byte request id then one, before a body) and drops the connection on a
-   * malformed one, losing what follows it in flight. Over inproc there is no session: the REQ
-   * itself discards it (acceptIncoming). Measured against zeromq.js 6.8.
-   */
-  private malformedReply(channel: Channel, message: Message): boolean {
-    if (this.type !== 'req' || channel.to === undefined || this.isInproc(channel.to)) return false;
-    const first = message[0] as Uint8Array;
-    const wellFormed = message.length >= 2 && (first.length === 0 || (first.length === 4 && message.length >= 3 && (message[1] as Uint8Array).length === 0));
-    if (wellFormed) return false;
-    this.ctx.drop('unexpected', this.host, channel.from.socket.host, this.host, this.id, 0, message);
-    if (channel.to.peer) breakConnection(this.ctx, channel.to, 'disconnect');
-    return true;
-  }
-
-  /** Oversize or malformed messages already in a queue, never to be read. */
-  private readonly tooBig = new WeakSet<Message>();
-
-  /**
-   * maxMessageSize: libzmq's decoder refuses a bigger message and drops the connection it came
-   * on (both sides report disconnect, what was in flight is lost, the connecting side reconnects).
-   */
-  private oversize(channel: Channel, message: Message): boolean {
-    // Over inproc messages pass as they are: no ZMTP decoder, no limit (measured).
-    if (this.maxMessageSize < 0 || (channel.to !== undefined && this.isInproc(channel.to))) return false;
-    let bytes = 0;
-    for (const frame of message) bytes += frame.length;
-    if (bytes <= this.maxMessageSize) return false;
-    const sender = channel.from.socket;
-    this.ctx.drop('disconnect', this.host, sender.host, this.host, this.id, 0, message);
-    const end = channel.to;
-    if (end?.peer) breakConnection(this.ctx, end, 'disconnect');
-    return true;
+    // Inside a take the message is queued only: the take under way reads on through the queue.
+    if (this.inbox.admit(channel, message) && !this.inbox.taking) this.fulfilReceive();
   }
 
   subscribe(prefix: string | Uint8Array = ''): void {
@@ -398,7 +323,7 @@ export class SocketSim {
     this.sendWaiter = undefined;
     this.endpoints.shutdown(reason);
     for (const end of [...this.ends]) teardown(this.ctx, end, reason);
-    this.ready = new FairQueue();
+    this.inbox.clear();
     this.hostState.sockets.delete(this);
     this.ctx.record('close', this.host, { socket: this.id, reason });
   }
