@@ -46,6 +46,11 @@ function parsePort(op: string, address: string, text: string, zeroOk = false): n
   return port;
 }
 
+// libzmq's own sanity check of a tcp connect address (socket_base.cpp, connect_internal): a
+// letter, digit, '[' or ':' first, then only letters, digits and . - : % ; [ ] _ *; anything else
+// is a bare EINVAL from zeromq.js and an unknown host in the simulation, so it is refused here.
+const ZMQ_CONNECT_HOST = /^[A-Za-z0-9[:][A-Za-z0-9.\-:%;[\]_*]*$/;
+
 /**
  * Parses `tcp://host:port`, `ipc://path` or `inproc://name`; throws TypeError/RangeError naming
  * the address. In `mode` 'bind' (the default when `op` is 'bind' or 'unbind') the port may be
@@ -70,6 +75,10 @@ export function parseZmqAddress(op: string, address: unknown, mode: AddressMode 
   if (host.length === 0) throw new RangeError(`${op}: missing host in address ${JSON.stringify(address)} (expected tcp://host:port)`);
   const portText = rest.slice(colon + 1);
   if (mode === 'connect' && host === '*') throw new RangeError(`${op}: cannot connect to a wildcard host in address ${JSON.stringify(address)}`);
+  if (mode === 'connect' && !ZMQ_CONNECT_HOST.test(host)) {
+    const message = `${op}: invalid host ${JSON.stringify(host)} in address ${JSON.stringify(address)} (expected a host name or an IP address) (EINVAL)`;
+    throw Object.assign(new RangeError(message), { code: 'EINVAL' });
+  }
   if (mode === 'connect' && portText === '*') {
     throw new RangeError(`${op}: port "*" (any free port) in address ${JSON.stringify(address)} is only valid for bind (expected tcp://host:port)`);
   }

@@ -24,6 +24,17 @@ describe('parseZmqAddress', () => {
     expect(() => parseZmqAddress('connect', 'tcp://*:1')).toThrow(new RangeError('connect: cannot connect to a wildcard host in address "tcp://*:1"'));
   });
 
+  it('refuses for connect the hosts libzmq refuses with a bare EINVAL, in the same words in both worlds', () => {
+    for (const host of ['a b', '-x', '_x', 'a$b', 'é']) {
+      const address = `tcp://${host}:1`;
+      expect(() => parseZmqAddress('connect', address)).toThrow(
+        expect.objectContaining({ name: 'RangeError', code: 'EINVAL', message: `connect: invalid host ${JSON.stringify(host)} in address ${JSON.stringify(address)} (expected a host name or an IP address) (EINVAL)` }) as Error,
+      );
+    }
+    // What libzmq's connect takes (names are resolved later, source;destination is its syntax).
+    for (const host of ['x_y', 'a;b', '[::1]', 'nosuchhost.invalid', '256.1.1.1']) expect(parseZmqAddress('connect', `tcp://${host}:1`).host).toBe(host);
+  });
+
   it.each([
     [42, TypeError, 'connect: expected an address string, got 42'],
     ['', RangeError, 'connect: expected an address like tcp://host:port, got ""'],
