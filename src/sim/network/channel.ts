@@ -18,7 +18,7 @@ import type { ScheduledTask } from '../../core/scheduler.js';
 import type { Message } from '../../core/transport.js';
 import type { Link, Parkable } from './link-conditions.js';
 import type { DropReason, NetContext } from './net-context.js';
-import type { PipeEnd } from './wiring.js';
+import type { PipeEnd } from './pipe-end.js';
 
 const COMPACT_MIN = 1024;
 

@@ -14,7 +14,7 @@
 
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { NetContext } from './net-context.js';
-import type { PipeEnd } from './wiring.js';
+import type { PipeEnd } from './pipe-end.js';
 
 export interface HeartbeatOptions {
   /** 0 = off. */

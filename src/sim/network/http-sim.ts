@@ -31,7 +31,8 @@ import { isAnyInterface, isLoopback, tcpKey } from './address.js';
 import type { HostState, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
 import { RESOLVED } from './socket-sim.js';
-import { addBinding, removeBinding, type Binding } from './wiring.js';
+import type { Binding } from './pipe-end.js';
+import { addBinding, removeBinding } from './wiring.js';
 
 const EMPTY = new Uint8Array(0);
 /** Linux's default ephemeral range starts here (net.ipv4.ip_local_port_range). */

@@ -7,7 +7,7 @@ import type { SimKernel } from '../sim-kernel.js';
 import type { Trace } from '../trace.js';
 import { LinkTable } from './link-conditions.js';
 import type { Liveness } from './heartbeat.js';
-import type { Binding, Connector } from './wiring.js';
+import type { Binding, Connector } from './pipe-end.js';
 import type { SocketSim } from './socket-sim.js';
 import type { HttpServerSim } from './http-sim.js';
 

@@ -10,7 +10,7 @@
 import type { RandomPort } from '../../core/ports.js';
 import type { NetContext } from './net-context.js';
 import type { SocketSim } from './socket-sim.js';
-import type { Connector } from './wiring.js';
+import type { Connector } from './pipe-end.js';
 
 /** Starts a connection attempt now (wiring.ts's startHandshake). */
 type Start = (ctx: NetContext, connector: Connector) => void;

@@ -8,7 +8,8 @@ import { endpointKey, isAnyInterface, parseZmqAddress, pickEphemeralPort } from 
 import { netError } from './net-error.js';
 import type { SocketSim } from './socket-sim.js';
 import type { DropReason } from './net-context.js';
-import { addBinding, addConnector, closeConnector, removeBinding, resolveHost, type Binding, type Connector, type PipeEnd } from './wiring.js';
+import type { Binding, Connector, PipeEnd } from './pipe-end.js';
+import { addBinding, addConnector, closeConnector, removeBinding, resolveHost } from './wiring.js';
 
 export class SocketEndpoints {
   /** Bindings by the endpoint bound (and by the address as written, when that differs and has no `*` port). */

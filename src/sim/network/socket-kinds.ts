@@ -7,7 +7,7 @@ import type { Channel } from './channel.js';
 import { netError } from './net-error.js';
 import { bytesKey, EMPTY_FRAME, matchesAny, sameBytes, subscriptionFrame } from './frames.js';
 import type { SocketSim } from './socket-sim.js';
-import type { PipeEnd } from './wiring.js';
+import type { PipeEnd } from './pipe-end.js';
 
 /**
  * Whether it is this socket's turn to send. zeromq.js never raises EFSM: a REQ awaiting its

@@ -6,7 +6,8 @@
 
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { SocketSim } from './socket-sim.js';
-import { teardown, type PipeEnd } from './wiring.js';
+import type { PipeEnd } from './pipe-end.js';
+import { teardown } from './wiring.js';
 
 export class SocketLinger {
   /** Closed with linger: still delivering what was queued. */

@@ -19,7 +19,8 @@ import { applySubscription, canSend, changeSubscription, identifyPeer, onEndAtta
 import { SocketEndpoints } from './socket-endpoints.js';
 import { SocketInbox } from './socket-inbox.js';
 import { SocketLinger } from './socket-linger.js';
-import { teardown, type Connector, type PipeEnd } from './wiring.js';
+import type { Connector, PipeEnd } from './pipe-end.js';
+import { teardown } from './wiring.js';
 
 export const RESOLVED: Promise<void> = Promise.resolve();
 /** What a crashed process's calls return: a dead process never sees anything settle. */

@@ -8,7 +8,7 @@
 import type { SocketEventType } from '../../core/transport.js';
 import type { ScheduledTask } from '../../core/scheduler.js';
 import type { SocketSim } from './socket-sim.js';
-import type { Connector, PipeEnd } from './wiring.js';
+import type { Connector, PipeEnd } from './pipe-end.js';
 
 /** The connection layer's reconnect schedule of a connector (reconnect.ts), when it has one. */
 interface TrySchedule {

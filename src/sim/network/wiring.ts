@@ -12,68 +12,14 @@
 
 import type { SocketType } from '../../core/transport.js';
 import { endpointKey, isAnyInterface, isLoopback, type ZmqAddress } from './address.js';
-import { Channel, transportOf, type CarriedPipe, type Transport } from './channel.js';
-import { unwatch, watchLiveness, type Liveness } from './heartbeat.js';
+import { Channel, transportOf, type CarriedPipe } from './channel.js';
+import { unwatch, watchLiveness } from './heartbeat.js';
 import type { DropReason, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
-import { reconnectLater, retryBlockedConnects, tryAtNextChance, wait, type ReconnectSchedule } from './reconnect.js';
+import { reconnectLater, retryBlockedConnects, tryAtNextChance, wait } from './reconnect.js';
+import { PipeEnd, type Binding, type Connector } from './pipe-end.js';
 import type { SocketSim } from './socket-sim.js';
 import type { HttpServerSim } from './http-sim.js';
-
-/** One side of a connection, owned by one socket. */
-export class PipeEnd {
-  /** The connection's other side, while attached. */
-  peer: PipeEnd | undefined;
-  /** This side's outgoing direction. */
-  out: Channel;
-  /** ROUTER: the peer's identity as a binary-string key, and as bytes. */
-  peerKey = '';
-  peerIdentity: Uint8Array = EMPTY;
-  /** PUB: the peer's subscriptions (a multiset). */
-  subscriptions: Uint8Array[] = [];
-  /** Bound side: the binding that accepted it. */
-  binding: Binding | undefined;
-  /** Removed from its socket for good. */
-  removed = false;
-  /** The heartbeat watch of its connection, while up and watched. */
-  liveness: Liveness | undefined;
-
-  constructor(
-    ctx: NetContext,
-    readonly socket: SocketSim,
-    peerHost: string,
-    readonly transport: Transport,
-  ) {
-    this.out = new Channel(ctx, this, peerHost, ctx.links.link(socket.host, peerHost), transport);
-  }
-}
-
-export interface Binding {
-  key: string;
-  host: string;
-  address: string;
-  loopbackOnly: boolean;
-  owner: SocketSim | HttpServerSim;
-  accepted: Set<PipeEnd>;
-}
-
-export interface Connector {
-  socket: SocketSim;
-  address: string;
-  key: string;
-  targetHost: string;
-  end: PipeEnd;
-  state: 'waiting' | 'handshake' | 'up' | 'closed';
-  /** Bumped by each handshake attempt: a stale handshake event does nothing. */
-  attempt: number;
-  /** When the next try is due (tcp, ipc); undefined until a try fails. */
-  schedule: ReconnectSchedule | undefined;
-  /** When the SYN of a connect a partition swallowed was first sent (TCP resends it on its own schedule). */
-  synSentMs?: number | undefined;
-}
-
-
-const EMPTY = new Uint8Array(0);
 
 const COMPATIBLE: Record<SocketType, readonly SocketType[]> = {
   push: ['pull'],
