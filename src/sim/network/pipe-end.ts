@@ -3,7 +3,8 @@
 // on; a connector, a socket's connect() with its reconnect state. Modules that only need to
 // name them import this file, not wiring.ts.
 
-import { Channel, type Transport } from './channel.js';
+import { Channel } from './channel.js';
+import type { Transport } from './tcp-model.js';
 import type { Liveness } from './heartbeat.js';
 import type { NetContext } from './net-context.js';
 import type { ReconnectSchedule } from './reconnect.js';

@@ -12,7 +12,8 @@
 
 import type { SocketType } from '../../core/transport.js';
 import { endpointKey, isAnyInterface, isLoopback, type ZmqAddress } from './address.js';
-import { Channel, transportOf, type CarriedPipe } from './channel.js';
+import { Channel, type CarriedPipe } from './channel.js';
+import { transportOf } from './tcp-model.js';
 import { unwatch, watchLiveness } from './heartbeat.js';
 import type { DropReason, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
