@@ -26,7 +26,7 @@ import type { LoopPort } from '../core/ports.js';
 import type { Random } from '../core/random.js';
 import { GlobalPatches } from './global-patches.js';
 import { invalidArgType, invalidThis, outOfRange } from './node-errors.js';
-import { reportPendingHazards, startHazardDetection, stopHazardDetection, type Hazard } from './hazard-detector.js';
+import { exemptRequest, reportPendingHazards, startHazardDetection, stopHazardDetection, type Hazard } from './hazard-detector.js';
 import { virtualCrypto } from './virtual-crypto.js';
 import { PROMISIFY_CUSTOM, VirtualTimers } from './virtual-timers.js';
 import { virtualTimersPromises } from './virtual-timers-promises.js';
@@ -39,6 +39,7 @@ const require = createRequire(import.meta.url);
 const timersModule = require('node:timers') as Record<string, unknown>;
 const timersPromisesModule = require('node:timers/promises') as Record<string, unknown>;
 const cryptoModule = require('node:crypto') as Record<string, unknown> & { webcrypto: object };
+const fsModule = require('node:fs') as Record<string, unknown>;
 
 /** hrtime counts from an arbitrary past, as Node's does from boot: this base keeps it positive under negative host offsets. */
 const HRTIME_BASE_MS = 1e7;
@@ -106,12 +107,13 @@ export class FakeTimersBridge {
       this.patchTimers();
       this.patchClocks();
       this.patchRandomness();
-      this.patches.sync();
       const { onHazard } = this.options;
       if (onHazard) {
         this.patchFetch(onHazard);
-        startHazardDetection(this.options.isOwnResource ?? (() => false), onHazard);
+        this.patchOutputWrites();
       }
+      this.patches.sync();
+      if (onHazard) startHazardDetection(this.options.isOwnResource ?? (() => false), onHazard);
     } catch (error) {
       this.uninstall();
       throw error;
@@ -250,6 +252,22 @@ export class FakeTimersBridge {
         if (this !== target) throw invalidThis('Crypto');
         return crypto.randomUUID();
       });
+    }
+  }
+
+  // Asynchronous writes to stdout/stderr (pino's default destination) are log output, not hazards.
+  private patchOutputWrites(): void {
+    for (const name of ['write', 'writev']) {
+      const real = fsModule[name] as (...args: unknown[]) => unknown;
+      const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+        if (args[0] !== 1 && args[0] !== 2) return Reflect.apply(real, this, args);
+        return exemptRequest(() => Reflect.apply(real, this, args));
+      };
+      // Keep its name and length, and the symbols util.promisify reads (fs.write resolves { bytesWritten, buffer }).
+      Object.defineProperty(wrapper, 'name', { value: name });
+      Object.defineProperty(wrapper, 'length', { value: real.length });
+      for (const symbol of Object.getOwnPropertySymbols(real)) Object.defineProperty(wrapper, symbol, Object.getOwnPropertyDescriptor(real, symbol) as PropertyDescriptor);
+      this.patches.setBuiltin(fsModule, name, wrapper);
     }
   }
 

@@ -1,11 +1,13 @@
 // Proves what stays real during a run is reported as a determinism hazard naming the API instead of a silently wrong or flaky run: fs callbacks and fs/promises, worker_threads, MessageChannel, a real TCP socket, fetch to a real host, a real timer taken before the run (util.promisify(setTimeout) at import time) — when it completes during the run, or is still pending when the run ends; with hazards: 'report' the run goes on and lists them; a simulation running beside it without fake timers is no hazard.
-import { readFile } from 'node:fs';
+import { closeSync, openSync, readFile, write } from 'node:fs';
+import { devNull } from 'node:os';
 import { readFile as readFileAsync } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario } from '../../../src/sim/run-scenario.js';
 import { defineScenario } from '../../../src/sim/scenario.js';
@@ -161,6 +163,38 @@ describe('determinism hazards', () => {
     await expect((captured as typeof fetch)('not a url')).rejects.toThrow(TypeError);
     expect(sim.hazards).toEqual([]);
     expect(sim.failure).toBeUndefined();
+  });
+
+  it("log output is no hazard: pino's default asynchronous destination writing to stdout", async () => {
+    const log = pino({ base: null, timestamp: false });
+    const { sim, error } = await runWith(
+      () =>
+        new Promise<void>((resolve) => {
+          let n = 0;
+          const line = (): void => {
+            log.info({ n }, 'hazards.test: a log line written during a run');
+            if (++n < 3) setTimeout(line, 5);
+            else resolve();
+          };
+          line();
+        }),
+    );
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
+    expect(error).toBeUndefined();
+    expect(sim.hazards).toEqual([]);
+    // The wrapper that tells log output apart keeps fs.write's promisified form.
+    let result: unknown;
+    const written = await runWith(async () => void (result = await promisify(write)(2, Buffer.alloc(0))));
+    expect(written.error).toBeUndefined();
+    expect(written.sim.hazards).toEqual([]);
+    expect(result).toEqual({ bytesWritten: 0, buffer: Buffer.alloc(0) });
+  });
+
+  it('an asynchronous fs.write to a file is still one', async () => {
+    const fd = openSync(devNull, 'w');
+    cleanup.push(() => closeSync(fd));
+    const { error } = await runWith(() => new Promise((resolve) => write(fd, 'x', resolve)));
+    expectHazard(error, 'fs');
   });
 
   it('a real timer taken before the run (util.promisify(setTimeout) at import time)', async () => {

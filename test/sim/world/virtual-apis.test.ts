@@ -1,5 +1,6 @@
 // Proves each virtualized API — node:timers and node:timers/promises (ESM named imports), AbortSignal.timeout, util.promisify(setTimeout), process.hrtime(.bigint), performance.now/mark/measure, Date and Intl.DateTimeFormat of now, crypto's randomUUID/getRandomValues/randomBytes/randomInt/randomFill, Math.random — runs on virtual time and the seed inside a scenario: identical traces twice, different across seeds where randomness is involved, per host; and that every patched global and module export is restored after a run, also one that throws.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { getRandomValues, randomBytes, randomFill, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 import { clearTimeout as timersClearTimeout, setImmediate as timersSetImmediate, setInterval as timersSetInterval, setTimeout as timersSetTimeout } from 'node:timers';
 import { setInterval as every, setImmediate as nextTurn, scheduler, setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +18,7 @@ function patchedSnapshot(): unknown[] {
     randomUUID, randomBytes, randomInt, randomFill, randomFillSync, getRandomValues, crypto.webcrypto.getRandomValues, globalThis.crypto.randomUUID,
     process.hrtime, process.hrtime.bigint, process.uptime, performance.now, performance.timeOrigin, AbortSignal.timeout, Math.random, globalThis.fetch,
     globalThis.setTimeout, Date, Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format')?.get, Intl.DateTimeFormat.prototype.formatToParts, performance.mark, performance.measure,
+    fs.write, fs.writev,
   ];
 }
 const ORIGINAL = patchedSnapshot();
