@@ -19,10 +19,10 @@ afterEach(async () => {
   for (const t of transports.splice(0)) await t.close();
 });
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+async function waitFor(condition: () => boolean, what: string | (() => string), timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs}ms`);
+    if (Date.now() > deadline) throw new Error(`${typeof what === 'function' ? what() : what}: not within ${timeoutMs}ms`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -124,13 +124,17 @@ describe('socket events on a real tcp pair', () => {
       endpoints.push(socket.lastEndpoint!);
       await socket.unbind(socket.lastEndpoint!);
     }
-    await waitFor(() => heard.length === 2 * pairs, 'every event heard by the listeners');
+    // libzmq's monitor runs behind its I/O thread: on a loaded machine the last events can take seconds.
+    await waitFor(() => heard.length >= 2 * pairs, () => `every event heard by the listeners (heard ${heard.length} of ${2 * pairs})`, 20_000);
+    expect(heard).toHaveLength(2 * pairs);
     const queued: SocketEvent[] = [];
     for (let i = 0; i < SOCKET_EVENTS_BUFFERED_MAX; i++) queued.push(await socket.events.receive());
-    // Exactly the newest 1000 were kept: the first 100 bind/close pairs were dropped.
-    expect(queued[0]).toEqual({ type: 'bind', address: endpoints[100] });
-    expect(queued[queued.length - 1]).toEqual({ type: 'close', address: endpoints[pairs - 1] });
+    // Exactly the newest 1000 were kept, in the order the listeners heard them. libzmq reports a
+    // 'close' from its I/O thread, so under load one may come after the next 'bind': compare with
+    // what was heard, not with a strict bind/close alternation.
     expect(queued).toEqual(heard.slice(200));
+    expect(queued).toContainEqual({ type: 'bind', address: endpoints[pairs - 1] });
+    expect(queued).toContainEqual({ type: 'close', address: endpoints[pairs - 1] });
   });
 
   it('events of a socket closed before first use end at once', async () => {
