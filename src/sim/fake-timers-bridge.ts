@@ -10,8 +10,8 @@
 //   AbortSignal.timeout: on the current host's loop (virtual-timers*.ts). util.promisify of the
 //   virtual setTimeout/setImmediate gives the virtual promise forms (util.promisify.custom).
 // - performance.now()/timeOrigin/mark/measure, process.hrtime(.bigint) and process.uptime(): the
-//   current host's monotonic clock (performance.now and uptime count from the incarnation's start).
-//   Event#timeStamp and os.uptime() stay real (nothing to patch short of replacing Event).
+//   current host's monotonic clock (performance.now and uptime count from the incarnation's start;
+//   virtual-clocks.ts). Event#timeStamp and os.uptime() stay real.
 // - Math.random and crypto's randomBytes/randomFill(Sync)/randomInt/randomUUID/getRandomValues
 //   (node:crypto and globalThis.crypto): seeded streams per host incarnation.
 // ESM named imports of builtins (`import { setTimeout } from 'node:timers'`) follow because the
@@ -25,7 +25,8 @@ import { createRequire } from 'node:module';
 import type { LoopPort } from '../core/ports.js';
 import type { Random } from '../core/random.js';
 import { GlobalPatches } from './global-patches.js';
-import { invalidArgType, invalidThis, outOfRange } from './node-errors.js';
+import { invalidThis } from './node-errors.js';
+import { patchClocks, type ClockSource } from './virtual-clocks.js';
 import { exemptRequest, reportPendingHazards, startHazardDetection, stopHazardDetection, type Hazard } from './hazard-detector.js';
 import { virtualCrypto } from './virtual-crypto.js';
 import { PROMISIFY_CUSTOM, VirtualTimers } from './virtual-timers.js';
@@ -41,21 +42,12 @@ const timersPromisesModule = require('node:timers/promises') as Record<string, u
 const cryptoModule = require('node:crypto') as Record<string, unknown> & { webcrypto: object };
 const fsModule = require('node:fs') as Record<string, unknown>;
 
-/** hrtime counts from an arbitrary past, as Node's does from boot: this base keeps it positive under negative host offsets. */
-const HRTIME_BASE_MS = 1e7;
-
 /** What the bridge reads from the simulation, for the code running now (a host's, or the simulation's). */
-export interface BridgeSource {
+export interface BridgeSource extends ClockSource {
   /** The loop timers created now belong to: the current host's, else the simulation's. */
   currentLoop(): LoopPort;
   /** The current host's wall clock: ms since the Unix epoch (fractional). */
   wallNow(): number;
-  /** The current host's monotonic clock (ms): its loop.now(). */
-  monotonicNow(): number;
-  /** Monotonic ms since the current host's incarnation started (performance.now()). */
-  performanceNow(): number;
-  /** The current host's wall clock when its incarnation started (performance.timeOrigin): fixed, as Node's. */
-  timeOrigin(): number;
   /** The current host's seeded stream for `purpose` ('Math.random' or 'crypto'). */
   random(purpose: 'Math.random' | 'crypto'): Random;
 }
@@ -105,7 +97,7 @@ export class FakeTimersBridge {
     installedBridge = this;
     try {
       this.patchTimers();
-      this.patchClocks();
+      patchClocks(this.patches, this.source);
       this.patchRandomness();
       const { onHazard } = this.options;
       if (onHazard) {
@@ -158,81 +150,6 @@ export class FakeTimersBridge {
     p.setBuiltin(timersPromisesModule, 'setInterval', promises.setInterval);
     p.setBuiltin(timersPromisesModule, 'scheduler', promises.scheduler);
     p.set(AbortSignal, 'timeout', promises.abortSignalTimeout);
-  }
-
-  private patchClocks(): void {
-    const source = this.source;
-    const p = this.patches;
-    p.set(performance, 'now', () => source.performanceNow());
-    p.getter(performance, 'timeOrigin', () => source.timeOrigin());
-    const hrtime = (previous?: readonly [number, number]): [number, number] => {
-      if (previous !== undefined) {
-        if (!Array.isArray(previous)) throw invalidArgType('time', 'an instance of Array', previous);
-        if (previous.length !== 2) throw outOfRange('time', '2', previous.length);
-      }
-      const ms = source.monotonicNow() + HRTIME_BASE_MS;
-      let seconds = Math.floor(ms / 1000);
-      let nanos = Math.round((ms - seconds * 1000) * 1e6);
-      if (nanos >= 1e9) {
-        seconds++;
-        nanos -= 1e9;
-      }
-      if (previous === undefined) return [seconds, nanos];
-      seconds -= previous[0];
-      nanos -= previous[1];
-      if (nanos < 0) {
-        seconds--;
-        nanos += 1e9;
-      }
-      return [seconds, nanos];
-    };
-    const bigint = (): bigint => {
-      const ms = source.monotonicNow() + HRTIME_BASE_MS;
-      const whole = Math.floor(ms);
-      return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
-    };
-    p.set(process, 'hrtime', Object.assign(hrtime, { bigint }));
-    p.set(process, 'uptime', () => source.performanceNow() / 1000);
-    this.patchMarks();
-    this.patchIntl();
-  }
-
-  // The formatter's own methods, not the constructor (fake-timers' Intl returns plain objects,
-  // which fail `instanceof Intl.DateTimeFormat`): only "now" changes, to the virtual Date.now().
-  private patchIntl(): void {
-    const proto = Intl.DateTimeFormat.prototype;
-    const nativeFormat = Object.getOwnPropertyDescriptor(proto, 'format')?.get;
-    const nativeFormatToParts = proto.formatToParts;
-    if (nativeFormat === undefined) return;
-    this.patches.getter(proto, 'format', function format(this: Intl.DateTimeFormat) {
-      const bound = nativeFormat.call(this) as (date?: Date | number) => string;
-      return (date?: Date | number) => bound(date === undefined ? Date.now() : date);
-    });
-    this.patches.set(proto, 'formatToParts', function formatToParts(this: Intl.DateTimeFormat, date?: Date | number) {
-      return nativeFormatToParts.call(this, date === undefined ? Date.now() : date);
-    });
-  }
-
-  // performance.mark() and measure() without an explicit time read Node's internal clock, not
-  // performance.now(): give them the host's "now" where the caller left it out.
-  private patchMarks(): void {
-    const source = this.source;
-    const realMark = performance.mark;
-    const realMeasure = performance.measure;
-    const isOptions = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-    type MarkOptions = Parameters<typeof realMark>[1];
-    this.patches.set(performance, 'mark', function mark(this: typeof performance, name: string, options?: MarkOptions | null) {
-      if (options === undefined || options === null) return realMark.call(this, name, { startTime: source.performanceNow() });
-      if (isOptions(options) && options.startTime === undefined) return realMark.call(this, name, { ...options, startTime: source.performanceNow() });
-      return realMark.call(this, name, options);
-    });
-    this.patches.set(performance, 'measure', function measure(this: typeof performance, name: string, start?: unknown, end?: unknown) {
-      if (end === undefined) {
-        if (start === undefined || typeof start === 'string') return realMeasure.call(this, name, { start, end: source.performanceNow() });
-        if (isOptions(start) && start.end === undefined && start.duration === undefined) return realMeasure.call(this, name, { ...start, end: source.performanceNow() });
-      }
-      return Reflect.apply(realMeasure, this, [name, start, end]) as ReturnType<typeof realMeasure>;
-    });
   }
 
   private patchRandomness(): void {
