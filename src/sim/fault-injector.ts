@@ -30,6 +30,8 @@ export interface FaultTarget {
     clearLinkConditions(): void;
     partition(sideA: string[], sideB: string[], options?: { oneWay?: boolean }): void;
     repair(): void;
+    /** Replaces every partition at once (a link cut before and after never heals in between). */
+    setPartitions(partitions: readonly { sideA: string[]; sideB: string[]; oneWay?: boolean }[]): void;
     disconnect(sideA: string[], sideB: string[]): number;
     hold(from: string, to: string): void;
     release(from: string, to: string): void;
@@ -287,13 +289,16 @@ export class FaultInjection {
     return [...names].sort();
   }
 
+  /**
+   * After a partition ends: with none left, repair; else the remaining ones replace the set in
+   * one step, so a link another partition still cuts keeps stalling (its heartbeat and TCP
+   * clocks are not restarted by a heal that did not happen).
+   */
   private recomputePartitions(): void {
     this.touchedPartitions = true;
-    this.sim.network.repair();
-    for (const index of [...this.activePartitions.keys()].sort((a, b) => a - b)) {
-      const p = this.activePartitions.get(index) as PartitionFault;
-      this.sim.network.partition([...p.sideA], [...p.sideB], p.oneWay ? { oneWay: true } : {});
-    }
+    const remaining = [...this.activePartitions.keys()].sort((a, b) => a - b).map((i) => this.activePartitions.get(i) as PartitionFault);
+    if (remaining.length === 0) return this.sim.network.repair();
+    this.sim.network.setPartitions(remaining.map((p) => ({ sideA: [...p.sideA], sideB: [...p.sideB], ...(p.oneWay ? { oneWay: true } : {}) })));
   }
 
   private record(fault: string, phase: 'start' | 'end', details: Fault, index: number, extra: Record<string, unknown> = {}): void {

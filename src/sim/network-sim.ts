@@ -102,10 +102,7 @@ export class NetworkSim {
    */
   partition(sideA: string[], sideB: string[], options: { oneWay?: boolean } = {}): void {
     checkOptions('partition options', options, ['oneWay']);
-    for (const [name, side] of [['sideA', sideA], ['sideB', sideB]] as const) {
-      if (!Array.isArray(side)) throw new TypeError(`partition: ${name}: expected an array of host names, got ${describe(side)}`);
-      for (const host of side) this.knownHost(`partition: ${name}`, host);
-    }
+    this.checkSides('partition', sideA, sideB);
     this.ctx.links.partition(sideA, sideB, options.oneWay ?? false);
     this.ctx.record('partition', undefined, { sideA, sideB, oneWay: options.oneWay ?? false });
     linksChanged(this.ctx);
@@ -121,15 +118,32 @@ export class NetworkSim {
   }
 
   /**
+   * Replaces every partition at once (the fault injector, when one of overlapping partitions
+   * ends): a link still cut stays stalled, with its TCP and heartbeat clocks running on, where
+   * repair() then partition() would have healed it for an instant and restarted them. Links no
+   * longer cut flow again and blocked connects retry, as after repair().
+   */
+  setPartitions(partitions: readonly { sideA: string[]; sideB: string[]; oneWay?: boolean }[]): void {
+    if (!Array.isArray(partitions)) throw new TypeError(`setPartitions: expected an array of partitions, got ${describe(partitions)}`);
+    for (const p of partitions) {
+      checkOptions('setPartitions: partition', p, ['sideA', 'sideB', 'oneWay']);
+      this.checkSides('setPartitions', p.sideA, p.sideB);
+    }
+    const list = partitions.map((p) => ({ sideA: [...p.sideA], sideB: [...p.sideB], oneWay: p.oneWay ?? false }));
+    this.ctx.links.setPartitions(list);
+    this.ctx.record('set-partitions', undefined, { partitions: list });
+    this.ctx.links.resumeFlowing();
+    retryBlocked(this.ctx);
+    linksChanged(this.ctx);
+  }
+
+  /**
    * Breaks every connection between a host of `sideA` and one of `sideB` now (an RST from the
    * network): what was in flight is lost both ways and the connecting sides reconnect after
    * their reconnect interval. Returns the number of connections broken.
    */
   disconnect(sideA: string[], sideB: string[]): number {
-    for (const [name, side] of [['sideA', sideA], ['sideB', sideB]] as const) {
-      if (!Array.isArray(side)) throw new TypeError(`disconnect: ${name}: expected an array of host names, got ${describe(side)}`);
-      for (const host of side) this.knownHost(`disconnect: ${name}`, host);
-    }
+    this.checkSides('disconnect', sideA, sideB);
     const broken = breakConnectionsBetween(this.ctx, sideA, sideB) + breakConnectionsBetween(this.ctx, sideB, sideA);
     this.ctx.record('disconnect-fault', undefined, { sideA, sideB, broken });
     return broken;
@@ -154,6 +168,13 @@ export class NetworkSim {
     this.ctx.record('release-link', undefined, { from, to, waiting: parked.length });
     for (const item of parked) item.resume();
     linksChanged(this.ctx);
+  }
+
+  private checkSides(op: string, sideA: unknown, sideB: unknown): void {
+    for (const [name, side] of [['sideA', sideA], ['sideB', sideB]] as const) {
+      if (!Array.isArray(side)) throw new TypeError(`${op}: ${name}: expected an array of host names, got ${describe(side)}`);
+      for (const host of side) this.knownHost(`${op}: ${name}`, host);
+    }
   }
 
   private knownHost(op: string, hostName: string) {

@@ -161,6 +161,12 @@ export class LinkTable {
     this.version++;
   }
 
+  /** Replaces every partition at once, so a link cut before and after is never seen healed between. */
+  setPartitions(partitions: readonly { sideA: string[]; sideB: string[]; oneWay: boolean }[]): void {
+    this.partitions = partitions.map((p) => ({ a: hostSet('sideA', p.sideA) as Set<string>, b: hostSet('sideB', p.sideB) as Set<string>, oneWay: p.oneWay }));
+    this.version++;
+  }
+
   get hasPartitions(): boolean {
     return this.partitions.length > 0;
   }

@@ -166,4 +166,31 @@ describe('applyFaultPlan on a Simulation', () => {
     expect(hashes[0]).toBe(hashes[1]);
     expect(hashes[2]).not.toBe(hashes[0]);
   });
+
+  it('one of two overlapping partitions ending does not restart the heartbeat clock of a link the other still cuts', async () => {
+    /** When the heartbeating PUSH drops its stalled connection under `plan` (a PING every 1s, a 5s timeout). */
+    const expiredAt = async (plan: FaultPlan): Promise<number[]> => {
+      const sim = new Simulation({ seed: 1, trace: { keepAll: true } });
+      sim.host('server', async ({ transport }) => {
+        await transport.socket('pull').bind('tcp://server:5555');
+      });
+      sim.host('client', ({ transport }) => {
+        transport.socket('push', { heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 5000 }).connect('tcp://server:5555');
+      });
+      applyFaultPlan(sim, plan, { hosts: ['client', 'server'] });
+      await sim.run({ untilMs: 12_000 });
+      return sim.trace.kept().map((l) => JSON.parse(l) as { kind: string; tMs: number }).filter((e) => e.kind === 'heartbeat-expired').map((e) => e.tMs);
+    };
+    const cut = { sideA: ['client'], sideB: ['server'] };
+    const single = await expiredAt([{ kind: 'partition', atMs: 100, durationMs: 9900, ...cut }]);
+    // The link is cut from 100 to 10000 either way: the first PING after 100 (at ~1000) plus 5s.
+    expect(single).toHaveLength(1);
+    expect(single[0]).toBeGreaterThan(5900);
+    expect(single[0]).toBeLessThan(6100);
+    const overlapping = await expiredAt([
+      { kind: 'partition', atMs: 100, durationMs: 2900, ...cut },
+      { kind: 'partition', atMs: 2000, durationMs: 8000, ...cut },
+    ]);
+    expect(overlapping).toEqual(single);
+  });
 });

@@ -25,6 +25,7 @@ function world(hostNames = ['a', 'b', 'c']) {
       clearLinkConditions: () => links.clearConditions(),
       partition: (sideA, sideB, options) => links.partition(sideA, sideB, options?.oneWay ?? false),
       repair: () => links.repair(),
+      setPartitions: (partitions) => links.setPartitions(partitions.map((p) => ({ ...p, oneWay: p.oneWay ?? false }))),
       disconnect: (sideA, sideB) => log.push(`${kernel.now()} disconnect ${sideA.join(',')}|${sideB.join(',')}`),
       hold: (from, to) => log.push(`${kernel.now()} hold ${from}->${to}`),
       release: (from, to) => log.push(`${kernel.now()} release ${from}->${to}`),
