@@ -259,6 +259,7 @@ describe('bad input, with exact messages', () => {
     );
     // A host that is no interface here is the machine's answer, passed through as zeromq.js gives it.
     await expect(socket.bind('tcp://nosuchif:*')).rejects.toMatchObject({ code: 'ENODEV' });
+    expect(() => socket.disconnect('tcp://a b:1')).toThrow(expect.objectContaining({ code: 'ENOENT' }) as Error);
     expect(() => socket.disconnect('tcp://h:70000')).toThrow(new RangeError('disconnect: invalid port 70000 in address "tcp://h:70000" (expected an integer in [1, 65535])'));
   });
 

@@ -31,6 +31,8 @@ describe('parseZmqAddress', () => {
         expect.objectContaining({ name: 'RangeError', code: 'EINVAL', message: `connect: invalid host ${JSON.stringify(host)} in address ${JSON.stringify(address)} (expected a host name or an IP address) (EINVAL)` }) as Error,
       );
     }
+    // A disconnect is a lookup: libzmq answers ENOENT for such a string, so it parses.
+    expect(parseZmqAddress('disconnect', 'tcp://a b:1').host).toBe('a b');
     // What libzmq's connect takes (names are resolved later, source;destination is its syntax).
     for (const host of ['x_y', 'a;b', '[::1]', 'nosuchhost.invalid', '256.1.1.1']) expect(parseZmqAddress('connect', `tcp://${host}:1`).host).toBe(host);
   });
