@@ -119,12 +119,13 @@ function reconnectOptionsOf(socket: SocketSim): ReconnectOptions {
 export const SYN_RETRIES_MS: readonly number[] = [1000, 3000, 7000, 15_000, 31_000, 63_000];
 export const SYN_GIVE_UP_MS = 127_000;
 
-/** After repair: connects that a partition blocked complete at TCP's next SYN resend. */
+/** After repair: connects that a partition blocked complete at TCP's next SYN resend (those another partition still cuts stay blocked). */
 export function retryBlockedConnects(ctx: NetContext, start: Start): void {
-  const blocked = [...ctx.partitionBlocked];
-  ctx.partitionBlocked.clear();
   const now = ctx.kernel.now();
-  for (const connector of blocked) {
+  for (const connector of [...ctx.partitionBlocked]) {
+    const links = ctx.links;
+    if (links.current(links.link(connector.socket.host, connector.targetHost)).partitioned || links.current(links.link(connector.targetHost, connector.socket.host)).partitioned) continue;
+    ctx.partitionBlocked.delete(connector);
     const firstMs = connector.synSentMs ?? now;
     const resendMs = SYN_RETRIES_MS.map((ms) => firstMs + ms).find((t) => t >= now);
     if (resendMs === undefined) connector.synSentMs = undefined;
