@@ -240,12 +240,6 @@ export class FaultInjection {
   }
 
   /**
-   * Clears the network's link conditions and sets them again: one global entry (the base and
-   * every unscoped window merged), then each scoped base and scoped window in plan order. The
-   * network merges entries field by field in that order, so a later window wins a field both set
-   * and an ended window leaves no trace.
-   */
-  /**
    * Sets the network's link conditions to the base plus every open window. Windows compose to
    * the stronger effect, never the later one: drop and duplicate rates combine as independent
    * losses (1 - (1 - p1)(1 - p2)), latency takes the larger bounds, reorder either. So closing
