@@ -3,6 +3,7 @@
 // on; a connector, a socket's connect() with its reconnect state. Modules that only need to
 // name them import this file, not wiring.ts.
 
+import type { ScheduledTask } from '../../core/scheduler.js';
 import { Channel } from './channel.js';
 import type { Transport } from './tcp-model.js';
 import type { Liveness } from './heartbeat.js';
@@ -63,4 +64,6 @@ export interface Connector {
   schedule: ReconnectSchedule | undefined;
   /** When the SYN of a connect a partition swallowed was first sent (TCP resends it on its own schedule). */
   synSentMs?: number | undefined;
+  /** Its one scheduled step (the next try, SYN resend or handshake completion), cancelled when it closes. */
+  task?: ScheduledTask | undefined;
 }

@@ -101,9 +101,23 @@ export function reconnectLater(ctx: NetContext, connector: Connector, start: Sta
 function scheduleTry(ctx: NetContext, connector: Connector, atMs: number, start: Start): void {
   connector.state = 'waiting';
   const attempt = ++connector.attempt;
-  ctx.kernel.schedule(atMs, () => {
+  scheduleStep(ctx, connector, atMs, () => {
     if (connector.attempt === attempt && connector.state === 'waiting') start(ctx, connector);
-  }, ctx.ownerOf(connector.socket.host));
+  });
+}
+
+/**
+ * Schedules the connector's next step in an event of its host (a crash drops it with the
+ * socket), replacing the one before: each step bumps `attempt`, so only the latest can act,
+ * and closeConnector cancels it, so a closed socket leaves no try behind.
+ */
+export function scheduleStep(ctx: NetContext, connector: Connector, atMs: number, step: () => void, owner: unknown = ctx.ownerOf(connector.socket.host)): void {
+  if (connector.task) ctx.kernel.cancel(connector.task);
+  const task = ctx.kernel.schedule(atMs, () => {
+    if (connector.task === task) connector.task = undefined;
+    step();
+  }, owner);
+  connector.task = task;
 }
 
 function reconnectOptionsOf(socket: SocketSim): ReconnectOptions {
@@ -130,8 +144,8 @@ export function retryBlockedConnects(ctx: NetContext, start: Start): void {
     const resendMs = SYN_RETRIES_MS.map((ms) => firstMs + ms).find((t) => t >= now);
     if (resendMs === undefined) connector.synSentMs = undefined;
     const attempt = ++connector.attempt;
-    ctx.kernel.schedule(resendMs ?? Math.max(now, firstMs + SYN_GIVE_UP_MS), () => {
+    scheduleStep(ctx, connector, resendMs ?? Math.max(now, firstMs + SYN_GIVE_UP_MS), () => {
       if (connector.attempt === attempt && connector.state === 'waiting') start(ctx, connector);
-    }, ctx.ownerOf(connector.socket.host));
+    });
   }
 }

@@ -17,7 +17,7 @@ import { transportOf } from './tcp-model.js';
 import { unwatch, watchLiveness } from './heartbeat.js';
 import type { DropReason, NetContext } from './net-context.js';
 import { netError } from './net-error.js';
-import { reconnectLater, retryBlockedConnects, tryAtNextChance, wait } from './reconnect.js';
+import { reconnectLater, retryBlockedConnects, scheduleStep, tryAtNextChance, wait } from './reconnect.js';
 import { PipeEnd, type Binding, type Connector } from './pipe-end.js';
 import type { SocketSim } from './socket-sim.js';
 import type { HttpServerSim } from './http-sim.js';
@@ -91,7 +91,7 @@ export function startHandshake(ctx: NetContext, connector: Connector): void {
   ctx.handshaking.add(connector);
   const link = ctx.links.current(ctx.links.link(connector.socket.host, connector.targetHost));
   const deadline = ctx.kernel.now() + link.sampleLatency(ctx.random);
-  ctx.kernel.schedule(deadline, () => {
+  scheduleStep(ctx, connector, deadline, () => {
     if (connector.attempt === attempt) completeHandshake(ctx, connector, binding);
   }, ctx.ownerOf(connector.targetHost));
 }
@@ -253,6 +253,8 @@ export function closeConnector(ctx: NetContext, connector: Connector, reason: Dr
   connector.state = 'closed';
   if (previous === 'up') unwatch(ctx, connector.end);
   connector.attempt++;
+  if (connector.task) ctx.kernel.cancel(connector.task);
+  connector.task = undefined;
   ctx.handshaking.delete(connector);
   ctx.waiting.get(connector.key)?.delete(connector);
   ctx.partitionBlocked.delete(connector);

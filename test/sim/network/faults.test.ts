@@ -284,6 +284,26 @@ describe('partitions and holds', () => {
     expect(got[0]!.t).toBe(3000 + 1 + 1); // the resend at 3000, the handshake 1ms, the message 1ms
   });
 
+  it('a socket closed while its connect waits for a SYN resend or a reconnect leaves no try scheduled behind it', async () => {
+    const { kernel, t, net } = world(['a', 'b']);
+    const pull = t('b').socket('pull');
+    await pull.bind('tcp://*:10');
+    const broken = t('a').socket('push', { lingerMs: 0, reconnectIntervalMs: 60_000 });
+    broken.connect('tcp://b:10');
+    await kernel.run({ untilMs: 5 });
+    net.partition(['a'], ['b']);
+    const blocked = t('a').socket('push', { lingerMs: 0 });
+    blocked.connect('tcp://b:10'); // its SYN is lost: after the heal the next resend is due 1s after it
+    await kernel.run({ untilMs: 10 });
+    net.disconnect(['a'], ['b']); // broken's connection breaks: it would try again 60s or more later
+    net.repair();
+    await kernel.run({ untilMs: 20 });
+    blocked.close();
+    broken.close();
+    await kernel.run();
+    expect(kernel.now()).toBe(20);
+  });
+
   it('reconnect backoff doubles the interval up to reconnectIntervalMsMax', async () => {
     const { kernel, t } = world(['a', 'b']);
     const push = t('a').socket('push', { reconnectIntervalMs: 100, reconnectIntervalMsMax: 400 });
