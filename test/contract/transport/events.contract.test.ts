@@ -19,6 +19,19 @@ function connectSequence(w: World): string[] {
   return w.scheme === 'tcp' ? ['connect:delay', 'connect', 'handshake'] : ['connect', 'handshake'];
 }
 
+/** A PULL bound on b and a PUSH on a connected to it, both observed, once both sides reported their handshake. */
+async function handshaken(w: World, name: string) {
+  const pull = w.socket('b', 'pull');
+  const address = await w.address('b', name);
+  await pull.bind(address);
+  const bound = record(pull);
+  const push = w.socket('a', 'push');
+  const connecting = record(push);
+  push.connect(address);
+  await w.waitFor(() => types(bound).includes('handshake') && types(connecting).includes('handshake'), { what: 'both handshakes' });
+  return { pull, push, address, bound, connecting };
+}
+
 describeWorlds('a connection: the bind side reports bind, accept, handshake; the connect side connect, handshake', EVERY_STREAM_WORLD, async (w) => {
   const pull = w.socket('b', 'pull');
   const bound = record(pull);
@@ -36,14 +49,7 @@ describeWorlds('a connection: the bind side reports bind, accept, handshake; the
 });
 
 describeWorlds('the connecting side closes: the bind side reports disconnect; the closing side only end', EVERY_STREAM_WORLD, async (w) => {
-  const pull = w.socket('b', 'pull');
-  const address = await w.address('b', 'close-conn');
-  await pull.bind(address);
-  const bound = record(pull);
-  const push = w.socket('a', 'push');
-  const connecting = record(push);
-  push.connect(address);
-  await w.waitFor(() => types(bound).includes('handshake') && types(connecting).includes('handshake'));
+  const { push, bound, connecting } = await handshaken(w, 'close-conn');
   push.close();
   await w.waitFor(() => types(bound).includes('disconnect') && types(connecting).includes('end'), { what: 'disconnect and end' });
   await w.sleep(100);
@@ -52,14 +58,7 @@ describeWorlds('the connecting side closes: the bind side reports disconnect; th
 });
 
 describeWorlds('the bound side closes: the connecting side reports disconnect, then keeps retrying (connect:retry)', EVERY_STREAM_WORLD, async (w) => {
-  const pull = w.socket('b', 'pull');
-  const address = await w.address('b', 'close-bind');
-  await pull.bind(address);
-  const bound = record(pull);
-  const push = w.socket('a', 'push');
-  const connecting = record(push);
-  push.connect(address);
-  await w.waitFor(() => types(connecting).includes('handshake') && types(bound).includes('handshake'));
+  const { pull, bound, connecting } = await handshaken(w, 'close-bind');
   pull.close();
   await w.waitFor(() => types(connecting).filter((t) => t === 'connect:retry').length >= 2, { what: 'two retries' });
   expect(types(bound).at(-1)).toBe('end');
@@ -85,14 +84,7 @@ describeWorlds('connecting to an address nobody serves returns at once and keeps
 });
 
 describeWorlds('unbind: the bind side reports close, not disconnect, and hears nothing more from the peer it had accepted', EVERY_STREAM_WORLD, async (w) => {
-  const pull = w.socket('b', 'pull');
-  const address = await w.address('b', 'unbind');
-  await pull.bind(address);
-  const bound = record(pull);
-  const push = w.socket('a', 'push');
-  const connecting = record(push);
-  push.connect(address);
-  await w.waitFor(() => types(bound).includes('handshake') && types(connecting).includes('handshake'));
+  const { pull, push, address, bound } = await handshaken(w, 'unbind');
   await pull.unbind(pull.lastEndpoint ?? address);
   await w.waitFor(() => types(bound).includes('close'), { what: 'close' });
   await w.sleep(100);
