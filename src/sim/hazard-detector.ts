@@ -88,7 +88,8 @@ interface Detection {
 let active: Detection | undefined;
 
 function isContinuation(resource: object): boolean {
-  if (resource instanceof Promise) return true;
+  // Node's internals use SafePromise (a Promise subclass from another realm's primordials): the tag tells.
+  if (resource instanceof Promise || Object.prototype.toString.call(resource) === '[object Promise]') return true;
   const ctor = (resource as { constructor?: { name?: string } }).constructor;
   // process.nextTick's TickObject is a plain object; queueMicrotask's is an AsyncResource with a callback.
   if (ctor === Object || ctor === undefined) return true;
@@ -167,4 +168,22 @@ export function stopHazardDetection(): void {
   if (active === undefined) return;
   active = undefined;
   hook.disable();
+}
+
+/** File-system requests: a module loader's cache writes (tsx) are chains of these. */
+const FILE_IO = new Set(['FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq']);
+export const SETTLE_FILE_IO_MS_MAX = 1000;
+
+/**
+ * Waits (in real time, at most `deadlineMs`) until no file-system request is pending, so file
+ * work begun before a run cannot continue into it. Without this, a module loader's cache write
+ * (tsx writes each freshly compiled file with fs.promises.writeFile: open, write, close, each
+ * request made from the previous one's completion) straddles the run's start and its later
+ * steps are reported as the run's hazards. Returns at once when nothing is pending.
+ */
+export async function settleFileIo(deadlineMs = SETTLE_FILE_IO_MS_MAX, now: () => number = () => performance.now()): Promise<void> {
+  const until = now() + deadlineMs;
+  while (process.getActiveResourcesInfo().some((type) => FILE_IO.has(type)) && now() < until) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

@@ -19,7 +19,7 @@ import type { ScheduledTask } from '../core/scheduler.js';
 import { checkFinite, checkFunction, checkNonEmptyString, checkNonNegative, checkOptions } from '../core/validate.js';
 import { AssertionFailure, Assertions, type EventuallyOptions, type SometimesReport } from './assertions.js';
 import type { FakeTimersBridge } from './fake-timers-bridge.js';
-import type { Hazard } from './hazard-detector.js';
+import { settleFileIo, type Hazard } from './hazard-detector.js';
 import { createSimBridge } from './sim-bridge.js';
 import { checkSimulationOptions, DEFAULT_EPOCH_MS, DeterminismHazardError, type RunHazard, type SimulationOptions } from './simulation-options.js';
 import { EventLedger } from './event-ledger.js';
@@ -233,6 +233,8 @@ export class Simulation {
 
   /** Runs events until a limit; rejects with the run's failure (annotated with seed, virtual time and host). */
   async run(limits: RunLimits = {}): Promise<RunSummary> {
+    // File work begun before the run (a loader's cache write) must not run into it as a hazard.
+    if (this.bridge && this.hazardPolicy !== 'off' && !this.running) await settleFileIo();
     const effective = limits?.stepsMax === undefined && this.defaultStepsMax !== undefined ? { ...limits, stepsMax: this.defaultStepsMax } : limits;
     return this.during(() => this.kernel.run(effective), true);
   }

@@ -1,7 +1,10 @@
-// Proves what stays real during a run is reported as a determinism hazard naming the API instead of a silently wrong or flaky run: fs callbacks and fs/promises, worker_threads, MessageChannel, a real TCP socket, fetch to a real host, a real timer taken before the run (util.promisify(setTimeout) at import time) — when it completes during the run, or is still pending when the run ends; with hazards: 'report' the run goes on and lists them; a simulation running beside it without fake timers is no hazard.
+// Proves what stays real during a run is reported as a determinism hazard naming the API instead of a silently wrong or flaky run: fs callbacks and fs/promises, worker_threads, MessageChannel, a real TCP socket, fetch to a real host, a real timer taken before the run (util.promisify(setTimeout) at import time) — when it completes during the run, or is still pending when the run ends; with hazards: 'report' the run goes on and lists them; a simulation running beside it without fake timers is no hazard; file work begun before the run is let finish first.
 import { closeSync, openSync, readFile, write } from 'node:fs';
 import { devNull } from 'node:os';
-import { readFile as readFileAsync } from 'node:fs/promises';
+import { readFile as readFileAsync, writeFile as writeFileAsync } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -212,6 +215,22 @@ describe('determinism hazards', () => {
     expect((error as Error).message).toMatch(/\[seed 2, virtual time 0ms, host \(none\)\]$/);
     await realSleep(250);
     expect(sim.hazards).toHaveLength(1);
+  });
+
+  it("file work begun before the run (a loader's cache write: open, write, close) is let finish first, not blamed on the run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'toto-hazard-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    // One write of 8 MiB: the chain (open, a write per chunk, close) outlasts the run's start.
+    const write = writeFileAsync(join(dir, 'cache'), new Uint8Array(8 * 1024 * 1024));
+    expect(process.getActiveResourcesInfo()).toContain('FSReqPromise');
+    const sim = new Simulation({ seed: 3 });
+    sim.host('ticker', ({ loop }) => {
+      const tick = (): void => void (loop.now() < 500 && loop.callLater(0.05, tick));
+      tick();
+    });
+    await sim.run();
+    expect(sim.hazards).toEqual([]);
+    await write;
   });
 
   it("hazards: 'report' lists them and lets the run go on", async () => {
