@@ -60,6 +60,8 @@ export class NetContext {
   readonly frozenUntilMs = new Map<string, number>();
   msgSeq = 0;
   socketSeq = 0;
+  /** Numbers each reconnect schedule's own random stream (reconnect.ts). */
+  scheduleSeq = 0;
 
   constructor(
     readonly kernel: SimKernel,

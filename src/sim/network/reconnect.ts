@@ -76,7 +76,7 @@ export class ReconnectSchedule {
 export function wait(ctx: NetContext, connector: Connector): void {
   connector.state = 'waiting';
   if (!connector.address.startsWith('inproc://')) {
-    connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
+    connector.schedule ??= newSchedule(ctx, connector);
     connector.schedule.failed();
   }
   let set = ctx.waiting.get(connector.key);
@@ -93,7 +93,7 @@ export function tryAtNextChance(ctx: NetContext, connector: Connector, start: St
 /** A connection of this connector broke: the first try is one reconnect interval away (inproc: at once). */
 export function reconnectLater(ctx: NetContext, connector: Connector, start: Start): void {
   if (connector.address.startsWith('inproc://')) return start(ctx, connector);
-  connector.schedule ??= new ReconnectSchedule(reconnectOptionsOf(connector.socket), ctx.random, ctx.kernel.now());
+  connector.schedule ??= newSchedule(ctx, connector);
   scheduleTry(ctx, connector, connector.schedule.restart(ctx.kernel.now()), start);
 }
 
@@ -118,6 +118,16 @@ export function scheduleStep(ctx: NetContext, connector: Connector, atMs: number
     step();
   }, owner);
   connector.task = task;
+}
+
+/**
+ * A connector's schedule draws its jitter from a stream of its own: tries are played out lazily,
+ * or one by one while someone observes the socket's events (socket-watch.ts), and either way
+ * must leave the numbers the rest of the network draws (latencies, identities) as they were.
+ */
+function newSchedule(ctx: NetContext, connector: Connector): ReconnectSchedule {
+  const random = ctx.random.fork(`reconnect ${connector.socket.id} ${connector.address} #${++ctx.scheduleSeq}`);
+  return new ReconnectSchedule(reconnectOptionsOf(connector.socket), random, ctx.kernel.now());
 }
 
 function reconnectOptionsOf(socket: SocketSim): ReconnectOptions {

@@ -76,4 +76,32 @@ describe('socket events (simulated)', () => {
     expect((await next).type).toBe('end');
     await expect(pull.events.receive()).rejects.toMatchObject({ code: 'EBADF' });
   });
+
+  it('observing a socket does not change the run: retries reported while nobody is bound draw no numbers other traffic would get', async () => {
+    const run = async (observe: boolean) => {
+      const { kernel, t, net } = world(['a', 'b', 'c']);
+      net.setLinkConditions({ latencyMs: { min: 1, max: 5 } });
+      const lonely = t('a').socket('push');
+      if (observe) lonely.events.on('connect:retry', () => undefined);
+      lonely.connect('tcp://b:9'); // nobody binds there until 1000ms: it retries every 100ms or so meanwhile
+      const pull = t('c').socket('pull');
+      await pull.bind('tcp://*:8');
+      const push = t('a').socket('push');
+      push.connect('tcp://c:8');
+      const arrivals: number[] = [];
+      void (async () => {
+        for (;;) {
+          await pull.receive();
+          arrivals.push(kernel.now());
+        }
+      })().catch(() => undefined);
+      for (let i = 0; i < 20; i++) kernel.schedule(50 * i + 7, () => void push.send(`m${i}`));
+      kernel.schedule(1000, () => void t('b').socket('pull').bind('tcp://*:9'));
+      await kernel.run({ untilMs: 2000 });
+      return arrivals;
+    };
+    const quiet = await run(false);
+    expect(quiet).toHaveLength(20);
+    expect(await run(true)).toEqual(quiet);
+  });
 });
