@@ -10,13 +10,10 @@ import { windowEndMs, type Fault, type FaultPlan, type LossyLinks } from './faul
 
 export { faultsEndMs } from './fault-plan.js';
 import type { LinkConditions, LinkScope } from './network/link-conditions.js';
-import { covers, isGlobal, namesOf, strongest } from './link-composition.js';
+import { composeLinks, namesOf, type ScopedConditions } from './link-composition.js';
 
 /** Conditions set on the network before the plan, restored under every window (e.g. a scenario's base latency). */
-export interface BaseConditions {
-  conditions: LinkConditions;
-  scope?: LinkScope;
-}
+export type BaseConditions = ScopedConditions;
 
 /** What the injector needs of a simulation (Simulation satisfies it). */
 export interface FaultTarget {
@@ -239,39 +236,14 @@ export class FaultInjection {
     return c;
   }
 
-  /**
-   * Sets the network's link conditions to the base plus every open window. Windows compose to
-   * the stronger effect, never the later one: drop and duplicate rates combine as independent
-   * losses (1 - (1 - p1)(1 - p2)), latency takes the larger bounds, reorder either. So closing
-   * or removing a fault never makes a link worse, which keeps shrinking monotone. The base keeps
-   * the network's own layering (a scoped setting overrides the global one).
-   */
+  /** Sets the network's link conditions to the base plus every open window, composed to the stronger effect (composeLinks). */
   private recomputeLinks(): void {
     this.touchedLinks = true;
     const network = this.sim.network;
     network.clearLinkConditions();
     const windows = [...this.activeLinks.keys()].sort((a, b) => a - b).map((i) => this.activeLinks.get(i) as LinkFault);
-    const baseGlobal = Object.assign({}, ...this.base.filter((b) => isGlobal(b.scope)).map((b) => b.conditions)) as LinkConditions;
-    const global = strongest([baseGlobal, ...windows.filter((w) => isGlobal(scopeOf(w))).map(conditionsOf)]);
-    if (Object.keys(global).length > 0) network.setLinkConditions(global);
-    const scopedBase = this.base.filter((b) => !isGlobal(b.scope));
-    const scopedWindows = windows.filter((w) => !isGlobal(scopeOf(w)));
-    if (scopedBase.length === 0 && scopedWindows.length === 0) return;
-    // Links a scoped layer touches get their whole composition, one entry per sender and value.
-    const hosts = this.hostNames();
-    for (const from of hosts) {
-      const byValue = new Map<string, { conditions: LinkConditions; to: string[] }>();
-      for (const to of hosts) {
-        if (![...scopedBase.map((b) => b.scope), ...scopedWindows.map(scopeOf)].some((scope) => covers(scope, from, to))) continue;
-        const base = Object.assign({}, from === to ? {} : baseGlobal, ...scopedBase.filter((b) => covers(b.scope, from, to)).map((b) => b.conditions)) as LinkConditions;
-        const conditions = strongest([base, ...windows.filter((w) => covers(scopeOf(w), from, to)).map(conditionsOf)]);
-        const key = JSON.stringify(conditions);
-        const group = byValue.get(key) ?? { conditions, to: [] };
-        group.to.push(to);
-        byValue.set(key, group);
-      }
-      for (const { conditions, to } of byValue.values()) network.setLinkConditions(conditions, { from: [from], to });
-    }
+    const layers = windows.map((w) => ({ conditions: conditionsOf(w), scope: scopeOf(w) }));
+    for (const { conditions, scope } of composeLinks(this.base, layers, this.hostNames())) network.setLinkConditions(conditions, scope);
   }
 
   /** Every host a link can join: the simulation's, the plan's and the base's, in a fixed order. */

@@ -1,6 +1,7 @@
 // How link conditions compose while fault windows overlap: each window contributes to the links
 // its scope covers, and the contributions combine to the stronger effect (drop and duplicate
-// rates as independent losses, the larger latency bounds, reorder if any asks for it).
+// rates as independent losses, the larger latency bounds, reorder if any asks for it). Pure:
+// the fault injector sets what composeLinks returns on the network.
 
 import type { LinkConditions, LinkScope } from './network/link-conditions.js';
 
@@ -37,4 +38,42 @@ export function strongest(layers: LinkConditions[]): LinkConditions {
   if (duplicateRate !== undefined) out.duplicateRate = duplicateRate;
   if (layers.some((l) => l.reorder !== undefined)) out.reorder = layers.some((l) => l.reorder === true);
   return out;
+}
+
+/** One layer of link conditions: the base's or an open window's; no scope = every link between distinct hosts. */
+export interface ScopedConditions {
+  conditions: LinkConditions;
+  scope?: LinkScope | undefined;
+}
+
+/**
+ * The entries to set on the network for `base` plus the open `windows` (in plan order): one
+ * global entry (the unscoped base merged, composed with every unscoped window), then, for each
+ * link a scoped layer touches, its whole composition, one entry per sender and value. The base
+ * keeps the network's own layering (a scoped setting overrides the global one); windows compose
+ * with it to the stronger effect, so closing or removing a fault never makes a link worse, which
+ * keeps shrinking monotone.
+ */
+export function composeLinks(base: readonly ScopedConditions[], windows: readonly ScopedConditions[], hosts: readonly string[]): ScopedConditions[] {
+  const entries: ScopedConditions[] = [];
+  const baseGlobal = Object.assign({}, ...base.filter((b) => isGlobal(b.scope)).map((b) => b.conditions)) as LinkConditions;
+  const global = strongest([baseGlobal, ...windows.filter((w) => isGlobal(w.scope)).map((w) => w.conditions)]);
+  if (Object.keys(global).length > 0) entries.push({ conditions: global });
+  const scoped = [...base, ...windows].filter((layer) => !isGlobal(layer.scope));
+  if (scoped.length === 0) return entries;
+  const scopedBase = base.filter((b) => !isGlobal(b.scope));
+  for (const from of hosts) {
+    const byValue = new Map<string, { conditions: LinkConditions; to: string[] }>();
+    for (const to of hosts) {
+      if (!scoped.some((layer) => covers(layer.scope, from, to))) continue;
+      const linkBase = Object.assign({}, from === to ? {} : baseGlobal, ...scopedBase.filter((b) => covers(b.scope, from, to)).map((b) => b.conditions)) as LinkConditions;
+      const conditions = strongest([linkBase, ...windows.filter((w) => covers(w.scope, from, to)).map((w) => w.conditions)]);
+      const key = JSON.stringify(conditions);
+      const group = byValue.get(key) ?? { conditions, to: [] };
+      group.to.push(to);
+      byValue.set(key, group);
+    }
+    for (const { conditions, to } of byValue.values()) entries.push({ conditions, scope: { from: [from], to } });
+  }
+  return entries;
 }
