@@ -29,6 +29,8 @@ export class PipeEnd {
   binding: Binding | undefined;
   /** Removed from its socket for good. */
   removed = false;
+  /** The user disconnect()ed it: what arrived through it unread is discarded, as zmq_disconnect does. */
+  disconnected = false;
   /** The heartbeat watch of its connection, while up and watched. */
   liveness: Liveness | undefined;
 

@@ -71,6 +71,7 @@ export class SocketEndpoints {
     for (const connector of [...this.connectors.values()]) {
       if (connector.address !== address) continue;
       found = true;
+      connector.end.disconnected = true;
       this.dropConnector(connector, 'closed', true);
     }
     if (!found) throw netError(`disconnect: socket ${this.socket.id} is not connected to ${JSON.stringify(address)}`, 'ENOENT');

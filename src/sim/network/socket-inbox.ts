@@ -2,6 +2,7 @@
 // does with a message before the user sees it: ZMQ_MAXMSGSIZE (the decoder drops the
 // connection), a REQ session's envelope check over tcp/ipc (it drops the connection too), and
 // the kind's own filter (socket-kinds.ts acceptIncoming: subscriptions, REQ/REP envelopes).
+// What came through a connection the user disconnect()ed is discarded unread (zmq_disconnect).
 
 import type { Message } from '../../core/transport.js';
 import type { Channel } from './channel.js';
@@ -50,6 +51,10 @@ export class SocketInbox {
       while ((message = this.ready.next()) !== undefined) {
         const channel = this.ready.lastChannel as Channel;
         if (this.refused.has(message) || this.oversize(channel, message)) continue;
+        if (channel.to?.disconnected) {
+          socket.ctx.drop('closed', socket.host, channel.from.socket.host, socket.host, socket.id, 0, message);
+          continue;
+        }
         const accepted = acceptIncoming(socket, channel, message);
         if (accepted !== undefined) return accepted;
         // A REQ/REP saw something to read and threw it away (a malformed envelope, a stray reply).

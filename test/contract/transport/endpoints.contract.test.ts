@@ -64,3 +64,16 @@ describeWorlds('ipc: binding a path already bound succeeds, and the new socket t
   await w.waitFor(() => got.length === 1);
   expect(got).toEqual([['to whoever holds the path']]);
 });
+
+describeWorlds('disconnect discards what arrived through that connection and was not read yet (zmq_disconnect)', EVERY_WORLD, async (w) => {
+  const push = w.socket('b', 'push');
+  const address = await w.address('b', 'disconnect-unread');
+  await push.bind(address);
+  const pull = w.socket('a', 'pull', { receiveTimeoutMs: 300 });
+  pull.connect(address);
+  for (let i = 0; i < 4; i++) await push.send(`m${i}`);
+  expect(text(await pull.receive())).toEqual(['m0']);
+  await w.sleep(200); // m1..m3 are in the PULL's queue by now
+  pull.disconnect(address);
+  expect(await failureOf(() => pull.receive())).toMatchObject({ sync: false, error: { code: 'EAGAIN' } });
+});
