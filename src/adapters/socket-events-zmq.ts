@@ -7,22 +7,10 @@
 
 import type * as zmq from 'zeromq';
 import type { Logger } from '../core/ports.js';
-import { SOCKET_EVENT_TYPES, type SocketEvent, type SocketEvents, type SocketEventType } from '../core/transport.js';
-import { checkFunction, checkOneOf } from '../core/validate.js';
+import { SocketEventHub } from '../core/socket-event-hub.js';
+import type { SocketEvent, SocketEventType } from '../core/transport.js';
 
-/** Events kept for receive() before the oldest are dropped (the interface documents 1000). */
-export const SOCKET_EVENTS_BUFFERED_MAX = 1000;
-
-type Listener = (event: SocketEvent) => void;
-
-interface Waiter {
-  resolve(event: SocketEvent): void;
-  reject(error: unknown): void;
-}
-
-function codedError(message: string, code: string): Error & { code: string } {
-  return Object.assign(new Error(message), { code });
-}
+export { SOCKET_EVENTS_BUFFERED_MAX } from '../core/socket-event-hub.js';
 
 /** zeromq.js's event -> ours: 'handshake:error:*' become 'handshake:error'; 'unknown' is dropped. */
 export function toSocketEvent(raw: zmq.Event): SocketEvent | undefined {
@@ -37,64 +25,25 @@ export function toSocketEvent(raw: zmq.Event): SocketEvent | undefined {
   return event;
 }
 
-export class SocketEventsZmq implements SocketEvents {
-  private started = false;
-  private ended = false;
-  private readonly queue: SocketEvent[] = [];
-  private waiter: Waiter | undefined;
-  private readonly listeners = new Map<SocketEventType, Set<Listener>>();
-
+export class SocketEventsZmq extends SocketEventHub {
   constructor(
     private readonly socket: zmq.Socket,
     private readonly logger: Logger,
-  ) {}
-
-  on(type: SocketEventType, listener: (event: SocketEvent) => void): () => void {
-    checkOneOf('events.on: type', type, SOCKET_EVENT_TYPES);
-    checkFunction('events.on: listener', listener);
-    this.start();
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    // A wrapper per call, so the same function added twice is two subscriptions, removed one at a time.
-    const entry: Listener = (event) => listener(event);
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-    };
+  ) {
+    super();
   }
 
-  receive(): Promise<SocketEvent> {
-    this.start();
-    if (this.waiter) throw codedError('events.receive: busy reading; only one receive operation may be in progress at any time', 'EBUSY');
-    const next = this.queue.shift();
-    if (next) return Promise.resolve(next);
-    if (this.ended) return Promise.reject(codedError('events.receive: socket is closed', 'EBADF'));
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-    });
+  protected startObserving(): void {
+    if (this.socket.closed) this.finish();
+    else void this.pump(this.socket.events);
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
-    return {
-      next: () =>
-        this.receive().then(
-          (value) => ({ done: false, value }),
-          (error: unknown) => {
-            if (this.ended && this.queue.length === 0) return { done: true, value: undefined };
-            throw error;
-          },
-        ),
-    };
+  protected listenerFailed(error: unknown, event: SocketEvent): void {
+    this.logger.error({ err: error, event: event.type }, 'socket events: a listener threw');
   }
 
-  private start(): void {
-    if (this.started) return;
-    this.started = true;
-    if (this.socket.closed) {
-      this.ended = true;
-      return;
-    }
-    void this.pump(this.socket.events);
+  protected codedError(message: string, code: 'EBUSY' | 'EBADF'): Error {
+    return Object.assign(new Error(message), { code });
   }
 
   private async pump(observer: zmq.Observer): Promise<void> {
@@ -110,30 +59,6 @@ export class SocketEventsZmq implements SocketEvents {
       const event = toSocketEvent(raw);
       if (event) this.deliver(event);
     }
-    this.ended = true;
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.reject(codedError('events.receive: socket is closed', 'EBADF'));
-  }
-
-  private deliver(event: SocketEvent): void {
-    const set = this.listeners.get(event.type);
-    if (set) {
-      for (const listener of [...set]) {
-        try {
-          listener(event);
-        } catch (error) {
-          this.logger.error({ err: error, event: event.type }, 'socket events: a listener threw');
-        }
-      }
-    }
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = undefined;
-      waiter.resolve(event);
-      return;
-    }
-    if (this.queue.length >= SOCKET_EVENTS_BUFFERED_MAX) this.queue.shift();
-    this.queue.push(event);
+    this.finish();
   }
 }
