@@ -34,7 +34,8 @@ const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   sendTimeoutMs: [0, SOCKET_INT_MAX],
   receiveTimeoutMs: [0, SOCKET_INT_MAX],
   lingerMs: [-1, SOCKET_INT_MAX],
-  reconnectIntervalMs: [0, SOCKET_INT_MAX],
+  // libzmq draws its reconnect jitter as random() % interval: 0 would divide by zero.
+  reconnectIntervalMs: [1, SOCKET_INT_MAX],
   reconnectIntervalMsMax: [0, SOCKET_INT_MAX],
   heartbeatIntervalMs: [0, SOCKET_INT_MAX],
   // 0 would break every connection at the first heartbeat; "same as the interval" is leaving it out.

@@ -38,7 +38,7 @@ export class ReconnectSchedule {
   }
 
   private get base(): number {
-    return Math.max(1, this.options.reconnectIntervalMs);
+    return this.options.reconnectIntervalMs; // >= 1: checkSocketOptions refuses 0, as libzmq would divide by it
   }
 
   /** The wait before the try after this one (draws the jitter, advances the backoff). */
