@@ -2,8 +2,9 @@
 // ({code, value}) so a Toto peer reads our errors and we read its.
 
 /**
- * Toto's error codes, plus TIMEOUT (Toto's -1 "Timeout"), NO_CONNECTIONS, and the HTTP
- * transport's failures (the same codes in both worlds, so a retry policy reads them alike).
+ * Toto's error codes, plus TIMEOUT (Toto's -1 "Timeout"), NO_CONNECTIONS, the HTTP transport's
+ * failures, and how a call ends unanswered (ABORTED, CLOSED): the same codes in both worlds, so a
+ * retry policy reads them alike.
  */
 export const ErrorCode = {
   TIMEOUT: -1,
@@ -14,6 +15,10 @@ export const ErrorCode = {
   CONNECTION_RESET: -4,
   /** A response body was larger than the client's maxBodyBytes. */
   BODY_TOO_LARGE: -5,
+  /** The caller gave up on a call (its AbortSignal fired, or cancel()). */
+  ABORTED: -6,
+  /** The call table (a connection) closed while the call was in flight. */
+  CLOSED: -7,
   SERVER: 1000,
   INVALID_METHOD: 1001,
   MISSING_METHOD: 1002,
