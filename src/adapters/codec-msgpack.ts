@@ -1,17 +1,33 @@
-// MessagePack serialization via msgpackr, configured for interop with other msgpack
-// implementations (Toto's Python peers): no msgpackr "records" extension, undefined as nil,
-// and 64-bit integers as numbers when they are safe (BigInt only when they are not).
+// MessagePack serialization via msgpackr, speaking plain msgpack only (what Toto's Python peers
+// and every other msgpack library send and read): no msgpackr records, structured clone
+// (shared and cyclic references), bundled strings or msgpackr-only extension types, undefined
+// as nil, and 64-bit integers as numbers when they are safe (BigInt only when they are not).
+// Decoding checks the bytes first (checkPlainMsgpack: one linear pass, nesting <= maxDepth), so
+// whatever a peer sends, msgpackr only ever decodes plain msgpack.
 
-import { C1, Packr, type Options } from 'msgpackr';
-import type { Serialization } from '../core/codec.js';
+import { Packr, Unpackr, type Options } from 'msgpackr';
+import { MAX_DEPTH_DEFAULT, type DecodeLimits, type Serialization } from '../core/codec.js';
+import { WireFormatError, boundText } from '../core/errors.js';
 import { describe } from '../core/validate.js';
+import { checkPlainMsgpack } from './msgpack-check.js';
 
-// 'auto' is supported by msgpackr (number when safe, else BigInt) but missing from its typings.
-const packr = new Packr({
+const plainOptions = {
   useRecords: false,
+  structuredClone: false,
+  moreTypes: false,
+  bundleStrings: false,
+  // Maps decode as plain objects (their keys are checked to be scalars first).
+  mapsAsObjects: true,
   encodeUndefinedAsNil: true,
+  // 'auto' is supported by msgpackr (number when safe, else BigInt) but missing from its typings.
   int64AsType: 'auto',
-} as unknown as Options);
+} as unknown as Options;
+
+const packr = new Packr(plainOptions);
+const unpackr = new Unpackr(plainOptions);
+
+/** Encoded values are checked as deep as this; deeper values are refused rather than sent. */
+const ENCODE_DEPTH_MAX = 1024;
 
 export const msgpackSerialization: Serialization = {
   name: 'msgpack',
@@ -21,35 +37,30 @@ export const msgpackSerialization: Serialization = {
     try {
       packed = packr.pack(value);
     } catch (error) {
-      throw new TypeError(`msgpack: cannot encode value: ${(error as Error).message}`, { cause: error });
+      throw new TypeError(`msgpack: cannot encode value: ${boundText((error as Error).message)}`, { cause: error });
+    }
+    // msgpackr still writes its own extensions for some values (Error, RegExp, typed arrays
+    // other than Uint8Array, Set...): refuse to send what a plain peer, or we, would refuse.
+    try {
+      checkPlainMsgpack(packed, ENCODE_DEPTH_MAX);
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^msgpack: cannot decode payload: /, '');
+      throw new TypeError(`msgpack: cannot encode ${describe(value)} as plain msgpack: ${reason}`, { cause: error });
     }
     // A plain view (no copy) over msgpackr's Buffer: callers never depend on Buffer methods.
     return new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength);
   },
-  loads(bytes: Uint8Array): unknown {
+  loads(bytes: Uint8Array, limits?: DecodeLimits): unknown {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError(`msgpack: cannot decode payload: expected a Uint8Array, got ${describe(bytes)}`);
     }
-    let value: unknown;
+    checkPlainMsgpack(bytes, limits?.maxDepth ?? MAX_DEPTH_DEFAULT);
     try {
-      value = packr.unpack(bytes);
+      return unpackr.unpack(bytes);
     } catch (error) {
-      throw new Error(`msgpack: cannot decode payload: ${(error as Error).message}`, { cause: error });
+      // Checked bytes should always decode; if msgpackr still refuses, its words (which may be
+      // an internal TypeError) are not repeated to the peer.
+      throw new WireFormatError('MALFORMED', 'msgpack: cannot decode payload: refused by the decoder', { cause: error });
     }
-    // msgpackr decodes the reserved byte 0xc1 to a marker object instead of failing.
-    if (containsReserved(value, 0)) throw new Error('msgpack: cannot decode payload: reserved byte 0xc1');
-    return value;
   },
 };
-
-/** Depth bound for the 0xc1 scan; deeper structures are not scanned further. */
-const SCAN_DEPTH_MAX = 64;
-
-function containsReserved(value: unknown, depth: number): boolean {
-  if (value === C1) return true;
-  if (value === null || typeof value !== 'object' || depth >= SCAN_DEPTH_MAX) return false;
-  if (value instanceof Uint8Array) return false;
-  const items = Array.isArray(value) ? value : Object.values(value);
-  for (const item of items) if (containsReserved(item, depth + 1)) return true;
-  return false;
-}

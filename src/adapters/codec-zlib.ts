@@ -1,10 +1,13 @@
 // zlib compression, as Toto's zlib.compress/decompress (zlib format: header + deflate +
-// adler32), so a Toto peer reads our events. Decompression is bounded: a few KiB of
-// crafted input can inflate to gigabytes, and one such message must not take a worker down.
+// adler32), so a Toto peer reads our events. Decompression is bounded while it runs: a 61 KB
+// payload inflates to 60 MiB, so the bound (the smaller of maxOutputBytes and the caller's
+// limit, the wire's maxPayloadBytes) goes to zlib as maxOutputLength, which stops inflating
+// there (1 ms and 1 MiB for that payload at a 1 MiB bound) instead of inflating and checking after.
 
 import { constants as bufferConstants } from 'node:buffer';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Compression } from '../core/codec.js';
+import { WireFormatError } from '../core/errors.js';
 import { checkInteger, checkOptions } from '../core/validate.js';
 
 /** Default bound on one decompressed payload: 64 MiB. */
@@ -30,19 +33,27 @@ export function createZlibCompression(options: ZlibCompressionOptions = {}): Com
       checkBytes('zlib.compress', bytes);
       return plain(deflateSync(bytes, { level }));
     },
-    decompress(bytes: Uint8Array): Uint8Array {
+    decompress(bytes: Uint8Array, limit?: number): Uint8Array {
       checkBytes('zlib.decompress', bytes);
+      if (limit !== undefined) checkInteger('zlib.decompress: maxOutputBytes', limit, 1);
+      const bound = Math.min(maxOutputBytes, limit ?? Infinity);
       try {
-        return plain(inflateSync(bytes, { maxOutputLength: maxOutputBytes }));
+        return plain(inflateSync(bytes, { maxOutputLength: bound }));
       } catch (error) {
-        const { code, message } = error as { code?: string; message: string };
+        const { code } = error as { code?: string };
         if (code === 'ERR_BUFFER_TOO_LARGE') {
-          throw new RangeError(
-            `zlib: decompressed payload exceeds maxOutputBytes (${maxOutputBytes} bytes); raise maxOutputBytes if this payload is legitimate`,
+          throw new WireFormatError(
+            'TOO_LARGE',
+            `zlib: decompressed payload exceeds ${bound === limit ? 'the limit' : 'maxOutputBytes'} (${bound} bytes); inflating stopped there`,
             { cause: error },
           );
         }
-        throw new Error(`zlib: cannot decompress payload (not zlib data or truncated): ${message}`, { cause: error });
+        // zlib's own words ("incorrect header check", "unexpected end of file") say what was
+        // wrong; they never carry the input.
+        const reason = error instanceof Error ? error.message : 'unknown error';
+        throw new WireFormatError('MALFORMED', `zlib: cannot decompress payload (not zlib data or truncated): ${reason}`, {
+          cause: error,
+        });
       }
     },
   };

@@ -2,7 +2,17 @@
 // zlib-compressed; we default to JSON (a Toto peer configured for JSON reads it, and decoding
 // can never run code) and no compression. zlib and msgpack live in src/adapters.
 
+import { WireFormatError, boundText } from './errors.js';
 import { describe } from './validate.js';
+
+/** Bounds a decoder must honour; the wire passes its own (WireOptions). */
+export interface DecodeLimits {
+  /** Deepest nesting of arrays and objects accepted; the top-level value is depth 1. */
+  maxDepth: number;
+}
+
+/** Default nesting bound: 256 (Python's json gives up near 1,000; no Toto payload nests past a dozen). */
+export const MAX_DEPTH_DEFAULT = 256;
 
 /** Turns values into bytes and back. `loads` must never execute anything from the payload. */
 export interface Serialization {
@@ -11,7 +21,11 @@ export interface Serialization {
   /** Content type for HTTP bodies. */
   readonly mime: string;
   dumps(value: unknown): Uint8Array;
-  loads(bytes: Uint8Array): unknown;
+  /**
+   * Decodes one value. Bytes from a peer may be anything: throw a WireFormatError with a code for
+   * bad input, and stay bounded in time and memory (linear in the bytes, nesting <= limits.maxDepth).
+   */
+  loads(bytes: Uint8Array, limits?: DecodeLimits): unknown;
 }
 
 /** Shrinks bytes and restores them. `decompress` must bound its output. */
@@ -19,7 +33,8 @@ export interface Compression {
   /** Short name used in configuration ("none", "zlib"). */
   readonly name: string;
   compress(bytes: Uint8Array): Uint8Array;
-  decompress(bytes: Uint8Array): Uint8Array;
+  /** Must stop producing output past maxOutputBytes (a WireFormatError TOO_LARGE), not inflate first and check after. */
+  decompress(bytes: Uint8Array, maxOutputBytes?: number): Uint8Array;
 }
 
 const encoder = new TextEncoder();
@@ -44,27 +59,66 @@ export const jsonSerialization: Serialization = {
     }
     return encoder.encode(text);
   },
-  loads(bytes: Uint8Array): unknown {
+  loads(bytes: Uint8Array, limits?: DecodeLimits): unknown {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError(`json: cannot decode payload: expected a Uint8Array, got ${describe(bytes)}`);
     }
+    // Checked on the bytes before JSON.parse: V8's parser is iterative and takes a 10^7-deep
+    // array in 4 s, but every recursive walk of the result afterwards (String(), a structured
+    // clone, our own code) overflows the stack near 4,000 levels.
+    checkJsonDepth(bytes, limits?.maxDepth ?? MAX_DEPTH_DEFAULT);
     let text: string;
     try {
       text = decoder.decode(bytes);
     } catch {
-      throw new Error('json: cannot decode payload: not valid UTF-8');
+      throw new WireFormatError('BAD_ENCODING', 'json: cannot decode payload: not valid UTF-8');
     }
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new Error(`json: cannot decode payload: ${(error as Error).message}`, { cause: error });
+      // V8's SyntaxError already quotes only a few characters of the input; bound it anyway.
+      throw new WireFormatError('MALFORMED', `json: cannot decode payload: ${boundText((error as Error).message)}`);
     }
   },
 };
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_ARRAY = 0x5b;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_ARRAY = 0x5d;
+const CLOSE_OBJECT = 0x7d;
+
+/**
+ * Refuses JSON nested deeper than maxDepth, scanning the bytes once (brackets inside strings do
+ * not count; UTF-8 continuation bytes are >= 0x80 and never look like ASCII). Skipped when the
+ * payload is too short to nest that deep, so small messages pay nothing.
+ */
+function checkJsonDepth(bytes: Uint8Array, maxDepth: number): void {
+  if (bytes.byteLength <= 2 * maxDepth) return;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.byteLength; i++) {
+    const byte = bytes[i] as number;
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+      if (++depth > maxDepth) {
+        throw new WireFormatError('TOO_DEEP', `json: cannot decode payload: nested deeper than maxDepth (${maxDepth})`);
+      }
+    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+      depth--;
+    }
+  }
+}
 
 /** The identity compression. */
 export const noCompression: Compression = {
   name: 'none',
   compress: (bytes: Uint8Array): Uint8Array => bytes,
+  // Nothing to inflate: the wire checks the payload's own size.
   decompress: (bytes: Uint8Array): Uint8Array => bytes,
 };

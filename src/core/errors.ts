@@ -62,13 +62,21 @@ export class TotoError extends Error {
     return { code: this.code, value: this.value };
   }
 
-  /** Rebuilds an error from its wire form; anything malformed becomes a SERVER error describing it. */
+  /**
+   * Rebuilds an error from its wire form; anything malformed becomes a SERVER error describing it.
+   * Total and bounded for any decoded value: it never throws, never walks deeper than a few levels
+   * and never repeats more than MESSAGE_ECHO_CHARS of what the peer sent (a decoded value may be
+   * 4,000 arrays deep, a 4 MiB BigInt, or an object whose toString is not a function).
+   */
   static fromJSON(json: unknown): TotoError {
-    if (json !== null && typeof json === 'object') {
-      const { code, value } = json as Record<string, unknown>;
-      if (typeof code === 'number' && Number.isInteger(code)) return new TotoError(code, String(value ?? ''));
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+      const code = ownValue(json, 'code');
+      const value = ownValue(json, 'value');
+      if (typeof code === 'number' && Number.isSafeInteger(code)) {
+        return new TotoError(code, typeof value === 'string' ? value : value == null ? '' : preview(value));
+      }
     }
-    return new TotoError(ErrorCode.SERVER, `malformed error: ${safeJson(json)}`);
+    return new TotoError(ErrorCode.SERVER, `malformed error: ${preview(json)}`);
   }
 
   /** Toto's rule: a TotoError keeps its code; anything else becomes SERVER with its message. */
@@ -87,10 +95,137 @@ export class TimeoutError extends TotoError {
   }
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
+/** An own data property, never a getter or an inherited one (a decoded object may carry "__proto__"). */
+function ownValue(object: object, key: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(object, key);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding failures
+
+/**
+ * Why a payload or a frame list from the wire was refused. A small, stable set, so a caller can
+ * count, log and answer them without parsing messages:
+ * - TOO_LARGE: a payload, a decompressed payload or a declared length over the limit;
+ * - TOO_DEEP: arrays/objects nested deeper than maxDepth;
+ * - MALFORMED: not valid for the codec (JSON syntax, truncated msgpack or zlib data, trailing bytes, the reserved byte 0xc1);
+ * - BAD_ENCODING: text that is not valid UTF-8;
+ * - UNSUPPORTED_TYPE: valid for some peer but not plain JSON/msgpack (msgpack extension types, maps with array keys, an unknown content type);
+ * - BAD_SHAPE: a valid value that is not the wire format (no method, a bad method name, parameters missing);
+ * - BAD_FRAMES: a ZeroMQ message with the wrong frame count, delimiter or message id;
+ * - UNENCODABLE: a value we were asked to send that the codec cannot encode, or an encoding over maxPayloadBytes.
+ */
+export const WIRE_FORMAT_CODES = [
+  'TOO_LARGE',
+  'TOO_DEEP',
+  'MALFORMED',
+  'BAD_ENCODING',
+  'UNSUPPORTED_TYPE',
+  'BAD_SHAPE',
+  'BAD_FRAMES',
+  'UNENCODABLE',
+] as const;
+
+export type WireFormatCode = (typeof WIRE_FORMAT_CODES)[number];
+
+/** Input from the wire (or for it) that does not follow the format. A worker answers it as a SERVER error, as Toto did. */
+export class WireFormatError extends Error {
+  readonly code: WireFormatCode;
+  constructor(code: WireFormatCode, message: string, options?: { cause?: unknown }) {
+    super(boundText(message, MESSAGE_MAX_CHARS), options);
+    this.name = 'WireFormatError';
+    this.code = code;
   }
+}
+
+/** How much of a peer's input one error message repeats. */
+export const MESSAGE_ECHO_CHARS = 200;
+
+/** Longest WireFormatError message: its own words plus one bounded echo. */
+const MESSAGE_MAX_CHARS = 4 * MESSAGE_ECHO_CHARS;
+
+/** The text itself when short, else its first `max` characters, an ellipsis and the total size. */
+export function boundText(text: string, max = MESSAGE_ECHO_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}... (${text.length} characters)`;
+}
+
+/**
+ * A short JSON-like rendering of any decoded value for a message: at most MESSAGE_ECHO_CHARS
+ * characters, 8 levels and 32 items per level, so its cost does not grow with the input. It
+ * calls nothing on the value (no toString, no toJSON, no getters): a peer chooses every key.
+ */
+export function preview(value: unknown): string {
+  const parts: string[] = [];
+  const budget = { chars: MESSAGE_ECHO_CHARS };
+  render(value, 0, parts, budget);
+  const text = parts.join('');
+  return budget.chars < 0 ? `${text.slice(0, MESSAGE_ECHO_CHARS)}...` : text;
+}
+
+const PREVIEW_DEPTH = 8;
+const PREVIEW_ITEMS = 32;
+/** A BigInt wider than this is shown by its size: its decimal form costs quadratic time. */
+const PREVIEW_BIGINT_BITS = 256;
+
+function render(value: unknown, depth: number, parts: string[], budget: { chars: number }): void {
+  const put = (text: string): void => {
+    budget.chars -= text.length;
+    parts.push(text);
+  };
+  if (budget.chars < 0) return;
+  switch (typeof value) {
+    case 'string':
+      put(JSON.stringify(value.length > MESSAGE_ECHO_CHARS ? value.slice(0, MESSAGE_ECHO_CHARS) : value));
+      return;
+    case 'number':
+    case 'boolean':
+      put(String(value));
+      return;
+    case 'undefined':
+      put('undefined');
+      return;
+    case 'bigint': {
+      const bits = bitLength(value);
+      put(bits > PREVIEW_BIGINT_BITS ? `<bigint of ${bits} bits>` : `${value}n`);
+      return;
+    }
+    case 'object':
+      break;
+    default:
+      put(`<${typeof value}>`);
+      return;
+  }
+  if (value === null) return put('null');
+  if (value instanceof Uint8Array) return put(`<${value.byteLength} bytes>`);
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && !Array.isArray(value)) {
+    // A msgpack timestamp (Date), a Map...: named, not walked (decoded data has no symbol keys,
+    // so the tag is the class's own).
+    return put(`<${Object.prototype.toString.call(value).slice(8, -1)}>`);
+  }
+  if (depth >= PREVIEW_DEPTH) return put(Array.isArray(value) ? '[...]' : '{...}');
+  const isArray = Array.isArray(value);
+  const keys = isArray ? [] : Object.keys(value);
+  const count = isArray ? value.length : keys.length;
+  put(isArray ? '[' : '{');
+  for (let i = 0; i < Math.min(count, PREVIEW_ITEMS) && budget.chars >= 0; i++) {
+    if (i > 0) put(',');
+    if (isArray) {
+      render(value[i], depth + 1, parts, budget);
+    } else {
+      const key = keys[i] as string;
+      put(`${JSON.stringify(key.length > MESSAGE_ECHO_CHARS ? key.slice(0, MESSAGE_ECHO_CHARS) : key)}:`);
+      render(ownValue(value, key), depth + 1, parts, budget);
+    }
+  }
+  if (count > PREVIEW_ITEMS) put(`,... (${count} items)`);
+  put(isArray ? ']' : '}');
+}
+
+/** Bits of a BigInt's magnitude, in linear time (toString(16) is linear; the decimal form is not). */
+function bitLength(value: bigint): number {
+  const hex = (value < 0n ? -value : value).toString(16);
+  return hex === '0' ? 0 : (hex.length - 1) * 4 + parseInt(hex[0] as string, 16).toString(2).length;
 }

@@ -7,12 +7,16 @@
 // Over HTTP the body is the same compressed payload, POSTed with Content-Type: serialization mime
 // and no Content-Encoding (Toto sent none), and the reply body is serialized but not compressed
 // (Toto's HTTP connection read it with loads(body), no decompress).
-// Unlike Toto, decoding is bounded (maxPayloadBytes) and every malformed input is a WireFormatError
-// that says what was wrong.
+// Unlike Toto, decoding is safe against any peer: bounded in size (maxPayloadBytes, checked while
+// inflating, not after), in nesting (maxDepth) and so in time, and every malformed input is a
+// WireFormatError with a code (see WIRE_FORMAT_CODES) and a message that repeats at most
+// MESSAGE_ECHO_CHARS of the input.
 
-import { noCompression, type Compression, type Serialization } from './codec.js';
-import { TotoError } from './errors.js';
+import { MAX_DEPTH_DEFAULT, noCompression, type Compression, type DecodeLimits, type Serialization } from './codec.js';
+import { TotoError, WireFormatError, boundText } from './errors.js';
 import { checkInteger, checkOptions, describe, expected } from './validate.js';
+
+export { WIRE_FORMAT_CODES, WireFormatError, type WireFormatCode } from './errors.js';
 
 /** The codecs one side of a worker link uses; structurally the same as src/adapters' Codecs. */
 export interface WireCodecs {
@@ -32,6 +36,8 @@ export type Reply = { ok: true; value: unknown } | { ok: false; error: TotoError
 export interface WireOptions {
   /** Largest payload accepted, compressed and decompressed, in bytes. Default 16 MiB. */
   maxPayloadBytes?: number;
+  /** Deepest nesting of arrays and objects accepted in a payload. Default 256 (MAX_DEPTH_DEFAULT). */
+  maxDepth?: number;
 }
 
 /** Default bound on one payload: 16 MiB. Toto had none. */
@@ -39,14 +45,6 @@ export const MAX_PAYLOAD_BYTES_DEFAULT = 16 * 1024 * 1024;
 
 /** Largest message id accepted, in bytes (Toto sent str(uuid4()): 36 ASCII bytes). */
 export const MAX_MESSAGE_ID_BYTES = 255;
-
-/** Input from the wire (or for it) that does not follow the format. A worker answers it as a SERVER error, as Toto did. */
-export class WireFormatError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'WireFormatError';
-  }
-}
 
 const METHOD_NAME = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
 
@@ -60,24 +58,24 @@ export function isMethodName(value: unknown): value is string {
 
 /** compress(dumps({method, parameters})). Undefined parameters become {} (Toto's default). */
 export function encodeInvocation(invocation: Invocation, codecs: WireCodecs, options?: WireOptions): Uint8Array {
-  const max = maxPayloadBytes(options);
+  const { max } = limitsOf(options);
   if (invocation === null || typeof invocation !== 'object') {
     throw new TypeError(expected('invocation', 'an object {method, parameters}', invocation));
   }
-  checkMethod(invocation.method, TypeError);
+  checkMethod(invocation.method, (message) => new TypeError(message));
   const parameters = invocation.parameters === undefined ? {} : invocation.parameters;
   return encode('invocation', { method: invocation.method, parameters }, codecs, max);
 }
 
 /** Reads an invocation payload, checking its size, its codecs and its shape. */
 export function decodeInvocation(payload: Uint8Array, codecs: WireCodecs, options?: WireOptions): Invocation {
-  const value = decode('invocation', payload, codecs, maxPayloadBytes(options));
+  const value = decode('invocation', payload, codecs, limitsOf(options));
   if (!isPlainObject(value)) {
-    throw new WireFormatError(expected('invocation', 'an object {method, parameters}', value));
+    throw new WireFormatError('BAD_SHAPE', expected('invocation', 'an object {method, parameters}', value));
   }
-  checkMethod(value.method, WireFormatError);
+  checkMethod(value.method, (message) => new WireFormatError('BAD_SHAPE', message));
   if (!Object.hasOwn(value, 'parameters')) {
-    throw new WireFormatError('invocation.parameters: missing (Toto always sends it; {} for none)');
+    throw new WireFormatError('BAD_SHAPE', 'invocation.parameters: missing (Toto always sends it; {} for none)');
   }
   return { method: value.method, parameters: value.parameters };
 }
@@ -88,20 +86,21 @@ export function decodeInvocation(payload: Uint8Array, codecs: WireCodecs, option
  */
 export function encodeReply(result: unknown, codecs: WireCodecs, options?: WireOptions): Uint8Array {
   if (result instanceof Error) return encodeErrorReply(result, codecs, options);
-  return encode('reply', result === undefined ? null : result, codecs, maxPayloadBytes(options));
+  return encode('reply', result === undefined ? null : result, codecs, limitsOf(options).max);
 }
 
 /** compress(dumps({error: {code, value}})) for anything thrown: a TotoError keeps its code, the rest become SERVER (1000). */
 export function encodeErrorReply(error: unknown, codecs: WireCodecs, options?: WireOptions): Uint8Array {
-  return encode('reply', { error: TotoError.from(error).toJSON() }, codecs, maxPayloadBytes(options));
+  return encode('reply', { error: TotoError.from(error).toJSON() }, codecs, limitsOf(options).max);
 }
 
 /**
  * Reads a reply payload. An object whose only key is `error` is an error reply (a malformed one
- * becomes a SERVER error describing it, via TotoError.fromJSON); anything else is the value.
+ * becomes a SERVER error describing it, via TotoError.fromJSON, which never throws); anything
+ * else is the value.
  */
 export function decodeReply(payload: Uint8Array, codecs: WireCodecs, options?: WireOptions): Reply {
-  const value = decode('reply', payload, codecs, maxPayloadBytes(options));
+  const value = decode('reply', payload, codecs, limitsOf(options));
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
     if (keys.length === 1 && keys[0] === 'error') return { ok: false, error: TotoError.fromJSON(value.error) };
@@ -116,56 +115,86 @@ function encode(what: string, value: unknown, codecs: WireCodecs, max: number): 
   try {
     bytes = serialization.dumps(value);
   } catch (error) {
-    throw new WireFormatError(codecFailure(what, serialization.name, 'encode value', error), { cause: error });
+    throw new WireFormatError('UNENCODABLE', codecFailure(what, serialization.name, 'encode value', error), { cause: error });
   }
   let payload: Uint8Array;
   try {
     payload = compression.compress(bytes);
   } catch (error) {
-    throw new WireFormatError(codecFailure(what, compression.name, 'compress payload', error), { cause: error });
+    throw new WireFormatError('UNENCODABLE', codecFailure(what, compression.name, 'compress payload', error), { cause: error });
   }
   if (payload.byteLength > max) {
-    throw new WireFormatError(`${what}: encoded payload of ${payload.byteLength} bytes exceeds maxPayloadBytes (${max})`);
+    throw new WireFormatError('UNENCODABLE', `${what}: encoded payload of ${payload.byteLength} bytes exceeds maxPayloadBytes (${max})`);
   }
   return payload;
 }
 
-function decode(what: string, payload: unknown, codecs: WireCodecs, max: number): unknown {
+function decode(what: string, payload: unknown, codecs: WireCodecs, limits: Limits): unknown {
   checkCodecs(codecs);
+  const { max, maxDepth } = limits;
   if (!(payload instanceof Uint8Array)) {
-    throw new WireFormatError(expected(`${what} payload`, 'a Uint8Array', payload));
+    throw new WireFormatError('MALFORMED', expected(`${what} payload`, 'a Uint8Array', payload));
   }
   if (payload.byteLength > max) {
-    throw new WireFormatError(`${what}: payload of ${payload.byteLength} bytes exceeds maxPayloadBytes (${max})`);
+    throw new WireFormatError('TOO_LARGE', `${what}: payload of ${payload.byteLength} bytes exceeds maxPayloadBytes (${max})`);
   }
   const { serialization, compression } = codecs;
   let bytes: Uint8Array;
   try {
-    bytes = compression.decompress(payload);
+    // The bound goes to the codec so it stops inflating there; checked again below for a custom
+    // codec that ignores it.
+    bytes = compression.decompress(payload, max);
   } catch (error) {
-    throw new WireFormatError(codecFailure(what, compression.name, 'decompress payload', error), { cause: error });
+    throw decodeFailure(what, compression.name, 'decompress payload', error, max);
+  }
+  if (!(bytes instanceof Uint8Array)) {
+    throw new WireFormatError('MALFORMED', expected(`${what}: ${compression.name}: decompressed payload`, 'a Uint8Array', bytes));
   }
   if (bytes.byteLength > max) {
     throw new WireFormatError(
+      'TOO_LARGE',
       `${what}: decompressed payload of ${bytes.byteLength} bytes exceeds maxPayloadBytes (${max})`,
     );
   }
+  const decodeLimits: DecodeLimits = { maxDepth };
   try {
-    return serialization.loads(bytes);
+    return serialization.loads(bytes, decodeLimits);
   } catch (error) {
-    throw new WireFormatError(codecFailure(what, serialization.name, 'decode payload', error), { cause: error });
+    throw decodeFailure(what, serialization.name, 'decode payload', error, max);
   }
+}
+
+/**
+ * A codec's failure as a WireFormatError: ours throw WireFormatErrors with a code already (kept);
+ * anything else a custom codec throws is MALFORMED, or TOO_LARGE when the engine ran out of room.
+ */
+function decodeFailure(what: string, codec: string, action: string, error: unknown, max: number): WireFormatError {
+  if (error instanceof WireFormatError) {
+    return new WireFormatError(error.code, codecFailure(what, codec, action, error), { cause: error });
+  }
+  if (error instanceof RangeError) {
+    // "Maximum call stack size exceeded", "Invalid array length": the input was too big or too
+    // deep for the engine; the engine's words mean nothing to the peer.
+    return new WireFormatError('TOO_LARGE', `${what}: ${codec}: cannot ${action}: input too large or too deep for the decoder (maxPayloadBytes ${max})`, { cause: error });
+  }
+  return new WireFormatError('MALFORMED', codecFailure(what, codec, action, error), { cause: error });
 }
 
 /** "<what>: <codec>: ..." -- our codecs' messages already start with their name; a custom codec's may not. */
 function codecFailure(what: string, codec: string, action: string, error: unknown): string {
-  const message = messageOf(error);
+  const message = boundText(messageOf(error));
   return message.startsWith(`${codec}: `) ? `${what}: ${message}` : `${what}: ${codec}: cannot ${action}: ${message}`;
 }
 
-function checkMethod(method: unknown, ErrorClass: new (message: string) => Error): asserts method is string {
+/** Builds the error to throw: a TypeError for our caller's mistakes, a WireFormatError for a peer's. */
+type Fail = (message: string) => Error;
+
+const typeError: Fail = (message) => new TypeError(message);
+const badFrames: Fail = (message) => new WireFormatError('BAD_FRAMES', message);
+
+function checkMethod(method: unknown, fail: Fail): asserts method is string {
   if (!isMethodName(method)) {
-    throw new ErrorClass(expected('invocation.method', 'a dotted method name like "a.b.c"', method));
+    throw fail(expected('invocation.method', 'a dotted method name like "a.b.c"', method));
   }
 }
 
@@ -181,11 +210,18 @@ function checkCodecs(codecs: unknown): asserts codecs is WireCodecs {
   if (!ok) throw new TypeError(expected('codecs', 'an object {serialization, compression} (see createCodecs)', codecs));
 }
 
-function maxPayloadBytes(options: WireOptions | undefined): number {
-  checkOptions('wire options', options, ['maxPayloadBytes']);
+interface Limits {
+  max: number;
+  maxDepth: number;
+}
+
+function limitsOf(options: WireOptions | undefined): Limits {
+  checkOptions('wire options', options, ['maxPayloadBytes', 'maxDepth']);
   const max = options?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES_DEFAULT;
+  const maxDepth = options?.maxDepth ?? MAX_DEPTH_DEFAULT;
   checkInteger('maxPayloadBytes', max, 1);
-  return max;
+  checkInteger('maxDepth', maxDepth, 1);
+  return { max, maxDepth };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,8 +240,8 @@ const EMPTY = new Uint8Array(0);
 
 /** ['', id, payload]: the empty delimiter first, as a REQ would send, so a REP sees [id, payload]. */
 export function dealerRequestFrames(id: Uint8Array, payload: Uint8Array): Uint8Array[] {
-  checkMessageId('dealer request', id, TypeError);
-  checkFrame('dealer request', 'payload', payload, TypeError);
+  checkMessageId('dealer request', id, typeError);
+  checkFrame('dealer request', 'payload', payload, typeError);
   return [EMPTY, id, payload];
 }
 
@@ -213,23 +249,23 @@ export function dealerRequestFrames(id: Uint8Array, payload: Uint8Array): Uint8A
 export function parseRepRequest(frames: unknown): RepRequest {
   const list = checkFrames('rep request', frames);
   if (list.length !== 2) {
-    throw new WireFormatError(`rep request: expected 2 frames [id, payload], got ${list.length}`);
+    throw new WireFormatError('BAD_FRAMES', `rep request: expected 2 frames [id, payload], got ${list.length}`);
   }
   const [id, payload] = list as [Uint8Array, Uint8Array];
-  checkMessageId('rep request', id, WireFormatError);
+  checkMessageId('rep request', id, badFrames);
   return { id, payload };
 }
 
 /** [id, payload]: a REP worker's reply. */
 export function repReplyFrames(id: Uint8Array, payload: Uint8Array): Uint8Array[] {
-  checkMessageId('rep reply', id, TypeError);
-  checkFrame('rep reply', 'payload', payload, TypeError);
+  checkMessageId('rep reply', id, typeError);
+  checkFrame('rep reply', 'payload', payload, typeError);
   return [id, payload];
 }
 
 /** [id]: Toto's acknowledgement, sent before an @asynchronous method runs. */
 export function repAckFrames(id: Uint8Array): Uint8Array[] {
-  checkMessageId('rep ack', id, TypeError);
+  checkMessageId('rep ack', id, typeError);
   return [id];
 }
 
@@ -238,17 +274,19 @@ export function parseDealerReply(frames: unknown): DealerReply {
   const list = checkFrames('dealer reply', frames);
   if (list.length !== 3 && list.length !== 2) {
     throw new WireFormatError(
+      'BAD_FRAMES',
       `dealer reply: expected 3 frames ['', id, payload] (or 2 frames ['', id] for an acknowledgement), got ${list.length}`,
     );
   }
   const delimiter = list[0] as Uint8Array;
   if (delimiter.byteLength !== 0) {
     throw new WireFormatError(
+      'BAD_FRAMES',
       `dealer reply: expected an empty delimiter frame first, got ${delimiter.byteLength} bytes`,
     );
   }
   const id = list[1] as Uint8Array;
-  checkMessageId('dealer reply', id, WireFormatError);
+  checkMessageId('dealer reply', id, badFrames);
   const payload = list[2];
   return payload === undefined ? { kind: 'ack', id } : { kind: 'reply', id, payload };
 }
@@ -259,7 +297,7 @@ export function parseDealerReply(frames: unknown): DealerReply {
  * never share a key.
  */
 export function messageIdKey(id: Uint8Array): string {
-  checkMessageId('messageIdKey', id, TypeError);
+  checkMessageId('messageIdKey', id, typeError);
   const printable = id.every((byte) => byte >= 0x21 && byte <= 0x7e);
   const text = printable ? String.fromCharCode(...id) : '';
   if (printable && !text.startsWith('0x')) return text;
@@ -267,29 +305,20 @@ export function messageIdKey(id: Uint8Array): string {
 }
 
 function checkFrames(what: string, frames: unknown): Uint8Array[] {
-  if (!Array.isArray(frames)) throw new WireFormatError(expected(what, 'an array of frames', frames));
+  if (!Array.isArray(frames)) throw new WireFormatError('BAD_FRAMES', expected(what, 'an array of frames', frames));
   // An indexed loop, not forEach: forEach skips the holes of a sparse array.
-  for (let i = 0; i < frames.length; i++) checkFrame(what, `frame ${i}`, frames[i], WireFormatError);
+  for (let i = 0; i < frames.length; i++) checkFrame(what, `frame ${i}`, frames[i], badFrames);
   return frames as Uint8Array[];
 }
 
-function checkFrame(
-  what: string,
-  name: string,
-  frame: unknown,
-  ErrorClass: new (message: string) => Error,
-): asserts frame is Uint8Array {
-  if (!(frame instanceof Uint8Array)) throw new ErrorClass(expected(`${what}: ${name}`, 'a Uint8Array', frame));
+function checkFrame(what: string, name: string, frame: unknown, fail: Fail): asserts frame is Uint8Array {
+  if (!(frame instanceof Uint8Array)) throw fail(expected(`${what}: ${name}`, 'a Uint8Array', frame));
 }
 
-function checkMessageId(
-  what: string,
-  id: unknown,
-  ErrorClass: new (message: string) => Error,
-): asserts id is Uint8Array {
-  checkFrame(what, 'message id', id, ErrorClass);
+function checkMessageId(what: string, id: unknown, fail: Fail): asserts id is Uint8Array {
+  checkFrame(what, 'message id', id, fail);
   if (id.byteLength === 0 || id.byteLength > MAX_MESSAGE_ID_BYTES) {
-    throw new ErrorClass(`${what}: message id: expected 1 to ${MAX_MESSAGE_ID_BYTES} bytes, got ${id.byteLength}`);
+    throw fail(`${what}: message id: expected 1 to ${MAX_MESSAGE_ID_BYTES} bytes, got ${id.byteLength}`);
   }
 }
 
@@ -315,11 +344,11 @@ export function httpReplyCodecs(codecs: WireCodecs): WireCodecs {
 export function serializationForContentType(header: unknown, available: readonly Serialization[]): Serialization {
   const mimes = available.length === 0 ? '(none)' : available.map((s) => JSON.stringify(s.mime)).join(', ');
   if (typeof header !== 'string' || header.trim() === '') {
-    throw new WireFormatError(expected('content-type', `one of ${mimes}`, header));
+    throw new WireFormatError('UNSUPPORTED_TYPE', expected('content-type', `one of ${mimes}`, header));
   }
   const type = (header.split(';')[0] ?? '').trim().toLowerCase();
   const found = available.find((s) => s.mime.toLowerCase() === type);
-  if (!found) throw new WireFormatError(expected('content-type', `one of ${mimes}`, header));
+  if (!found) throw new WireFormatError('UNSUPPORTED_TYPE', expected('content-type', `one of ${mimes}`, header));
   return found;
 }
 

@@ -7,6 +7,7 @@ import { msgpackSerialization } from '../../../src/adapters/codec-msgpack.js';
 import { ZLIB_MAX_OUTPUT_BYTES_DEFAULT, createZlibCompression, zlibCompression } from '../../../src/adapters/codec-zlib.js';
 import { createCodecs } from '../../../src/adapters/codecs.js';
 import { jsonSerialization, noCompression, type Compression, type Serialization } from '../../../src/core/codec.js';
+import { WireFormatError } from '../../../src/core/errors.js';
 
 const seed = Number(process.env.FC_SEED ?? 42);
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 200);
@@ -40,10 +41,13 @@ describe('zlibCompression', () => {
     const bomb = deflateSync(new Uint8Array(1024 * 1024));
     expect(bomb.length).toBeLessThan(2048);
     expect(() => small.decompress(bomb)).toThrow(
-      new RangeError(
-        'zlib: decompressed payload exceeds maxOutputBytes (65536 bytes); raise maxOutputBytes if this payload is legitimate',
-      ),
+      new WireFormatError('TOO_LARGE', 'zlib: decompressed payload exceeds maxOutputBytes (65536 bytes); inflating stopped there'),
     );
+    // The caller's limit (the wire passes maxPayloadBytes) wins when it is smaller.
+    expect(() => small.decompress(bomb, 1000)).toThrow(
+      new WireFormatError('TOO_LARGE', 'zlib: decompressed payload exceeds the limit (1000 bytes); inflating stopped there'),
+    );
+    expect(() => small.decompress(bomb, 0)).toThrow(new RangeError('zlib.decompress: maxOutputBytes: expected an integer >= 1, got 0'));
     expect(small.decompress(deflateSync(new Uint8Array(64 * 1024)))).toHaveLength(64 * 1024);
     expect(ZLIB_MAX_OUTPUT_BYTES_DEFAULT).toBe(64 * 1024 * 1024);
   });
@@ -51,12 +55,12 @@ describe('zlibCompression', () => {
   it('refuses data that is not zlib, or truncated, with a clear error', () => {
     const data = new TextEncoder().encode('payload');
     expect(() => zlibCompression.decompress(data)).toThrow(
-      new Error('zlib: cannot decompress payload (not zlib data or truncated): incorrect header check'),
+      new WireFormatError('MALFORMED', 'zlib: cannot decompress payload (not zlib data or truncated): incorrect header check'),
     );
     expect(() => zlibCompression.decompress(deflateRawSync(data))).toThrow(/^zlib: cannot decompress payload \(not zlib data/);
     const whole = zlibCompression.compress(data);
     expect(() => zlibCompression.decompress(whole.subarray(0, whole.length - 3))).toThrow(
-      new Error('zlib: cannot decompress payload (not zlib data or truncated): unexpected end of file'),
+      new WireFormatError('MALFORMED', 'zlib: cannot decompress payload (not zlib data or truncated): unexpected end of file'),
     );
     expect(() => zlibCompression.decompress('x' as never)).toThrow(new TypeError('zlib.decompress: expected a Uint8Array, got string'));
     expect(() => zlibCompression.compress(null as never)).toThrow(new TypeError('zlib.compress: expected a Uint8Array, got null'));
@@ -122,15 +126,19 @@ describe('msgpackSerialization', () => {
     expect(() => msgpackSerialization.dumps(2n ** 70n)).toThrow(/^msgpack: cannot encode value: .*too large/);
     expect(() => msgpackSerialization.dumps(Symbol('s'))).toThrow(new TypeError('msgpack: cannot encode value: Unknown type: symbol'));
     expect(() => msgpackSerialization.loads(new Uint8Array())).toThrow(
-      new Error('msgpack: cannot decode payload: Unexpected end of MessagePack data'),
+      new WireFormatError('MALFORMED', 'msgpack: cannot decode payload: truncated: value expected at byte 0'),
     );
     expect(() => msgpackSerialization.loads(new Uint8Array([0x92, 0x01]))).toThrow(
-      new Error('msgpack: cannot decode payload: Unexpected end of MessagePack data'),
+      new WireFormatError('MALFORMED', 'msgpack: cannot decode payload: array of 2 entries at byte 1 but only 1 bytes left'),
     );
-    expect(() => msgpackSerialization.loads(new Uint8Array([1, 2]))).toThrow(/^msgpack: cannot decode payload: Data read, but end of buffer not reached/);
-    expect(() => msgpackSerialization.loads(new Uint8Array([0xc1]))).toThrow(new Error('msgpack: cannot decode payload: reserved byte 0xc1'));
+    expect(() => msgpackSerialization.loads(new Uint8Array([0x93, 0x01, 0x02, 0x03, 0x04]))).toThrow(
+      new WireFormatError('MALFORMED', 'msgpack: cannot decode payload: 1 bytes after the value (at byte 4)'),
+    );
+    expect(() => msgpackSerialization.loads(new Uint8Array([0xc1]))).toThrow(
+      new WireFormatError('MALFORMED', 'msgpack: cannot decode payload: reserved byte 0xc1 at byte 0'),
+    );
     expect(() => msgpackSerialization.loads(new Uint8Array([0x91, 0x81, 0xa1, 0x61, 0xc1]))).toThrow(
-      new Error('msgpack: cannot decode payload: reserved byte 0xc1'),
+      new WireFormatError('MALFORMED', 'msgpack: cannot decode payload: reserved byte 0xc1 at byte 4'),
     );
     expect(() => msgpackSerialization.loads([1] as never)).toThrow(
       new TypeError('msgpack: cannot decode payload: expected a Uint8Array, got array of length 1'),

@@ -150,14 +150,16 @@ describe('other adapters', () => {
   it('bounds what a small zlib payload inflates to', () => {
     const bomb = deflateSync(Buffer.from(`{"method":"a","parameters":"${'0'.repeat(100_000)}"}`));
     expect(bomb.length).toBeLessThan(1000);
+    // maxPayloadBytes reaches zlib, which stops inflating there.
     expect(() => decodeInvocation(bomb, zlibJson, { maxPayloadBytes: 1000 })).toThrow(
-      new WireFormatError('invocation: decompressed payload of 100030 bytes exceeds maxPayloadBytes (1000)'),
+      new WireFormatError('TOO_LARGE', 'invocation: zlib: decompressed payload exceeds the limit (1000 bytes); inflating stopped there'),
     );
     // zlib's own bound (maxOutputBytes) surfaces with the codec's name.
     const tight = { serialization: jsonSerialization, compression: createZlibCompression({ maxOutputBytes: 100 }) };
     expect(() => decodeInvocation(bomb, tight)).toThrow(
       new WireFormatError(
-        'invocation: zlib: decompressed payload exceeds maxOutputBytes (100 bytes); raise maxOutputBytes if this payload is legitimate',
+        'TOO_LARGE',
+        'invocation: zlib: decompressed payload exceeds maxOutputBytes (100 bytes); inflating stopped there',
       ),
     );
   });

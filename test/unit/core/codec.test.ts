@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
+import { WireFormatError } from '../../../src/core/errors.js';
 
 const seed = Number(process.env.FC_SEED ?? 42);
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 200);
@@ -46,7 +47,9 @@ describe('jsonSerialization', () => {
   it('rejects invalid JSON and invalid UTF-8 with "json: cannot decode payload"', () => {
     expect(() => jsonSerialization.loads(new TextEncoder().encode('{"a":'))).toThrow(/^json: cannot decode payload: .*JSON/);
     expect(() => jsonSerialization.loads(new Uint8Array())).toThrow(/^json: cannot decode payload: /);
-    expect(() => jsonSerialization.loads(bytes(0x22, 0xff, 0x22))).toThrow(new Error('json: cannot decode payload: not valid UTF-8'));
+    expect(() => jsonSerialization.loads(bytes(0x22, 0xff, 0x22))).toThrow(
+      new WireFormatError('BAD_ENCODING', 'json: cannot decode payload: not valid UTF-8'),
+    );
     expect(() => jsonSerialization.loads('{}' as never)).toThrow(
       new TypeError('json: cannot decode payload: expected a Uint8Array, got "{}"'),
     );

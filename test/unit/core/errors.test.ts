@@ -74,7 +74,7 @@ describe('TotoError', () => {
     }
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(TotoError.fromJSON(cyclic).value).toBe('malformed error: [object Object]');
+    expect(TotoError.fromJSON(cyclic).value).toBe('malformed error: {"self":{"self":{"self":{"self":{"self":{"self":{"self":{"self":{...}}}}}}}}}');
   });
 
   it('from(): keeps a TotoError, wraps an Error or anything else as SERVER', () => {

@@ -113,16 +113,16 @@ describe('invocations', () => {
 
   it('rejects a payload that is not an invocation object', () => {
     expect(() => decodeInvocation(text('[1,2]'), json)).toThrow(
-      new WireFormatError('invocation: expected an object {method, parameters}, got array of length 2'),
+      new WireFormatError('BAD_SHAPE', 'invocation: expected an object {method, parameters}, got array of length 2'),
     );
     expect(() => decodeInvocation(text('null'), json)).toThrow(
-      new WireFormatError('invocation: expected an object {method, parameters}, got null'),
+      new WireFormatError('BAD_SHAPE', 'invocation: expected an object {method, parameters}, got null'),
     );
     expect(() => decodeInvocation(text('"a.b"'), json)).toThrow(
-      new WireFormatError('invocation: expected an object {method, parameters}, got "a.b"'),
+      new WireFormatError('BAD_SHAPE', 'invocation: expected an object {method, parameters}, got "a.b"'),
     );
     expect(() => decodeInvocation(text('{"method":"a.b"}'), json)).toThrow(
-      new WireFormatError('invocation.parameters: missing (Toto always sends it; {} for none)'),
+      new WireFormatError('BAD_SHAPE', 'invocation.parameters: missing (Toto always sends it; {} for none)'),
     );
   });
 
@@ -136,25 +136,25 @@ describe('invocations', () => {
     expect(error.cause).toBeInstanceOf(Error);
 
     expect(() => decodeInvocation(Uint8Array.of(0xff, 0xfe), json)).toThrow(
-      new WireFormatError('invocation: json: cannot decode payload: not valid UTF-8'),
+      new WireFormatError('BAD_ENCODING', 'invocation: json: cannot decode payload: not valid UTF-8'),
     );
     // A custom codec whose messages do not name it gets its name added.
     expect(() => decodeInvocation(text('{}'), xor)).toThrow(
-      new WireFormatError('invocation: xor: cannot decompress payload: bad marker'),
+      new WireFormatError('MALFORMED', 'invocation: xor: cannot decompress payload: bad marker'),
     );
     const silent: Serialization = { ...jsonSerialization, name: 'quiet', loads: () => { throw 'nope'; } };
     expect(() => decodeInvocation(text('{}'), { serialization: silent, compression: noCompression })).toThrow(
-      new WireFormatError('invocation: quiet: cannot decode payload: "nope"'),
+      new WireFormatError('MALFORMED', 'invocation: quiet: cannot decode payload: "nope"'),
     );
   });
 
   it('rejects what it cannot encode, naming the codec', () => {
     expect(() => encodeInvocation({ method: 'a', parameters: { n: 10n } }, json)).toThrow(
-      new WireFormatError('invocation: json: cannot encode value: Do not know how to serialize a BigInt'),
+      new WireFormatError('UNENCODABLE', 'invocation: json: cannot encode value: Do not know how to serialize a BigInt'),
     );
     const failing: Compression = { ...noCompression, name: 'broken', compress: () => { throw new Error('disk full'); } };
     expect(() => encodeInvocation({ method: 'a', parameters: {} }, { serialization: jsonSerialization, compression: failing })).toThrow(
-      new WireFormatError('invocation: broken: cannot compress payload: disk full'),
+      new WireFormatError('UNENCODABLE', 'invocation: broken: cannot compress payload: disk full'),
     );
   });
 
@@ -178,10 +178,10 @@ describe('invocations', () => {
       new RangeError('maxPayloadBytes: expected an integer >= 1, got 0'),
     );
     expect(() => decodeInvocation(text('{}'), json, { max: 1 } as never)).toThrow(
-      new RangeError('wire options: unknown option "max" (known: maxPayloadBytes)'),
+      new RangeError('wire options: unknown option "max" (known: maxPayloadBytes, maxDepth)'),
     );
     expect(() => decodeInvocation('{}' as never, json)).toThrow(
-      new WireFormatError('invocation payload: expected a Uint8Array, got "{}"'),
+      new WireFormatError('MALFORMED', 'invocation payload: expected a Uint8Array, got "{}"'),
     );
   });
 });
@@ -192,33 +192,33 @@ describe('payload bound', () => {
   it('defaults to 16 MiB', () => {
     expect(MAX_PAYLOAD_BYTES_DEFAULT).toBe(16 * 1024 * 1024);
     expect(() => decodeInvocation(new Uint8Array(MAX_PAYLOAD_BYTES_DEFAULT + 1), json)).toThrow(
-      new WireFormatError('invocation: payload of 16777217 bytes exceeds maxPayloadBytes (16777216)'),
+      new WireFormatError('TOO_LARGE', 'invocation: payload of 16777217 bytes exceeds maxPayloadBytes (16777216)'),
     );
   });
 
   it('accepts a payload exactly at the bound and rejects one byte more', () => {
     expect(decodeInvocation(text(body), json, { maxPayloadBytes: 30 }).method).toBe('a');
     expect(() => decodeInvocation(text(body), json, { maxPayloadBytes: 29 })).toThrow(
-      new WireFormatError('invocation: payload of 30 bytes exceeds maxPayloadBytes (29)'),
+      new WireFormatError('TOO_LARGE', 'invocation: payload of 30 bytes exceeds maxPayloadBytes (29)'),
     );
     expect(() => decodeReply(text('[1,2,3]'), json, { maxPayloadBytes: 6 })).toThrow(
-      new WireFormatError('reply: payload of 7 bytes exceeds maxPayloadBytes (6)'),
+      new WireFormatError('TOO_LARGE', 'reply: payload of 7 bytes exceeds maxPayloadBytes (6)'),
     );
   });
 
   it('bounds the decompressed size too', () => {
     const inflating: Compression = { name: 'x10', compress: (b) => b, decompress: (b) => new Uint8Array(b.length * 10) };
     expect(() => decodeInvocation(new Uint8Array(5), { serialization: jsonSerialization, compression: inflating }, { maxPayloadBytes: 49 })).toThrow(
-      new WireFormatError('invocation: decompressed payload of 50 bytes exceeds maxPayloadBytes (49)'),
+      new WireFormatError('TOO_LARGE', 'invocation: decompressed payload of 50 bytes exceeds maxPayloadBytes (49)'),
     );
   });
 
   it('refuses to encode what the peer would refuse', () => {
     expect(() => encodeInvocation({ method: 'a', parameters: {} }, json, { maxPayloadBytes: 29 })).toThrow(
-      new WireFormatError('invocation: encoded payload of 30 bytes exceeds maxPayloadBytes (29)'),
+      new WireFormatError('UNENCODABLE', 'invocation: encoded payload of 30 bytes exceeds maxPayloadBytes (29)'),
     );
     expect(() => encodeReply('abcdef', json, { maxPayloadBytes: 7 })).toThrow(
-      new WireFormatError('reply: encoded payload of 8 bytes exceeds maxPayloadBytes (7)'),
+      new WireFormatError('UNENCODABLE', 'reply: encoded payload of 8 bytes exceeds maxPayloadBytes (7)'),
     );
   });
 });
@@ -277,10 +277,10 @@ describe('replies', () => {
 
   it('names the codec that could not read a reply', () => {
     expect(() => decodeReply(Uint8Array.of(0xc3), json)).toThrow(
-      new WireFormatError('reply: json: cannot decode payload: not valid UTF-8'),
+      new WireFormatError('BAD_ENCODING', 'reply: json: cannot decode payload: not valid UTF-8'),
     );
     expect(() => encodeReply({ big: 1n }, json)).toThrow(
-      new WireFormatError('reply: json: cannot encode value: Do not know how to serialize a BigInt'),
+      new WireFormatError('UNENCODABLE', 'reply: json: cannot encode value: Do not know how to serialize a BigInt'),
     );
   });
 
@@ -330,9 +330,9 @@ describe('ZeroMQ frames', () => {
 
   it('rejects every malformed REP request, saying what was wrong', () => {
     const e = (frames: unknown) => thrown(() => parseRepRequest(frames));
-    expect(e([id])).toEqual(new WireFormatError('rep request: expected 2 frames [id, payload], got 1'));
-    expect(e([new Uint8Array(0), id, payload])).toEqual(new WireFormatError('rep request: expected 2 frames [id, payload], got 3'));
-    expect(e([])).toEqual(new WireFormatError('rep request: expected 2 frames [id, payload], got 0'));
+    expect(e([id])).toEqual(new WireFormatError('BAD_FRAMES', 'rep request: expected 2 frames [id, payload], got 1'));
+    expect(e([new Uint8Array(0), id, payload])).toEqual(new WireFormatError('BAD_FRAMES', 'rep request: expected 2 frames [id, payload], got 3'));
+    expect(e([])).toEqual(new WireFormatError('BAD_FRAMES', 'rep request: expected 2 frames [id, payload], got 0'));
     expect(e([new Uint8Array(0), payload]).message).toBe('rep request: message id: expected 1 to 255 bytes, got 0');
     expect(e([new Uint8Array(256), payload]).message).toBe('rep request: message id: expected 1 to 255 bytes, got 256');
     expect(e([id, 'text']).message).toBe('rep request: frame 1: expected a Uint8Array, got "text"');
@@ -344,9 +344,9 @@ describe('ZeroMQ frames', () => {
     const e = (frames: unknown) => thrown(() => parseDealerReply(frames));
     const count = (n: number) =>
       `dealer reply: expected 3 frames ['', id, payload] (or 2 frames ['', id] for an acknowledgement), got ${n}`;
-    expect(e([id])).toEqual(new WireFormatError(count(1)));
-    expect(e([])).toEqual(new WireFormatError(count(0)));
-    expect(e([new Uint8Array(0), id, payload, payload])).toEqual(new WireFormatError(count(4)));
+    expect(e([id])).toEqual(new WireFormatError('BAD_FRAMES', count(1)));
+    expect(e([])).toEqual(new WireFormatError('BAD_FRAMES', count(0)));
+    expect(e([new Uint8Array(0), id, payload, payload])).toEqual(new WireFormatError('BAD_FRAMES', count(4)));
     expect(e([id, payload]).message).toBe('dealer reply: expected an empty delimiter frame first, got 36 bytes');
     expect(e([text('x'), id, payload]).message).toBe('dealer reply: expected an empty delimiter frame first, got 1 bytes');
     expect(e([new Uint8Array(0), new Uint8Array(0), payload]).message).toBe(
@@ -360,7 +360,7 @@ describe('ZeroMQ frames', () => {
     const sparse: Uint8Array[] = [];
     sparse[1] = id;
     sparse[2] = payload;
-    expect(e(sparse)).toEqual(new WireFormatError('dealer reply: frame 0: expected a Uint8Array, got undefined'));
+    expect(e(sparse)).toEqual(new WireFormatError('BAD_FRAMES', 'dealer reply: frame 0: expected a Uint8Array, got undefined'));
   });
 
   it('rejects a bad id or payload when building frames, as a caller error', () => {
@@ -438,16 +438,16 @@ describe('HTTP', () => {
     const available = [jsonSerialization, msgpackLike];
     const list = '"application/json", "application/msgpack"';
     expect(() => serializationForContentType('application/pickle', available)).toThrow(
-      new WireFormatError(`content-type: expected one of ${list}, got "application/pickle"`),
+      new WireFormatError('UNSUPPORTED_TYPE', `content-type: expected one of ${list}, got "application/pickle"`),
     );
     expect(() => serializationForContentType(undefined, available)).toThrow(
-      new WireFormatError(`content-type: expected one of ${list}, got undefined`),
+      new WireFormatError('UNSUPPORTED_TYPE', `content-type: expected one of ${list}, got undefined`),
     );
     expect(() => serializationForContentType('  ', available)).toThrow(
-      new WireFormatError(`content-type: expected one of ${list}, got "  "`),
+      new WireFormatError('UNSUPPORTED_TYPE', `content-type: expected one of ${list}, got "  "`),
     );
     expect(() => serializationForContentType('application/json', [])).toThrow(
-      new WireFormatError('content-type: expected one of (none), got "application/json"'),
+      new WireFormatError('UNSUPPORTED_TYPE', 'content-type: expected one of (none), got "application/json"'),
     );
   });
 });
