@@ -1,0 +1,320 @@
+// A worker's request handling, as Toto's TotoWorker._process_message but pure: a request in
+// (REP frames, an HTTP body, or a decoded invocation), an outcome out -- the reply frames, or
+// Toto's bare [id] acknowledgement of an @asynchronous method, which then runs on the next
+// loop turn. The same code serves a REP socket (real or simulated) and the HTTP worker server.
+//
+// Dispatch never throws and never rejects, whatever the input: a malformed request is answered
+// with an error reply (SERVER, as Toto did, flagged `malformed` so HTTP can answer 400), a
+// method's TotoError keeps its code and value, any other exception becomes SERVER with its
+// message, an unknown method MISSING_METHOD naming it. Every failure is logged with context.
+
+import { ErrorCode, TotoError } from './errors.js';
+import { IdempotencyWindow, type IdempotencyStats } from './idempotency-window.js';
+import { silentLogger, type Logger, type LoopPort } from './ports.js';
+import { checkOptions, describe, expected } from './validate.js';
+import {
+  MAX_MESSAGE_ID_BYTES,
+  decodeInvocation,
+  encodeErrorReply,
+  encodeReply,
+  isMethodName,
+  messageIdKey,
+  parseRepRequest,
+  type Invocation,
+  type WireCodecs,
+  type WireOptions,
+} from './wire.js';
+import { WorkerMethods, type WorkerMethod } from './worker-methods.js';
+
+export interface WorkerDispatcherOptions<W> {
+  methods: WorkerMethods<W>;
+  /** Passed to every method as its first argument (Toto's worker). */
+  worker: W;
+  codecs: WireCodecs;
+  /** Runs @asynchronous methods after their acknowledgement, and is the idempotency window's clock. */
+  loop: LoopPort;
+  logger?: Logger;
+  /** Payload bounds for decoding requests and encoding replies. */
+  wire?: WireOptions;
+  /** Beyond Toto: keep replies by call id so a re-sent call is not run twice. Off by default. */
+  idempotency?: { ttlMs: number; entriesMax?: number };
+}
+
+/** A reply to send: the method's value or an `{error: {code, value}}`. */
+export interface WorkerReply {
+  readonly kind: 'reply';
+  /** The call id, when the request carried a usable one. */
+  readonly id: Uint8Array | undefined;
+  /** The encoded reply (for HTTP, the body). */
+  readonly payload: Uint8Array;
+  /** What a REP socket sends: [id, payload], or ['', payload] when no id could be read (no caller can match it). */
+  readonly frames: Uint8Array[];
+  /** Set when the reply is an error. */
+  readonly error: TotoError | undefined;
+  /** The request could not be read (HTTP answers 400). */
+  readonly malformed: boolean;
+  readonly method: string | undefined;
+}
+
+/** Toto's @asynchronous acknowledgement: send `frames` ([id]) now; the method runs on the next loop turn. */
+export interface WorkerAck {
+  readonly kind: 'ack';
+  /** The call id; undefined when the request carried none (an HTTP call without one). */
+  readonly id: Uint8Array | undefined;
+  readonly frames: Uint8Array[];
+  readonly method: string;
+  /** Settles (never rejects) when the method has run; a failure is logged, there is nobody to answer. */
+  readonly completion: Promise<void>;
+}
+
+export type WorkerOutcome = WorkerReply | WorkerAck;
+
+export interface WorkerDispatchStats {
+  /** Requests handed to dispatch*. */
+  requests: number;
+  /** Value replies sent. */
+  values: number;
+  /** Error replies to well-formed requests (unknown method, method failures, unencodable values). */
+  errors: number;
+  /** Error replies to requests that could not be read. */
+  malformed: number;
+  /** @asynchronous acknowledgements sent. */
+  acks: number;
+  /** Method runs started (a retry answered from the idempotency window starts none). */
+  runs: number;
+  /** The idempotency window's counters, when it is on. */
+  idempotency: IdempotencyStats | undefined;
+}
+
+/** An error message repeats at most this much of what it quotes: a peer must not make us echo megabytes. */
+const ERROR_VALUE_CHARS_MAX = 1024;
+const EMPTY = new Uint8Array(0);
+const textEncoder = new TextEncoder();
+
+export class WorkerDispatcher<W = unknown> {
+  private readonly methods: WorkerMethods<W>;
+  private readonly worker: W;
+  private readonly codecs: WireCodecs;
+  private readonly loop: LoopPort;
+  private readonly logger: Logger;
+  private readonly wire: WireOptions | undefined;
+  private readonly window: IdempotencyWindow<WorkerOutcome> | undefined;
+  /** The last-resort reply, encoded up front: if even this cannot be encoded the codecs are unusable. */
+  private readonly fallbackPayload: Uint8Array;
+  private readonly counts = { requests: 0, values: 0, errors: 0, malformed: 0, acks: 0, runs: 0 };
+
+  constructor(options: WorkerDispatcherOptions<W>) {
+    checkOptions('WorkerDispatcher options', options, ['methods', 'worker', 'codecs', 'loop', 'logger', 'wire', 'idempotency']);
+    if (options === undefined) throw new TypeError(expected('WorkerDispatcher options', 'an options object', options));
+    const { methods, worker, codecs, loop, logger = silentLogger, wire, idempotency } = options;
+    if (!(methods instanceof WorkerMethods)) throw new TypeError(expected('methods', 'a WorkerMethods', methods));
+    if (loop === null || typeof loop !== 'object' || typeof loop.addCallback !== 'function' || typeof loop.now !== 'function') {
+      throw new TypeError(expected('loop', 'a LoopPort', loop));
+    }
+    if (logger === null || typeof logger !== 'object' || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
+      throw new TypeError(expected('logger', 'a Logger', logger));
+    }
+    checkOptions('idempotency', idempotency, ['ttlMs', 'entriesMax']);
+    this.methods = methods;
+    this.worker = worker;
+    this.codecs = codecs;
+    this.loop = loop;
+    this.logger = logger;
+    this.wire = wire;
+    // Encoding this checks codecs and wire options (TypeError/RangeError naming them) before any request.
+    this.fallbackPayload = encodeErrorReply(new TotoError(ErrorCode.SERVER, 'reply could not be encoded'), codecs, wire);
+    this.window = idempotency === undefined ? undefined : new IdempotencyWindow<WorkerOutcome>({ loop, ...idempotency });
+  }
+
+  /** A REP socket's request, [id, payload]; anything else gets an error reply. */
+  dispatchFrames(frames: unknown): Promise<WorkerOutcome> {
+    this.counts.requests++;
+    let id: Uint8Array;
+    let payload: Uint8Array;
+    try {
+      ({ id, payload } = parseRepRequest(frames));
+    } catch (error) {
+      return Promise.resolve(this.malformed(recoverId(frames), undefined, error));
+    }
+    return this.decodeAndRun(payload, id, messageIdKey(id));
+  }
+
+  /**
+   * An encoded invocation (an HTTP body, or a payload the caller took from frames). `id` is the
+   * call id the idempotency window keys on: bytes (as a REP id) or a string (e.g. an HTTP header).
+   */
+  dispatchPayload(payload: unknown, id?: Uint8Array | string): Promise<WorkerOutcome> {
+    this.counts.requests++;
+    const call = readId(id);
+    if (typeof call === 'string') return Promise.resolve(this.malformed(undefined, undefined, call));
+    return this.decodeAndRun(payload, call?.bytes, call?.key);
+  }
+
+  /** An invocation already decoded; its shape and method name are still checked. */
+  dispatchInvocation(invocation: unknown, id?: Uint8Array | string): Promise<WorkerOutcome> {
+    this.counts.requests++;
+    const call = readId(id);
+    if (typeof call === 'string') return Promise.resolve(this.malformed(undefined, undefined, call));
+    if (invocation === null || typeof invocation !== 'object' || !isMethodName((invocation as Invocation).method)) {
+      const reason = expected('invocation', 'an object {method, parameters} with a dotted method name', invocation);
+      return Promise.resolve(this.malformed(call?.bytes, undefined, reason));
+    }
+    const { method, parameters } = invocation as Invocation;
+    return this.run({ method, parameters: parameters === undefined ? {} : parameters }, call?.bytes, call?.key);
+  }
+
+  get stats(): WorkerDispatchStats {
+    return { ...this.counts, idempotency: this.window?.stats };
+  }
+
+  private decodeAndRun(payload: unknown, id: Uint8Array | undefined, key: string | undefined): Promise<WorkerOutcome> {
+    let invocation: Invocation;
+    try {
+      invocation = decodeInvocation(payload as Uint8Array, this.codecs, this.wire);
+    } catch (error) {
+      return Promise.resolve(this.malformed(id, key, error));
+    }
+    return this.run(invocation, id, key);
+  }
+
+  private run(invocation: Invocation, id: Uint8Array | undefined, key: string | undefined): Promise<WorkerOutcome> {
+    if (this.window === undefined || key === undefined) return this.execute(invocation, id, key);
+    // Never rejects: execute() turns every failure into a reply.
+    return this.window.run(key, () => this.execute(invocation, id, key));
+  }
+
+  private async execute(invocation: Invocation, id: Uint8Array | undefined, key: string | undefined): Promise<WorkerOutcome> {
+    const { method: name, parameters } = invocation;
+    const method = this.methods.get(name);
+    if (method === undefined) {
+      const error = new TotoError(ErrorCode.MISSING_METHOD, `unknown method ${JSON.stringify(name)}`);
+      this.logger.warn({ method: name, callId: key, code: error.code }, 'worker: unknown method');
+      return this.errorReply(id, name, error, false);
+    }
+    if (method.asynchronous) return this.acknowledge(method, parameters, id, key);
+    this.counts.runs++;
+    let value: unknown;
+    try {
+      value = await method.invoke(this.worker, parameters);
+    } catch (thrown) {
+      const error = toTotoError(thrown);
+      const level = thrown instanceof TotoError ? 'info' : 'error';
+      this.logger[level]({ method: name, callId: key, code: error.code, err: thrown }, 'worker: method failed');
+      return this.errorReply(id, name, error, false);
+    }
+    let payload: Uint8Array;
+    try {
+      // An Error returned (not thrown) is sent as an error reply, as encodeReply does; count it so.
+      if (value instanceof Error) return this.errorReply(id, name, toTotoError(value), false);
+      payload = encodeReply(value, this.codecs, this.wire);
+    } catch (failure) {
+      const error = new TotoError(ErrorCode.SERVER, bound(messageOf(failure)));
+      this.logger.error({ method: name, callId: key, code: error.code, err: failure }, 'worker: reply could not be encoded');
+      return this.errorReply(id, name, error, false);
+    }
+    this.counts.values++;
+    return reply(id, payload, undefined, false, name);
+  }
+
+  private acknowledge(method: WorkerMethod<W>, parameters: unknown, id: Uint8Array | undefined, key: string | undefined): WorkerAck {
+    this.counts.acks++;
+    this.counts.runs++;
+    const completion = new Promise<void>((resolve) => {
+      // The next loop turn, so the caller sends the acknowledgement before the method starts.
+      this.loop.addCallback(() => {
+        let result: unknown;
+        try {
+          result = method.invoke(this.worker, parameters);
+        } catch (thrown) {
+          this.logAsyncFailure(method.name, key, thrown);
+          resolve();
+          return;
+        }
+        Promise.resolve(result).then(
+          () => resolve(),
+          (thrown: unknown) => {
+            this.logAsyncFailure(method.name, key, thrown);
+            resolve();
+          },
+        );
+      });
+    });
+    return { kind: 'ack', id, frames: [id ?? EMPTY], method: method.name, completion };
+  }
+
+  private logAsyncFailure(name: string, key: string | undefined, thrown: unknown): void {
+    const error = toTotoError(thrown);
+    this.logger.error({ method: name, callId: key, code: error.code, err: thrown }, 'worker: asynchronous method failed');
+  }
+
+  private malformed(id: Uint8Array | undefined, key: string | undefined, reason: unknown): WorkerReply {
+    const error = new TotoError(ErrorCode.SERVER, bound(messageOf(reason)));
+    // A WireFormatError says what kind of malformed (its code); a string reason is our own check.
+    const wireCode = wireCodeOf(reason);
+    const callId = key ?? (id === undefined ? undefined : messageIdKey(id));
+    this.logger.warn({ callId, code: error.code, reason: error.value, ...(wireCode === undefined ? {} : { wireCode }) }, 'worker: malformed request');
+    return this.errorReply(id, undefined, error, true);
+  }
+
+  private errorReply(id: Uint8Array | undefined, method: string | undefined, error: TotoError, malformed: boolean): WorkerReply {
+    if (malformed) this.counts.malformed++;
+    else this.counts.errors++;
+    let payload: Uint8Array;
+    try {
+      payload = encodeErrorReply(error, this.codecs, this.wire);
+    } catch (failure) {
+      // A codec that cannot carry this error (a value too large for maxPayloadBytes, say): the fixed one it can.
+      this.logger.error({ method, code: error.code, err: failure }, 'worker: error reply could not be encoded');
+      payload = this.fallbackPayload;
+    }
+    return reply(id, payload, error, malformed, method);
+  }
+}
+
+function reply(id: Uint8Array | undefined, payload: Uint8Array, error: TotoError | undefined, malformed: boolean, method: string | undefined): WorkerReply {
+  return { kind: 'reply', id, payload, frames: [id ?? EMPTY, payload], error, malformed, method };
+}
+
+/** Toto's rule (a TotoError keeps its code and value, the rest become SERVER), with a bounded message. */
+function toTotoError(thrown: unknown): TotoError {
+  if (thrown instanceof TotoError) return thrown;
+  return new TotoError(ErrorCode.SERVER, bound(messageOf(thrown)));
+}
+
+/** The id of a malformed REP request, when its first frame is one, so the caller can still match the error. */
+function recoverId(frames: unknown): Uint8Array | undefined {
+  if (!Array.isArray(frames) || frames.length === 0) return undefined;
+  const first: unknown = frames[0];
+  return first instanceof Uint8Array && first.byteLength >= 1 && first.byteLength <= MAX_MESSAGE_ID_BYTES ? first : undefined;
+}
+
+/** A call id as bytes and map key, or a string saying why it is unusable. */
+function readId(id: unknown): { bytes: Uint8Array; key: string } | undefined | string {
+  if (id === undefined) return undefined;
+  const bytes = typeof id === 'string' ? textEncoder.encode(id) : id;
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0 || bytes.byteLength > MAX_MESSAGE_ID_BYTES) {
+    return expected('call id', `a string or Uint8Array of 1 to ${MAX_MESSAGE_ID_BYTES} bytes`, id);
+  }
+  return { bytes, key: messageIdKey(bytes) };
+}
+
+function wireCodeOf(reason: unknown): string | undefined {
+  if (!(reason instanceof Error)) return undefined;
+  const code: unknown = (reason as unknown as Record<string, unknown>).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What a thrown value says; a hostile one (a throwing getter, a Proxy) must not make dispatch throw. */
+function messageOf(value: unknown): string {
+  try {
+    if (value instanceof Error) return String(value.message);
+    if (typeof value === 'string') return value;
+    return describe(value);
+  } catch {
+    return 'an exception that cannot be described';
+  }
+}
+
+function bound(text: string): string {
+  return text.length <= ERROR_VALUE_CHARS_MAX ? text : `${text.slice(0, ERROR_VALUE_CHARS_MAX)}... (${text.length} chars)`;
+}
