@@ -128,15 +128,16 @@ export class WorkerDispatcher<W = unknown> {
 
   /** A REP socket's request, [id, payload]; anything else gets an error reply. */
   dispatchFrames(frames: unknown): Promise<WorkerOutcome> {
-    this.counts.requests++;
-    let id: Uint8Array;
-    let payload: Uint8Array;
-    try {
-      ({ id, payload } = parseRepRequest(frames));
-    } catch (error) {
-      return Promise.resolve(this.malformed(recoverId(frames), undefined, error));
-    }
-    return this.decodeAndRun(payload, id, messageIdKey(id));
+    return this.guard(() => {
+      let id: Uint8Array;
+      let payload: Uint8Array;
+      try {
+        ({ id, payload } = parseRepRequest(frames));
+      } catch (error) {
+        return this.malformed(recoverId(frames), undefined, error);
+      }
+      return this.decodeAndRun(payload, id, messageIdKey(id));
+    });
   }
 
   /**
@@ -144,37 +145,64 @@ export class WorkerDispatcher<W = unknown> {
    * call id the idempotency window keys on: bytes (as a REP id) or a string (e.g. an HTTP header).
    */
   dispatchPayload(payload: unknown, id?: Uint8Array | string): Promise<WorkerOutcome> {
-    this.counts.requests++;
-    const call = readId(id);
-    if (typeof call === 'string') return Promise.resolve(this.malformed(undefined, undefined, call));
-    return this.decodeAndRun(payload, call?.bytes, call?.key);
+    return this.guard(() => {
+      const call = readId(id);
+      if (typeof call === 'string') return this.malformed(undefined, undefined, call);
+      return this.decodeAndRun(payload, call?.bytes, call?.key);
+    });
   }
 
   /** An invocation already decoded; its shape and method name are still checked. */
   dispatchInvocation(invocation: unknown, id?: Uint8Array | string): Promise<WorkerOutcome> {
-    this.counts.requests++;
-    const call = readId(id);
-    if (typeof call === 'string') return Promise.resolve(this.malformed(undefined, undefined, call));
-    if (invocation === null || typeof invocation !== 'object' || !isMethodName((invocation as Invocation).method)) {
-      const reason = expected('invocation', 'an object {method, parameters} with a dotted method name', invocation);
-      return Promise.resolve(this.malformed(call?.bytes, undefined, reason));
-    }
-    const { method, parameters } = invocation as Invocation;
-    return this.run({ method, parameters: parameters === undefined ? {} : parameters }, call?.bytes, call?.key);
+    return this.guard(() => {
+      const call = readId(id);
+      if (typeof call === 'string') return this.malformed(undefined, undefined, call);
+      if (invocation === null || typeof invocation !== 'object' || !isMethodName((invocation as Invocation).method)) {
+        const reason = expected('invocation', 'an object {method, parameters} with a dotted method name', invocation);
+        return this.malformed(call?.bytes, undefined, reason);
+      }
+      const { method, parameters } = invocation as Invocation;
+      return this.run({ method, parameters: parameters === undefined ? {} : parameters }, call?.bytes, call?.key);
+    });
   }
 
   get stats(): WorkerDispatchStats {
     return { ...this.counts, idempotency: this.window?.stats };
   }
 
-  private decodeAndRun(payload: unknown, id: Uint8Array | undefined, key: string | undefined): Promise<WorkerOutcome> {
+  /**
+   * Counts the request and makes sure nothing escapes: a hostile input (a Proxy that throws on
+   * every access) fails our checks by throwing; that is a malformed request like any other.
+   */
+  private guard(handle: () => WorkerOutcome | Promise<WorkerOutcome>): Promise<WorkerOutcome> {
+    this.counts.requests++;
+    let outcome: WorkerOutcome | Promise<WorkerOutcome>;
+    try {
+      outcome = handle();
+    } catch (error) {
+      return Promise.resolve(this.malformed(undefined, undefined, error));
+    }
+    // execute() turns every failure into a reply; this only catches a bug of ours, still answered.
+    return Promise.resolve(outcome).catch((error: unknown) => this.errorReply(undefined, undefined, toTotoError(error), false));
+  }
+
+  private decodeAndRun(payload: unknown, id: Uint8Array | undefined, key: string | undefined): WorkerOutcome | Promise<WorkerOutcome> {
     let invocation: Invocation;
     try {
       invocation = decodeInvocation(payload as Uint8Array, this.codecs, this.wire);
     } catch (error) {
-      return Promise.resolve(this.malformed(id, key, error));
+      return this.malformed(id, key, error);
     }
     return this.run(invocation, id, key);
+  }
+
+  /** Logs through the injected logger; a logger that throws must not take a reply with it. */
+  private log(level: 'info' | 'warn' | 'error', context: Record<string, unknown>, message: string): void {
+    try {
+      this.logger[level](context, message);
+    } catch {
+      // Nothing to do: the reply matters more than its log line.
+    }
   }
 
   private run(invocation: Invocation, id: Uint8Array | undefined, key: string | undefined): Promise<WorkerOutcome> {
@@ -188,7 +216,7 @@ export class WorkerDispatcher<W = unknown> {
     const method = this.methods.get(name);
     if (method === undefined) {
       const error = new TotoError(ErrorCode.MISSING_METHOD, `unknown method ${JSON.stringify(name)}`);
-      this.logger.warn({ method: name, callId: key, code: error.code }, 'worker: unknown method');
+      this.log('warn', { method: name, callId: key, code: error.code }, 'worker: unknown method');
       return this.errorReply(id, name, error, false);
     }
     if (method.asynchronous) return this.acknowledge(method, parameters, id, key);
@@ -198,8 +226,8 @@ export class WorkerDispatcher<W = unknown> {
       value = await method.invoke(this.worker, parameters);
     } catch (thrown) {
       const error = toTotoError(thrown);
-      const level = thrown instanceof TotoError ? 'info' : 'error';
-      this.logger[level]({ method: name, callId: key, code: error.code, err: thrown }, 'worker: method failed');
+      const level = isTotoError(thrown) ? 'info' : 'error';
+      this.log(level, { method: name, callId: key, code: error.code, err: thrown }, 'worker: method failed');
       return this.errorReply(id, name, error, false);
     }
     let payload: Uint8Array;
@@ -209,7 +237,7 @@ export class WorkerDispatcher<W = unknown> {
       payload = encodeReply(value, this.codecs, this.wire);
     } catch (failure) {
       const error = new TotoError(ErrorCode.SERVER, bound(messageOf(failure)));
-      this.logger.error({ method: name, callId: key, code: error.code, err: failure }, 'worker: reply could not be encoded');
+      this.log('error', { method: name, callId: key, code: error.code, err: failure }, 'worker: reply could not be encoded');
       return this.errorReply(id, name, error, false);
     }
     this.counts.values++;
@@ -244,7 +272,7 @@ export class WorkerDispatcher<W = unknown> {
 
   private logAsyncFailure(name: string, key: string | undefined, thrown: unknown): void {
     const error = toTotoError(thrown);
-    this.logger.error({ method: name, callId: key, code: error.code, err: thrown }, 'worker: asynchronous method failed');
+    this.log('error', { method: name, callId: key, code: error.code, err: thrown }, 'worker: asynchronous method failed');
   }
 
   private malformed(id: Uint8Array | undefined, key: string | undefined, reason: unknown): WorkerReply {
@@ -252,7 +280,7 @@ export class WorkerDispatcher<W = unknown> {
     // A WireFormatError says what kind of malformed (its code); a string reason is our own check.
     const wireCode = wireCodeOf(reason);
     const callId = key ?? (id === undefined ? undefined : messageIdKey(id));
-    this.logger.warn({ callId, code: error.code, reason: error.value, ...(wireCode === undefined ? {} : { wireCode }) }, 'worker: malformed request');
+    this.log('warn', { callId, code: error.code, reason: error.value, ...(wireCode === undefined ? {} : { wireCode }) }, 'worker: malformed request');
     return this.errorReply(id, undefined, error, true);
   }
 
@@ -264,7 +292,7 @@ export class WorkerDispatcher<W = unknown> {
       payload = encodeErrorReply(error, this.codecs, this.wire);
     } catch (failure) {
       // A codec that cannot carry this error (a value too large for maxPayloadBytes, say): the fixed one it can.
-      this.logger.error({ method, code: error.code, err: failure }, 'worker: error reply could not be encoded');
+      this.log('error', { method, code: error.code, err: failure }, 'worker: error reply could not be encoded');
       payload = this.fallbackPayload;
     }
     return reply(id, payload, error, malformed, method);
@@ -277,15 +305,29 @@ function reply(id: Uint8Array | undefined, payload: Uint8Array, error: TotoError
 
 /** Toto's rule (a TotoError keeps its code and value, the rest become SERVER), with a bounded message. */
 function toTotoError(thrown: unknown): TotoError {
-  if (thrown instanceof TotoError) return thrown;
+  if (isTotoError(thrown)) return thrown;
   return new TotoError(ErrorCode.SERVER, bound(messageOf(thrown)));
+}
+
+/** instanceof, except that a thrown Proxy whose getPrototypeOf throws is simply not one. */
+function isTotoError(value: unknown): value is TotoError {
+  try {
+    return value instanceof TotoError;
+  } catch {
+    return false;
+  }
 }
 
 /** The id of a malformed REP request, when its first frame is one, so the caller can still match the error. */
 function recoverId(frames: unknown): Uint8Array | undefined {
-  if (!Array.isArray(frames) || frames.length === 0) return undefined;
-  const first: unknown = frames[0];
-  return first instanceof Uint8Array && first.byteLength >= 1 && first.byteLength <= MAX_MESSAGE_ID_BYTES ? first : undefined;
+  try {
+    if (!Array.isArray(frames) || frames.length === 0) return undefined;
+    const first: unknown = frames[0];
+    return first instanceof Uint8Array && first.byteLength >= 1 && first.byteLength <= MAX_MESSAGE_ID_BYTES ? first : undefined;
+  } catch {
+    // A hostile array (a Proxy that throws on access) carries no id we can trust.
+    return undefined;
+  }
 }
 
 /** A call id as bytes and map key, or a string saying why it is unusable. */
@@ -299,9 +341,13 @@ function readId(id: unknown): { bytes: Uint8Array; key: string } | undefined | s
 }
 
 function wireCodeOf(reason: unknown): string | undefined {
-  if (!(reason instanceof Error)) return undefined;
-  const code: unknown = (reason as unknown as Record<string, unknown>).code;
-  return typeof code === 'string' ? code : undefined;
+  try {
+    if (!(reason instanceof Error)) return undefined;
+    const code: unknown = (reason as unknown as Record<string, unknown>).code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a thrown value says; a hostile one (a throwing getter, a Proxy) must not make dispatch throw. */
