@@ -105,6 +105,37 @@ describe('IdempotencyWindow', () => {
     expect(window.stats.expiryChecks).toBeLessThanOrEqual(window.stats.expirations + 2 * calls + 1);
   });
 
+  it('stays fast at capacity: 300,000 calls through a full 50,000-entry window', async () => {
+    // Regression: with the Map's own order as the queue, each eviction walked every deleted slot
+    // before the oldest live one; this took ~50x longer (20 s here). The deadline is generous for a loaded machine.
+    const { window } = setup(1_000_000, 50_000);
+    const started = performance.now();
+    for (let i = 0; i < 300_000; i++) await window.run(`id-${i}`, () => 'r');
+    const elapsedMs = performance.now() - started;
+    expect(window.stats).toMatchObject({ size: 50_000, evictions: 250_000 });
+    expect(elapsedMs).toBeLessThan(4000);
+  });
+
+  it('a clock that goes back is survived: an expired entry behind a live one is not served, its stale slot is skipped', async () => {
+    let nowMs = 1000;
+    const inner = new LoopSim(new SimKernel());
+    const loop: LoopPort = { ...inner, now: () => nowMs, callAt: inner.callAt.bind(inner), callLater: inner.callLater.bind(inner), addCallback: inner.addCallback.bind(inner), cancel: inner.cancel.bind(inner) };
+    const window = new IdempotencyWindow<string>({ loop, ttlMs: 100, entriesMax: 2 });
+    await window.run('a', () => 'a1'); // expires at 1100
+    nowMs = 0;
+    await window.run('b', () => 'b1'); // expires at 100, queued behind a
+    nowMs = 150;
+    expect(await window.run('b', () => 'b2')).toBe('b2'); // b expired though a is still live at the front
+    expect(window.stats).toMatchObject({ expirations: 1, size: 2, hits: 0 });
+    await window.run('c', () => 'c1'); // full: the oldest live entry (a) goes, b's stale slot is skipped
+    expect(window.stats).toMatchObject({ evictions: 1, size: 2 });
+    expect([window.has('a'), window.has('b'), window.has('c')]).toEqual([false, true, true]);
+    expect(await window.run('b', () => 'b3')).toBe('b2');
+    nowMs = 5000;
+    window.purge();
+    expect(window.stats).toMatchObject({ size: 0, expirations: 3, evictions: 1, hits: 1 });
+  });
+
   it('rejects bad options and arguments with exact messages', () => {
     const loop = new LoopSim(new SimKernel());
     const bad: [unknown, string][] = [
