@@ -11,9 +11,8 @@
 import { ErrorCode, TotoError } from './errors.js';
 import { IdempotencyWindow, type IdempotencyStats } from './idempotency-window.js';
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
-import { checkOptions, describe, expected } from './validate.js';
+import { checkOptions, expected } from './validate.js';
 import {
-  MAX_MESSAGE_ID_BYTES,
   decodeInvocation,
   encodeErrorReply,
   encodeReply,
@@ -24,6 +23,7 @@ import {
   type WireCodecs,
   type WireOptions,
 } from './wire.js';
+import { bound, isTotoErrorLike, messageOf, readCallId, recoverId, toTotoError, wireCodeOf } from './worker-inputs.js';
 import { WorkerMethods, type WorkerMethod } from './worker-methods.js';
 
 export interface WorkerDispatcherOptions<W> {
@@ -86,10 +86,7 @@ export interface WorkerDispatchStats {
   idempotency: IdempotencyStats | undefined;
 }
 
-/** An error message repeats at most this much of what it quotes: a peer must not make us echo megabytes. */
-const ERROR_VALUE_CHARS_MAX = 1024;
 const EMPTY = new Uint8Array(0);
-const textEncoder = new TextEncoder();
 
 export class WorkerDispatcher<W = unknown> {
   private readonly methods: WorkerMethods<W>;
@@ -146,7 +143,7 @@ export class WorkerDispatcher<W = unknown> {
    */
   dispatchPayload(payload: unknown, id?: Uint8Array | string): Promise<WorkerOutcome> {
     return this.guard(() => {
-      const call = readId(id);
+      const call = readCallId(id);
       if (typeof call === 'string') return this.malformed(undefined, undefined, call);
       return this.decodeAndRun(payload, call?.bytes, call?.key);
     });
@@ -155,7 +152,7 @@ export class WorkerDispatcher<W = unknown> {
   /** An invocation already decoded; its shape and method name are still checked. */
   dispatchInvocation(invocation: unknown, id?: Uint8Array | string): Promise<WorkerOutcome> {
     return this.guard(() => {
-      const call = readId(id);
+      const call = readCallId(id);
       if (typeof call === 'string') return this.malformed(undefined, undefined, call);
       if (invocation === null || typeof invocation !== 'object' || !isMethodName((invocation as Invocation).method)) {
         const reason = expected('invocation', 'an object {method, parameters} with a dotted method name', invocation);
@@ -226,7 +223,7 @@ export class WorkerDispatcher<W = unknown> {
       value = await method.invoke(this.worker, parameters);
     } catch (thrown) {
       const error = toTotoError(thrown);
-      const level = isTotoError(thrown) ? 'info' : 'error';
+      const level = isTotoErrorLike(thrown) ? 'info' : 'error';
       this.log(level, { method: name, callId: key, code: error.code, err: thrown }, 'worker: method failed');
       return this.errorReply(id, name, error, false);
     }
@@ -301,66 +298,4 @@ export class WorkerDispatcher<W = unknown> {
 
 function reply(id: Uint8Array | undefined, payload: Uint8Array, error: TotoError | undefined, malformed: boolean, method: string | undefined): WorkerReply {
   return { kind: 'reply', id, payload, frames: [id ?? EMPTY, payload], error, malformed, method };
-}
-
-/** Toto's rule (a TotoError keeps its code and value, the rest become SERVER), with a bounded message. */
-function toTotoError(thrown: unknown): TotoError {
-  if (isTotoError(thrown)) return thrown;
-  return new TotoError(ErrorCode.SERVER, bound(messageOf(thrown)));
-}
-
-/** instanceof, except that a thrown Proxy whose getPrototypeOf throws is simply not one. */
-function isTotoError(value: unknown): value is TotoError {
-  try {
-    return value instanceof TotoError;
-  } catch {
-    return false;
-  }
-}
-
-/** The id of a malformed REP request, when its first frame is one, so the caller can still match the error. */
-function recoverId(frames: unknown): Uint8Array | undefined {
-  try {
-    if (!Array.isArray(frames) || frames.length === 0) return undefined;
-    const first: unknown = frames[0];
-    return first instanceof Uint8Array && first.byteLength >= 1 && first.byteLength <= MAX_MESSAGE_ID_BYTES ? first : undefined;
-  } catch {
-    // A hostile array (a Proxy that throws on access) carries no id we can trust.
-    return undefined;
-  }
-}
-
-/** A call id as bytes and map key, or a string saying why it is unusable. */
-function readId(id: unknown): { bytes: Uint8Array; key: string } | undefined | string {
-  if (id === undefined) return undefined;
-  const bytes = typeof id === 'string' ? textEncoder.encode(id) : id;
-  if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0 || bytes.byteLength > MAX_MESSAGE_ID_BYTES) {
-    return expected('call id', `a string or Uint8Array of 1 to ${MAX_MESSAGE_ID_BYTES} bytes`, id);
-  }
-  return { bytes, key: messageIdKey(bytes) };
-}
-
-function wireCodeOf(reason: unknown): string | undefined {
-  try {
-    if (!(reason instanceof Error)) return undefined;
-    const code: unknown = (reason as unknown as Record<string, unknown>).code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What a thrown value says; a hostile one (a throwing getter, a Proxy) must not make dispatch throw. */
-function messageOf(value: unknown): string {
-  try {
-    if (value instanceof Error) return String(value.message);
-    if (typeof value === 'string') return value;
-    return describe(value);
-  } catch {
-    return 'an exception that cannot be described';
-  }
-}
-
-function bound(text: string): string {
-  return text.length <= ERROR_VALUE_CHARS_MAX ? text : `${text.slice(0, ERROR_VALUE_CHARS_MAX)}... (${text.length} chars)`;
 }

@@ -153,6 +153,28 @@ describe('WorkerDispatcher: values and errors', () => {
     expect(replyOf(await dispatcher.dispatchFrames(request('3', 'rejectsToto'))).body).toEqual({ error: { code: 1004, value: 'no' } });
   });
 
+  it('a TotoError from another copy of errors.ts (dist vs src) still keeps its code and value', async () => {
+    class ForeignTotoError extends Error {
+      readonly code = 4343;
+      readonly value = 'foreign';
+      constructor() {
+        super('foreign (code 4343)');
+        this.name = 'TotoError';
+      }
+    }
+    const { dispatcher, logs } = setup({
+      foreign: () => {
+        throw new ForeignTotoError();
+      },
+      lookalike: () => {
+        throw Object.assign(new Error('not one'), { code: 'ENOENT', value: 'x', name: 'TotoError' });
+      },
+    });
+    expect(replyOf(await dispatcher.dispatchFrames(request('1', 'foreign'))).body).toEqual({ error: { code: 4343, value: 'foreign' } });
+    expect(replyOf(await dispatcher.dispatchFrames(request('2', 'lookalike'))).body).toEqual({ error: { code: 1000, value: 'not one' } });
+    expect(logs.map((e) => e.level)).toEqual(['info', 'error']);
+  });
+
   it('a value the codec cannot encode becomes SERVER saying why', async () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
