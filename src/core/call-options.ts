@@ -31,7 +31,8 @@ export interface CallTableOptions {
   pendingMax?: number;
   /**
    * How many settled call ids are remembered to tell a duplicate or late reply from one for an id
-   * never seen (stats only; replies are dropped either way). Integer >= 0; default 4096.
+   * never seen (stats only; replies are dropped either way): the last recentMax/2 at least, recentMax
+   * at most. Integer >= 0; default 4096.
    */
   recentMax?: number;
   /** The id of each new call; must not repeat an id still in flight. Default: "1", "2", ... */

@@ -122,12 +122,19 @@ describe('CallTable deadlines and settlement', () => {
     });
   });
 
-  it('forgets settled ids beyond recentMax: their replies count as unknown', () => {
-    const t = table({ recentMax: 2 });
-    for (let i = 0; i < 3; i++) t.register('m', i, {}, 0);
-    for (const id of ['1', '2', '3']) t.onReply({ callId: id, value: id }, 1);
-    for (const id of ['1', '2', '3']) t.onReply({ callId: id, value: id }, 2);
-    expect(t.stats).toMatchObject({ duplicateReplies: 2, unknownReplies: 1 });
+  it('forgets settled ids beyond recentMax (two generations of recentMax/2): their replies count as unknown', () => {
+    const t = table({ recentMax: 4 });
+    const ids = ['1', '2', '3', '4', '5'];
+    for (const id of ids) t.register('m', id, {}, 0);
+    for (const id of ids) t.onReply({ callId: id, value: id }, 1);
+    // Generations {1, 2} then {3, 4} (which drops {1, 2}), then {5}: 3, 4 and 5 are remembered.
+    for (const id of ids) t.onReply({ callId: id, value: id }, 2);
+    expect(t.stats).toMatchObject({ duplicateReplies: 3, unknownReplies: 2 });
+    const none = table({ recentMax: 0 });
+    none.register('m', 0, {}, 0);
+    none.onReply({ callId: '1', value: 0 }, 1);
+    none.onReply({ callId: '1', value: 0 }, 1);
+    expect(none.stats).toMatchObject({ duplicateReplies: 0, unknownReplies: 1 });
   });
 
   it('uses the injected id source and refuses an id still in flight', () => {
