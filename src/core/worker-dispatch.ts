@@ -15,6 +15,7 @@ import { checkOptions, expected } from './validate.js';
 import {
   decodeInvocation,
   encodeErrorReply,
+  encodeInvocation,
   encodeReply,
   isMethodName,
   messageIdKey,
@@ -30,14 +31,25 @@ export interface WorkerDispatcherOptions<W> {
   methods: WorkerMethods<W>;
   /** Passed to every method as its first argument (Toto's worker). */
   worker: W;
+  /** How requests are read (and replies written, unless replyCodecs says otherwise). */
   codecs: WireCodecs;
+  /**
+   * How replies are written, when not as requests are: Toto's HTTP worker answers serialized but
+   * uncompressed (see httpReplyCodecs in wire.ts).
+   */
+  replyCodecs?: WireCodecs;
   /** Runs @asynchronous methods after their acknowledgement, and is the idempotency window's clock. */
   loop: LoopPort;
   logger?: Logger;
   /** Payload bounds for decoding requests and encoding replies. */
   wire?: WireOptions;
   /** Beyond Toto: keep replies by call id so a re-sent call is not run twice. Off by default. */
-  idempotency?: { ttlMs: number; entriesMax?: number };
+  /**
+   * Beyond Toto: keep replies by call id so a re-sent call is not run twice. Off by default.
+   * Options make a window of this dispatcher's own; a window passed in may be shared (the HTTP
+   * server's dispatchers, one per serialization, share one so an id runs once whatever it came in).
+   */
+  idempotency?: { ttlMs: number; entriesMax?: number } | IdempotencyWindow<WorkerOutcome>;
 }
 
 /** A reply to send: the method's value or an `{error: {code, value}}`. */
@@ -92,6 +104,7 @@ export class WorkerDispatcher<W = unknown> {
   private readonly methods: WorkerMethods<W>;
   private readonly worker: W;
   private readonly codecs: WireCodecs;
+  private readonly replyCodecs: WireCodecs;
   private readonly loop: LoopPort;
   private readonly logger: Logger;
   private readonly wire: WireOptions | undefined;
@@ -101,9 +114,9 @@ export class WorkerDispatcher<W = unknown> {
   private readonly counts = { requests: 0, values: 0, errors: 0, malformed: 0, acks: 0, runs: 0 };
 
   constructor(options: WorkerDispatcherOptions<W>) {
-    checkOptions('WorkerDispatcher options', options, ['methods', 'worker', 'codecs', 'loop', 'logger', 'wire', 'idempotency']);
+    checkOptions('WorkerDispatcher options', options, ['methods', 'worker', 'codecs', 'replyCodecs', 'loop', 'logger', 'wire', 'idempotency']);
     if (options === undefined) throw new TypeError(expected('WorkerDispatcher options', 'an options object', options));
-    const { methods, worker, codecs, loop, logger = silentLogger, wire, idempotency } = options;
+    const { methods, worker, codecs, replyCodecs = codecs, loop, logger = silentLogger, wire, idempotency } = options;
     if (!(methods instanceof WorkerMethods)) throw new TypeError(expected('methods', 'a WorkerMethods', methods));
     if (loop === null || typeof loop !== 'object' || typeof loop.addCallback !== 'function' || typeof loop.now !== 'function') {
       throw new TypeError(expected('loop', 'a LoopPort', loop));
@@ -111,16 +124,19 @@ export class WorkerDispatcher<W = unknown> {
     if (logger === null || typeof logger !== 'object' || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
       throw new TypeError(expected('logger', 'a Logger', logger));
     }
-    checkOptions('idempotency', idempotency, ['ttlMs', 'entriesMax']);
+    if (!(idempotency instanceof IdempotencyWindow)) checkOptions('idempotency', idempotency, ['ttlMs', 'entriesMax']);
     this.methods = methods;
     this.worker = worker;
     this.codecs = codecs;
+    this.replyCodecs = replyCodecs;
     this.loop = loop;
     this.logger = logger;
     this.wire = wire;
-    // Encoding this checks codecs and wire options (TypeError/RangeError naming them) before any request.
-    this.fallbackPayload = encodeErrorReply(new TotoError(ErrorCode.SERVER, 'reply could not be encoded'), codecs, wire);
-    this.window = idempotency === undefined ? undefined : new IdempotencyWindow<WorkerOutcome>({ loop, ...idempotency });
+    // Encoding these checks both codecs and the wire options (TypeError/RangeError naming them) before any request.
+    encodeInvocation({ method: 'check', parameters: {} }, codecs, wire);
+    this.fallbackPayload = encodeErrorReply(new TotoError(ErrorCode.SERVER, 'reply could not be encoded'), replyCodecs, wire);
+    if (idempotency === undefined || idempotency instanceof IdempotencyWindow) this.window = idempotency;
+    else this.window = new IdempotencyWindow<WorkerOutcome>({ loop, ...idempotency });
   }
 
   /** A REP socket's request, [id, payload]; anything else gets an error reply. */
@@ -231,7 +247,7 @@ export class WorkerDispatcher<W = unknown> {
     try {
       // An Error returned (not thrown) is sent as an error reply, as encodeReply does; count it so.
       if (value instanceof Error) return this.errorReply(id, name, toTotoError(value), false);
-      payload = encodeReply(value, this.codecs, this.wire);
+      payload = encodeReply(value, this.replyCodecs, this.wire);
     } catch (failure) {
       const error = new TotoError(ErrorCode.SERVER, bound(messageOf(failure)));
       this.log('error', { method: name, callId: key, code: error.code, err: failure }, 'worker: reply could not be encoded');
@@ -286,7 +302,7 @@ export class WorkerDispatcher<W = unknown> {
     else this.counts.errors++;
     let payload: Uint8Array;
     try {
-      payload = encodeErrorReply(error, this.codecs, this.wire);
+      payload = encodeErrorReply(error, this.replyCodecs, this.wire);
     } catch (failure) {
       // A codec that cannot carry this error (a value too large for maxPayloadBytes, say): the fixed one it can.
       this.log('error', { method, code: error.code, err: failure }, 'worker: error reply could not be encoded');

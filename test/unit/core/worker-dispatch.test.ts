@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { ErrorCode, TotoError } from '../../../src/core/errors.js';
 import type { Logger } from '../../../src/core/ports.js';
+import { IdempotencyWindow } from '../../../src/core/idempotency-window.js';
 import { encodeInvocation, type WireCodecs } from '../../../src/core/wire.js';
 import { WorkerDispatcher, type WorkerOutcome, type WorkerReply } from '../../../src/core/worker-dispatch.js';
 import { WorkerMethods, asynchronous, type MethodMap } from '../../../src/core/worker-methods.js';
@@ -354,6 +355,50 @@ describe('WorkerDispatcher: idempotency', () => {
   });
 });
 
+describe('WorkerDispatcher: reply codecs and a shared window', () => {
+  // A reversible "compression" so the test sees which side is compressed.
+  const xor = {
+    name: 'xor',
+    compress: (b: Uint8Array) => Uint8Array.from([0xfe, ...b.map((x) => x ^ 0x5a)]),
+    decompress: (b: Uint8Array) => {
+      if (b[0] !== 0xfe) throw new Error('bad marker');
+      return Uint8Array.from(b.subarray(1), (x) => x ^ 0x5a);
+    },
+  };
+  const compressed: WireCodecs = { serialization: jsonSerialization, compression: xor as never };
+
+  it('replyCodecs: requests read compressed, replies written plain (Toto\'s HTTP worker)', async () => {
+    const dispatcher = new WorkerDispatcher({
+      methods: WorkerMethods.fromMap(totoMethods),
+      worker: { pid: 1, log: [] },
+      codecs: compressed,
+      replyCodecs: json,
+      loop: new LoopSim(new SimKernel()),
+    });
+    const payload = encodeInvocation({ method: 'return_value', parameters: 1 }, compressed);
+    expect(replyOf(await dispatcher.dispatchPayload(payload, 'h1')).body).toEqual({ parameters: 1 });
+    expect(replyOf(await dispatcher.dispatchPayload(payload, 'h2')).body).toEqual({ parameters: 1 });
+    const plainRequest = encodeInvocation({ method: 'return_value', parameters: 1 }, json);
+    const refused = replyOf(await dispatcher.dispatchPayload(plainRequest, 'h3'));
+    expect(refused.body).toEqual({ error: { code: 1000, value: 'invocation: xor: cannot decompress payload: bad marker' } });
+  });
+
+  it('two dispatchers sharing one window run an id once between them', async () => {
+    const kernel = new SimKernel();
+    const loop = new LoopSim(kernel);
+    let runs = 0;
+    const window = new IdempotencyWindow<WorkerOutcome>({ loop, ttlMs: 1000 });
+    const make = (codecs: WireCodecs) =>
+      new WorkerDispatcher({ methods: WorkerMethods.fromMap({ count: () => ++runs }), worker: null, codecs, replyCodecs: json, loop, idempotency: window });
+    const a = make(json);
+    const b = make(compressed);
+    expect(replyOf(await a.dispatchPayload(encodeInvocation({ method: 'count', parameters: {} }, json), 'same')).body).toBe(1);
+    expect(replyOf(await b.dispatchPayload(encodeInvocation({ method: 'count', parameters: {} }, compressed), 'same')).body).toBe(1);
+    expect(runs).toBe(1);
+    expect(b.stats.idempotency).toMatchObject({ hits: 1 });
+  });
+});
+
 describe('WorkerDispatcher: options', () => {
   const kernel = new SimKernel();
   const loop = new LoopSim(kernel);
@@ -365,10 +410,11 @@ describe('WorkerDispatcher: options', () => {
     [{ ...base, loop: {} }, 'loop: expected a LoopPort, got object Object'],
     [{ ...base, logger: 3 }, 'logger: expected a Logger, got 3'],
     [{ ...base, codecs: null }, 'codecs: expected an object {serialization, compression} (see createCodecs), got null'],
+    [{ ...base, replyCodecs: {} }, 'codecs: expected an object {serialization, compression} (see createCodecs), got object Object'],
     [{ ...base, wire: { maxPayloadBytes: 0 } }, 'maxPayloadBytes: expected an integer >= 1, got 0'],
     [{ ...base, idempotency: { ttlMs: -1 } }, 'ttlMs: expected a finite number >= 0, got -1'],
     [{ ...base, idempotency: { ttlMs: 5, size: 3 } }, 'idempotency: unknown option "size" (known: ttlMs, entriesMax)'],
-    [{ ...base, extra: 1 }, 'WorkerDispatcher options: unknown option "extra" (known: methods, worker, codecs, loop, logger, wire, idempotency)'],
+    [{ ...base, extra: 1 }, 'WorkerDispatcher options: unknown option "extra" (known: methods, worker, codecs, replyCodecs, loop, logger, wire, idempotency)'],
   ];
   it.each(cases)('%# rejects bad options up front', (options, message) => {
     expect(() => new WorkerDispatcher(options as never)).toThrow(message);
