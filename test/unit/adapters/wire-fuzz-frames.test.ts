@@ -9,7 +9,7 @@ import {
   parseDealerReply,
   parseRepRequest,
 } from '../../../src/core/wire.js';
-import { CODEC_PATHS, CaseStats, checkPlain, checkReply, decodeCase, hostilePayloadArb, numRuns, seed, type CodecPath } from './wire-fuzz-inputs.js';
+import { CODEC_PATHS, CaseStats, checkPlain, checkReply, decodeCase, hostilePayloadArb, numRuns, propertyTimeoutMs, seed, type CodecPath } from './wire-fuzz-inputs.js';
 
 const report: string[] = [];
 afterAll(() => {
@@ -74,7 +74,7 @@ describe('receiving frames from any peer', () => {
     expect(parse.refused.size).toBe(1); // frames are only ever BAD_FRAMES
     expect(decode.accepted).toBeGreaterThan(0);
     expect(decode.refused.size).toBeGreaterThanOrEqual(3);
-  });
+  }, propertyTimeoutMs);
 
   it('parseDealerReply + decodeReply: a valid reply or ack, or a coded WireFormatError', () => {
     const parse = new CaseStats();
@@ -101,5 +101,5 @@ describe('receiving frames from any peer', () => {
     expect(parse.refused.size).toBe(1);
     expect(acks).toBeGreaterThan(0);
     expect(decode.accepted).toBeGreaterThan(0);
-  });
+  }, propertyTimeoutMs);
 });

@@ -12,6 +12,9 @@ import { encodeInvocation, encodeReply, type WireCodecs, type WireOptions } from
 export const seed = Number(process.env.FC_SEED ?? 42);
 /** 1,000 cases per property in CI; any FC_NUM_RUNS (test:long sets one) asks for the full run, at least 10,000. */
 export const numRuns = process.env.FC_NUM_RUNS === undefined ? 1000 : Math.max(10_000, Number(process.env.FC_NUM_RUNS));
+/** Vitest's timeout for one property: 30 ms a case (the zlib paths average 2-4 ms a case, plus generation). */
+export const propertyTimeoutMs = Math.max(30_000, numRuns * 30);
+
 /** Generous: a case takes well under 50 ms; this only catches a hang or a quadratic blow-up on a loaded machine. */
 export const CASE_BOUND_MS = 2000;
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_DEPTH_DEFAULT } from '../../../src/core/codec.js';
 import { decodeInvocation, decodeReply, isMethodName } from '../../../src/core/wire.js';
-import { CODEC_PATHS, CaseStats, checkPlain, checkReply, decodeCase, hostilePayloadArb, limitsArb, numRuns, seed, type CodecPath } from './wire-fuzz-inputs.js';
+import { CODEC_PATHS, CaseStats, checkPlain, checkReply, decodeCase, hostilePayloadArb, limitsArb, numRuns, propertyTimeoutMs, seed, type CodecPath } from './wire-fuzz-inputs.js';
 
 const report: string[] = [];
 afterAll(() => {
@@ -36,6 +36,6 @@ describe('decoding payloads from any peer', () => {
       expect(replies.refused.size).toBeGreaterThanOrEqual(3);
       // Nothing a case allocated outlives it in bulk (a coarse bound: payloads are <= 16 MiB).
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(512 * 1024 * 1024);
-    });
+    }, propertyTimeoutMs);
   }
 });
