@@ -280,7 +280,7 @@ export class WorkerDispatcher<W = unknown> {
         );
       });
     });
-    return { kind: 'ack', id, frames: [id ?? EMPTY], method: method.name, completion };
+    return Object.freeze({ kind: 'ack', id, frames: Object.freeze([id ?? EMPTY]) as Uint8Array[], method: method.name, completion });
   }
 
   private logAsyncFailure(name: string, key: string | undefined, thrown: unknown): void {
@@ -313,5 +313,6 @@ export class WorkerDispatcher<W = unknown> {
 }
 
 function reply(id: Uint8Array | undefined, payload: Uint8Array, error: TotoError | undefined, malformed: boolean, method: string | undefined): WorkerReply {
-  return { kind: 'reply', id, payload, frames: [id ?? EMPTY, payload], error, malformed, method };
+  // Frozen: the idempotency window hands the same outcome to every retry, so no caller may alter it.
+  return Object.freeze({ kind: 'reply', id, payload, frames: Object.freeze([id ?? EMPTY, payload]) as Uint8Array[], error, malformed, method });
 }

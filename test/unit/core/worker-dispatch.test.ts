@@ -325,6 +325,9 @@ describe('WorkerDispatcher: idempotency', () => {
     await kernel.run({ forMs: 999 });
     const again = replyOf(await dispatcher.dispatchFrames(request('same', 'count')));
     expect([first.body, again.body, runs]).toEqual([1, 1, 1]);
+    // The same outcome goes to every retry, so it cannot be altered by one of them.
+    expect(Object.isFrozen(again.reply) && Object.isFrozen(again.reply.frames)).toBe(true);
+    expect(() => again.reply.frames.push(new Uint8Array(1))).toThrow(TypeError);
     await kernel.run({ forMs: 1 });
     expect(replyOf(await dispatcher.dispatchFrames(request('same', 'count'))).body).toBe(2);
     expect(dispatcher.stats.idempotency).toMatchObject({ hits: 1, expirations: 1, size: 1 });
