@@ -1,7 +1,7 @@
 // Proves jsonSerialization round-trips JSON values as UTF-8 bytes, rejects what JSON cannot carry with a named error, and never accepts invalid UTF-8 or invalid JSON; noCompression is the identity.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
+import { MAX_DEPTH_DEFAULT, jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { WireFormatError } from '../../../src/core/errors.js';
 
 const seed = Number(process.env.FC_SEED ?? 42);
@@ -59,6 +59,47 @@ describe('jsonSerialization', () => {
     const payload = new TextEncoder().encode('(() => { globalThis.pwned = true; return 1 })()');
     expect(() => jsonSerialization.loads(payload)).toThrow(/^json: cannot decode payload/);
     expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
+  });
+});
+
+describe('jsonSerialization nesting bound', () => {
+  /** Containers on the deepest path: a scalar is 0, [] is 1. */
+  const depthOf = (value: unknown): number =>
+    value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+  // Strings full of what could fool a byte scan: brackets, quotes, backslashes.
+  const trickyString = fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', 'a', 'é') });
+  const tricky = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, trickyString, fc.integer(), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(trickyString, tie('value'), { maxKeys: 3 })),
+  })).value;
+
+  it('refuses exactly the payloads nested deeper than maxDepth, whatever their strings hold', () => {
+    fc.assert(
+      fc.property(tricky, fc.integer({ min: 1, max: 6 }), (value, maxDepth) => {
+        // Padded past the size under which the scan is skipped (2 x maxDepth bytes).
+        const payload = new TextEncoder().encode(JSON.stringify(value).padEnd(16, ' '));
+        const deep = depthOf(value) > maxDepth;
+        if (deep) {
+          expect(() => jsonSerialization.loads(payload, { maxDepth })).toThrow(
+            new WireFormatError('TOO_DEEP', `json: cannot decode payload: nested deeper than maxDepth (${maxDepth})`),
+          );
+        } else {
+          expect(jsonSerialization.loads(payload, { maxDepth })).toEqual(value);
+        }
+      }),
+      { seed, numRuns: numRuns * 5 },
+    );
+  });
+
+  it('defaults to 256 and refuses a 4,105-deep payload as TOO_DEEP, not a stack overflow later', () => {
+    expect(MAX_DEPTH_DEFAULT).toBe(256);
+    const nested = (n: number) => new TextEncoder().encode(`${'['.repeat(n)}${']'.repeat(n)}`);
+    expect(depthOf(jsonSerialization.loads(nested(256)))).toBe(256);
+    expect(() => jsonSerialization.loads(nested(4105))).toThrow(new WireFormatError('TOO_DEEP', 'json: cannot decode payload: nested deeper than maxDepth (256)'));
+    // An escaped quote does not end a string; an escaped backslash before a quote does.
+    const text = (s: string) => new TextEncoder().encode(s.padEnd(16, ' '));
+    expect(jsonSerialization.loads(text('["\\"[[[[["]'), { maxDepth: 1 })).toEqual(['"[[[[[']);
+    expect(jsonSerialization.loads(text('["\\\\",[1]]'), { maxDepth: 2 })).toEqual(['\\', [1]]);
+    expect(() => jsonSerialization.loads(text('["\\\\",[1]]'), { maxDepth: 1 })).toThrow(/TOO_DEEP|nested deeper/);
   });
 });
 
