@@ -86,7 +86,8 @@ describe('WorkerDispatcher fuzz', () => {
     const stats = dispatcher.stats;
     expect(stats.values).toBe(n);
     expect(stats.requests).toBe(2 * n);
-    expect(stats.errors + stats.malformed).toBe(n);
+    // A random request repeating an earlier random id is answered from the window (a hit), not run again.
+    expect(stats.errors + stats.malformed + (stats.idempotency?.hits ?? 0)).toBe(n);
     // The generators reach both the frame/decode checks and the method lookup behind them.
     expect(stats.malformed).toBeGreaterThan(n / 10);
     expect(stats.errors).toBeGreaterThan(n / 100);
