@@ -95,6 +95,55 @@ describe('msgpackSerialization', () => {
     expect(msgpackSerialization.loads(new Uint8Array([0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toBe(2n ** 64n - 1n);
   });
 
+  it('reads every plain msgpack type as the spec writes it (what another implementation sends)', () => {
+    const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
+    const cases: [string, unknown][] = [
+      ['c0', null], ['c2', false], ['c3', true], ['7f', 127], ['e0', -32], ['cc ff', 255], ['cd ffff', 65535],
+      ['ce ffffffff', 4294967295], ['d0 80', -128], ['d1 8000', -32768], ['d2 80000000', -2147483648],
+      ['d3 ffffffffffffffff', -1], ['ca 3fc00000', 1.5], ['cb 3ff8000000000000', 1.5], ['a3 616263', 'abc'],
+      ['d9 03 616263', 'abc'], ['da 0003 616263', 'abc'], ['db 00000003 616263', 'abc'], ['a2 c3a9', 'é'],
+      ['c4 02 0102', new Uint8Array([1, 2])], ['c5 0002 0102', new Uint8Array([1, 2])], ['c6 00000002 0102', new Uint8Array([1, 2])],
+      ['92 01 02', [1, 2]], ['dc 0002 01 02', [1, 2]], ['dd 00000002 01 02', [1, 2]], ['90', []], ['80', {}],
+      ['81 a161 01', { a: 1 }], ['de 0001 a161 01', { a: 1 }], ['df 00000001 a161 01', { a: 1 }], ['81 01 a161', { 1: 'a' }],
+      // The timestamp extension (-1) in its three sizes.
+      ['d6 ff 00000001', new Date(1000)], ['d7 ff 00000000 00000001', new Date(1000)], ['c7 0c ff 00000000 0000000000000001', new Date(1000)],
+    ];
+    for (const [bytes, value] of cases) {
+      const decoded = msgpackSerialization.loads(hex(bytes.replace(/ /g, '')));
+      if (value instanceof Uint8Array) expect(Array.from(decoded as Uint8Array)).toEqual(Array.from(value));
+      else expect(decoded).toEqual(value);
+    }
+  });
+
+  it('refuses exactly the msgpack values nested deeper than maxDepth', () => {
+    const depthOf = (value: unknown): number =>
+      value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 1, max: 6 }), (value, maxDepth) => {
+        const bytes = msgpackSerialization.dumps(value);
+        if (depthOf(value) > maxDepth) {
+          expect(() => msgpackSerialization.loads(bytes, { maxDepth })).toThrow(
+            new WireFormatError('TOO_DEEP', `msgpack: cannot decode payload: nested deeper than maxDepth (${maxDepth})`),
+          );
+        } else {
+          expect(msgpackSerialization.loads(bytes, { maxDepth })).toEqual(JSON.parse(JSON.stringify(value)));
+        }
+      }),
+      { seed, numRuns: numRuns * 2 },
+    );
+  });
+
+  it('sends only plain msgpack: a value msgpackr would write as its own extension is refused on encode', () => {
+    // msgpackr writes these without extensions when configured plain: a Set as an array, a Map as a map.
+    expect(msgpackSerialization.loads(msgpackSerialization.dumps(new Set([1, 2])))).toEqual([1, 2]);
+    expect(msgpackSerialization.loads(msgpackSerialization.dumps(new Map([['a', 1]])))).toEqual({ a: 1 });
+    expect(msgpackSerialization.loads(msgpackSerialization.dumps(new Date(1000)))).toEqual(new Date(1000));
+    // Nested deeper than the encoder's own bound (1,024): refused rather than sent.
+    let deep: unknown = 1;
+    for (let i = 0; i < 1100; i++) deep = [deep];
+    expect(() => msgpackSerialization.dumps(deep)).toThrow(/^msgpack: cannot encode array of length 1 as plain msgpack: nested deeper than maxDepth \(1024\)/);
+  });
+
   it('round-trips any JSON value without a "__proto__" key', () => {
     fc.assert(
       fc.property(fc.jsonValue().filter((value) => !JSON.stringify(value).includes('"__proto__"')), (value) => {
