@@ -1,6 +1,6 @@
-// Proves TotoError keeps Toto's codes and {code, value} wire form, rebuilds itself from JSON (malformed input becomes a SERVER error), wraps foreign errors, and TimeoutError is a TIMEOUT TotoError.
+// Proves TotoError keeps Toto's codes and {code, value} wire form, rebuilds itself from JSON (malformed input becomes a SERVER error, never a throw), wraps foreign errors, TimeoutError is a TIMEOUT TotoError, WireFormatError carries a documented code and a bounded message, and preview renders any decoded value briefly without calling it.
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, TimeoutError, TotoError } from '../../../src/core/errors.js';
+import { ErrorCode, MESSAGE_ECHO_CHARS, TimeoutError, TotoError, WIRE_FORMAT_CODES, WireFormatError, boundText, preview } from '../../../src/core/errors.js';
 
 describe('ErrorCode', () => {
   it("keeps Toto's numeric codes", () => {
@@ -99,5 +99,38 @@ describe('TimeoutError', () => {
     expect(error.toJSON()).toEqual({ code: -1, value: 'Timeout' });
     expect(new TimeoutError('runSync: 50ms passed').message).toBe('runSync: 50ms passed (TIMEOUT -1)');
     expect(TotoError.from(error)).toBe(error);
+  });
+});
+
+describe('WireFormatError', () => {
+  it('carries one of a small documented set of codes', () => {
+    expect(WIRE_FORMAT_CODES).toEqual(['TOO_LARGE', 'TOO_DEEP', 'MALFORMED', 'BAD_ENCODING', 'UNSUPPORTED_TYPE', 'BAD_SHAPE', 'BAD_FRAMES', 'UNENCODABLE']);
+    const error = new WireFormatError('TOO_DEEP', 'json: nested deeper than maxDepth (256)', { cause: 1 });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('WireFormatError');
+    expect(error.code).toBe('TOO_DEEP');
+    expect(error.cause).toBe(1);
+  });
+
+  it('bounds its message: 800 characters, then an ellipsis and the total size', () => {
+    const error = new WireFormatError('MALFORMED', 'x'.repeat(10_000));
+    expect(error.message).toBe(`${'x'.repeat(800)}... (10000 characters)`);
+    expect(boundText('short')).toBe('short');
+    expect(boundText('y'.repeat(MESSAGE_ECHO_CHARS + 1))).toBe(`${'y'.repeat(MESSAGE_ECHO_CHARS)}... (${MESSAGE_ECHO_CHARS + 1} characters)`);
+  });
+});
+
+describe('preview', () => {
+  it('renders any decoded value briefly, calling nothing on it', () => {
+    expect(preview({ a: [1, 'b', null, true], c: 2n })).toBe('{"a":[1,"b",null,true],"c":2n}');
+    expect(preview(Array.from({ length: 100 }, (_, i) => i))).toBe(`[${Array.from({ length: 32 }, (_, i) => i).join(',')},... (100 items)]`);
+    expect(preview(new Uint8Array(5))).toBe('<5 bytes>');
+    expect(preview(new Date(0))).toBe('<Date>');
+    expect(preview(Object.create(null))).toBe('{}');
+    expect(preview(-(1n << 300n))).toBe('<bigint of 301 bits>');
+    expect(preview(Symbol('s'))).toBe('<symbol>');
+    const hostile = { toString: () => { throw new Error('called'); }, toJSON: () => { throw new Error('called'); } };
+    expect(preview(hostile)).toBe('{"toString":<function>,"toJSON":<function>}');
+    expect(preview('z'.repeat(10_000)).length).toBeLessThanOrEqual(MESSAGE_ECHO_CHARS + 3);
   });
 });
