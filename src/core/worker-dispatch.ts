@@ -74,6 +74,8 @@ export interface WorkerAck {
   /** The call id; undefined when the request carried none (an HTTP call without one). */
   readonly id: Uint8Array | undefined;
   readonly frames: Uint8Array[];
+  /** A body for transports that must send one (HTTP): null, encoded as a method returning nothing. */
+  readonly payload: Uint8Array;
   readonly method: string;
   /** Settles (never rejects) when the method has run; a failure is logged, there is nobody to answer. */
   readonly completion: Promise<void>;
@@ -111,6 +113,7 @@ export class WorkerDispatcher<W = unknown> {
   private readonly window: IdempotencyWindow<WorkerOutcome> | undefined;
   /** The last-resort reply, encoded up front: if even this cannot be encoded the codecs are unusable. */
   private readonly fallbackPayload: Uint8Array;
+  private readonly ackPayload: Uint8Array;
   private readonly counts = { requests: 0, values: 0, errors: 0, malformed: 0, acks: 0, runs: 0 };
 
   constructor(options: WorkerDispatcherOptions<W>) {
@@ -135,6 +138,7 @@ export class WorkerDispatcher<W = unknown> {
     // Encoding these checks both codecs and the wire options (TypeError/RangeError naming them) before any request.
     encodeInvocation({ method: 'check', parameters: {} }, codecs, wire);
     this.fallbackPayload = encodeErrorReply(new TotoError(ErrorCode.SERVER, 'reply could not be encoded'), replyCodecs, wire);
+    this.ackPayload = encodeReply(null, replyCodecs, wire);
     if (idempotency === undefined || idempotency instanceof IdempotencyWindow) this.window = idempotency;
     else this.window = new IdempotencyWindow<WorkerOutcome>({ loop, ...idempotency });
   }
@@ -280,7 +284,8 @@ export class WorkerDispatcher<W = unknown> {
         );
       });
     });
-    return Object.freeze({ kind: 'ack', id, frames: Object.freeze([id ?? EMPTY]) as Uint8Array[], method: method.name, completion });
+    const frames = Object.freeze([id ?? EMPTY]) as Uint8Array[];
+    return Object.freeze({ kind: 'ack', id, frames, payload: this.ackPayload, method: method.name, completion });
   }
 
   private logAsyncFailure(name: string, key: string | undefined, thrown: unknown): void {
@@ -315,4 +320,17 @@ export class WorkerDispatcher<W = unknown> {
 function reply(id: Uint8Array | undefined, payload: Uint8Array, error: TotoError | undefined, malformed: boolean, method: string | undefined): WorkerReply {
   // Frozen: the idempotency window hands the same outcome to every retry, so no caller may alter it.
   return Object.freeze({ kind: 'reply', id, payload, frames: Object.freeze([id ?? EMPTY, payload]) as Uint8Array[], error, malformed, method });
+}
+
+/**
+ * The HTTP status for an outcome, as Toto's HTTP test worker answered: 200 with the value, 404
+ * for an unknown method, 500 for a method's error; beyond Toto, 400 for a request that could not
+ * be read and 202 for an @asynchronous acknowledgement (the body then is null). 413 and 415 are
+ * the server's to decide before dispatch (size, Content-Type).
+ */
+export function httpStatusOf(outcome: WorkerOutcome): 200 | 202 | 400 | 404 | 500 {
+  if (outcome.kind === 'ack') return 202;
+  if (outcome.error === undefined) return 200;
+  if (outcome.malformed) return 400;
+  return outcome.error.code === ErrorCode.MISSING_METHOD ? 404 : 500;
 }

@@ -5,7 +5,7 @@ import { ErrorCode, TotoError } from '../../../src/core/errors.js';
 import type { Logger } from '../../../src/core/ports.js';
 import { IdempotencyWindow } from '../../../src/core/idempotency-window.js';
 import { encodeInvocation, type WireCodecs } from '../../../src/core/wire.js';
-import { WorkerDispatcher, type WorkerOutcome, type WorkerReply } from '../../../src/core/worker-dispatch.js';
+import { WorkerDispatcher, httpStatusOf, type WorkerOutcome, type WorkerReply } from '../../../src/core/worker-dispatch.js';
 import { WorkerMethods, asynchronous, type MethodMap } from '../../../src/core/worker-methods.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
@@ -399,6 +399,21 @@ describe('WorkerDispatcher: reply codecs and a shared window', () => {
     expect(replyOf(await b.dispatchPayload(encodeInvocation({ method: 'count', parameters: {} }, compressed), 'same')).body).toBe(1);
     expect(runs).toBe(1);
     expect(b.stats.idempotency).toMatchObject({ hits: 1 });
+  });
+});
+
+describe('httpStatusOf', () => {
+  it('maps outcomes to Toto\'s HTTP worker statuses: 200 value, 404 unknown method, 500 method error, 400 malformed, 202 ack', async () => {
+    const { dispatcher } = setup({ ...totoMethods, fire: asynchronous(() => undefined) });
+    const statusOf = async (method: string) => httpStatusOf(await dispatcher.dispatchPayload(encodeInvocation({ method, parameters: {} }, json), method));
+    expect(await statusOf('return_value')).toBe(200);
+    expect(await statusOf('bad_method')).toBe(404);
+    expect(await statusOf('throw_exception')).toBe(500);
+    expect(await statusOf('throw_toto_exception')).toBe(500);
+    expect(await statusOf('fire')).toBe(202);
+    expect(httpStatusOf(await dispatcher.dispatchPayload(text('{'), 'x'))).toBe(400);
+    const ack = await dispatcher.dispatchPayload(encodeInvocation({ method: 'fire', parameters: {} }, json));
+    expect(ack.kind === 'ack' && [ack.frames, str(ack.payload)]).toEqual([[new Uint8Array(0)], 'null']);
   });
 });
 
