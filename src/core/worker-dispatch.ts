@@ -7,6 +7,11 @@
 // with an error reply (SERVER, as Toto did, flagged `malformed` so HTTP can answer 400), a
 // method's TotoError keeps its code and value, any other exception becomes SERVER with its
 // message, an unknown method MISSING_METHOD naming it. Every failure is logged with context.
+//
+// One difference from Toto, on purpose: Toto ran an @asynchronous method inside its REP loop
+// right after the ack, so the worker took no new request until it finished. Here it runs on the
+// next loop turn and the outcome's `completion` settles when it is done: a server loop that
+// awaits it after sending the ack gets Toto's one-at-a-time; one that does not serves on.
 
 import { ErrorCode, TotoError } from './errors.js';
 import { IdempotencyWindow, type IdempotencyStats } from './idempotency-window.js';
