@@ -20,6 +20,12 @@ export interface IdempotencyWindowOptions {
   ttlMs: number;
   /** Most replies kept; the oldest is evicted first. Default 100,000. */
   entriesMax?: number;
+  /**
+   * A call arriving while its id has been running longer than this starts a new run instead of
+   * waiting: liveness over at-most-once, for a run that may never finish (a router forwarding
+   * to a worker that crashed). Default Infinity: always wait, never run an id twice at once.
+   */
+  inFlightMaxMs?: number;
 }
 
 export interface IdempotencyStats {
@@ -35,8 +41,15 @@ export interface IdempotencyStats {
   expiryChecks: number;
   /** Replies stored now. */
   size: number;
+  /** Calls that found their id running longer than inFlightMaxMs and started a new run. */
+  inFlightAbandoned: number;
   /** Ids running now. */
   inFlight: number;
+}
+
+interface Running<V> {
+  readonly promise: Promise<V>;
+  readonly startedAtMs: number;
 }
 
 export const IDEMPOTENCY_ENTRIES_MAX_DEFAULT = 100_000;
@@ -58,7 +71,9 @@ export class IdempotencyWindow<V> {
   /** Every stored entry in completion order, from `head`; an entry no longer in `stored` is stale and skipped. */
   private queue: (Stored<V> | undefined)[] = [];
   private head = 0;
-  private readonly running = new Map<string, Promise<V>>();
+  private readonly running = new Map<string, Running<V>>();
+  private readonly inFlightMaxMs: number;
+  private inFlightAbandoned = 0;
   private hits = 0;
   private inFlightJoins = 0;
   private evictions = 0;
@@ -66,15 +81,19 @@ export class IdempotencyWindow<V> {
   private expiryChecks = 0;
 
   constructor(options: IdempotencyWindowOptions) {
-    checkOptions('IdempotencyWindow options', options, ['loop', 'ttlMs', 'entriesMax']);
+    checkOptions('IdempotencyWindow options', options, ['loop', 'ttlMs', 'entriesMax', 'inFlightMaxMs']);
     if (options === undefined) throw new TypeError(expected('IdempotencyWindow options', 'an options object', options));
-    const { loop, ttlMs, entriesMax = IDEMPOTENCY_ENTRIES_MAX_DEFAULT } = options;
+    const { loop, ttlMs, entriesMax = IDEMPOTENCY_ENTRIES_MAX_DEFAULT, inFlightMaxMs = Infinity } = options;
     if (loop === null || typeof loop !== 'object' || typeof (loop as LoopPort).now !== 'function') {
       throw new TypeError(expected('loop', 'a LoopPort', loop));
     }
     checkNonNegative('ttlMs', ttlMs);
     if (ttlMs === 0) throw new RangeError(expected('ttlMs', 'a finite number > 0', ttlMs));
     checkInteger('entriesMax', entriesMax, 1);
+    if (typeof inFlightMaxMs !== 'number' || !(inFlightMaxMs >= 0)) {
+      throw new RangeError(expected('inFlightMaxMs', 'a number >= 0 (Infinity: always wait)', inFlightMaxMs));
+    }
+    this.inFlightMaxMs = inFlightMaxMs;
     this.loop = loop;
     this.ttlMs = ttlMs;
     this.entriesMax = entriesMax;
@@ -103,23 +122,29 @@ export class IdempotencyWindow<V> {
     }
     const pending = this.running.get(key);
     if (pending !== undefined) {
-      this.inFlightJoins++;
-      return pending;
+      if (now - pending.startedAtMs <= this.inFlightMaxMs) {
+        this.inFlightJoins++;
+        return pending.promise;
+      }
+      this.inFlightAbandoned++;
     }
     const run = (async () => compute())();
-    // The stored entry is written before any waiter resumes, so a call right after sees it.
+    // The stored entry is written before any waiter resumes, so a call right after sees it. An
+    // abandoned run that finishes late stores its reply too (the last to finish is kept): either
+    // is a true reply to that call.
     const settled = run.then(
       (value) => {
-        this.running.delete(key);
+        if (this.running.get(key) === entry) this.running.delete(key);
         this.store(key, value);
         return value;
       },
       (error: unknown) => {
-        this.running.delete(key);
+        if (this.running.get(key) === entry) this.running.delete(key);
         throw error;
       },
     );
-    this.running.set(key, settled);
+    const entry: Running<V> = { promise: settled, startedAtMs: now };
+    this.running.set(key, entry);
     return settled;
   }
 
@@ -142,6 +167,7 @@ export class IdempotencyWindow<V> {
       expirations: this.expirations,
       expiryChecks: this.expiryChecks,
       size: this.stored.size,
+      inFlightAbandoned: this.inFlightAbandoned,
       inFlight: this.running.size,
     };
   }

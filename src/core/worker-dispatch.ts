@@ -14,7 +14,7 @@
 // awaits it after sending the ack gets Toto's one-at-a-time; one that does not serves on.
 
 import { ErrorCode, TotoError } from './errors.js';
-import { IdempotencyWindow, type IdempotencyStats } from './idempotency-window.js';
+import { IdempotencyWindow, type IdempotencyStats, type IdempotencyWindowOptions } from './idempotency-window.js';
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
 import { checkOptions, expected } from './validate.js';
 import {
@@ -31,6 +31,9 @@ import {
 } from './wire.js';
 import { bound, isTotoErrorLike, messageOf, readCallId, recoverId, toTotoError, wireCodeOf } from './worker-inputs.js';
 import { WorkerMethods, type WorkerMethod } from './worker-methods.js';
+
+/** The window's options without its clock: the dispatcher's loop is the clock. */
+export type IdempotencyWindowOptionsOf = Omit<IdempotencyWindowOptions, 'loop'>;
 
 export interface WorkerDispatcherOptions<W> {
   methods: WorkerMethods<W>;
@@ -54,7 +57,7 @@ export interface WorkerDispatcherOptions<W> {
    * Options make a window of this dispatcher's own; a window passed in may be shared (the HTTP
    * server's dispatchers, one per serialization, share one so an id runs once whatever it came in).
    */
-  idempotency?: { ttlMs: number; entriesMax?: number } | IdempotencyWindow<WorkerOutcome>;
+  idempotency?: IdempotencyWindowOptionsOf | IdempotencyWindow<WorkerOutcome>;
 }
 
 /** A reply to send: the method's value or an `{error: {code, value}}`. */
@@ -132,7 +135,7 @@ export class WorkerDispatcher<W = unknown> {
     if (logger === null || typeof logger !== 'object' || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
       throw new TypeError(expected('logger', 'a Logger', logger));
     }
-    if (!(idempotency instanceof IdempotencyWindow)) checkOptions('idempotency', idempotency, ['ttlMs', 'entriesMax']);
+    if (!(idempotency instanceof IdempotencyWindow)) checkOptions('idempotency', idempotency, ['ttlMs', 'entriesMax', 'inFlightMaxMs']);
     this.methods = methods;
     this.worker = worker;
     this.codecs = codecs;

@@ -52,6 +52,40 @@ describe('IdempotencyWindow', () => {
     expect(window.stats).toMatchObject({ inFlightJoins: 2, hits: 0, inFlight: 0, size: 1 });
   });
 
+  it('by default a run that never finishes holds its id: every retry waits on it', async () => {
+    const { kernel, window } = setup(100);
+    let runs = 0;
+    const never = () => new Promise<string>(() => void runs++);
+    const calls = [window.run('h', never)];
+    await kernel.run({ forMs: 60_000 });
+    calls.push(window.run('h', never));
+    expect([runs, window.stats.inFlightJoins, window.stats.inFlight]).toEqual([1, 1, 1]);
+  });
+
+  it('inFlightMaxMs: a retry after that long starts a new run; a late first run still stores its reply', async () => {
+    const kernel = new SimKernel();
+    const loop = new LoopSim(kernel);
+    const window = new IdempotencyWindow<string>({ loop, ttlMs: 10_000, inFlightMaxMs: 500 });
+    const resolvers: ((v: string) => void)[] = [];
+    const hanging = () => new Promise<string>((resolve) => resolvers.push(resolve));
+    const first = window.run('r', hanging);
+    await kernel.run({ forMs: 500 });
+    const joined = window.run('r', hanging); // 500 ms: still waits
+    await kernel.run({ forMs: 1 });
+    const second = window.run('r', hanging); // 501 ms: the first is abandoned, a new run starts
+    expect(resolvers).toHaveLength(2);
+    expect(window.stats).toMatchObject({ inFlightJoins: 1, inFlightAbandoned: 1, inFlight: 1 });
+    const third = window.run('r', hanging); // joins the new run
+    resolvers[1]!('second');
+    expect([await second, await third]).toEqual(['second', 'second']);
+    expect(window.stats.inFlight).toBe(0);
+    resolvers[0]!('first, late');
+    expect([await first, await joined]).toEqual(['first, late', 'first, late']);
+    expect(await window.run('r', hanging)).toBe('first, late');
+    expect(window.stats).toMatchObject({ size: 1, hits: 1, inFlight: 0 });
+    expect(resolvers).toHaveLength(2);
+  });
+
   it('a failed run is not stored: joiners share the failure, the next call runs again', async () => {
     const { window } = setup(100);
     let runs = 0;
@@ -146,7 +180,9 @@ describe('IdempotencyWindow', () => {
       [{ loop, ttlMs: '5' }, 'ttlMs: expected a number, got "5"'],
       [{ loop, ttlMs: 5, entriesMax: 0 }, 'entriesMax: expected an integer >= 1, got 0'],
       [{ loop, ttlMs: 5, entriesMax: 1.5 }, 'entriesMax: expected an integer, got 1.5'],
-      [{ loop, ttlMs: 5, ttl: 5 }, 'IdempotencyWindow options: unknown option "ttl" (known: loop, ttlMs, entriesMax)'],
+      [{ loop, ttlMs: 5, ttl: 5 }, 'IdempotencyWindow options: unknown option "ttl" (known: loop, ttlMs, entriesMax, inFlightMaxMs)'],
+      [{ loop, ttlMs: 5, inFlightMaxMs: -1 }, 'inFlightMaxMs: expected a number >= 0 (Infinity: always wait), got -1'],
+      [{ loop, ttlMs: 5, inFlightMaxMs: NaN }, 'inFlightMaxMs: expected a number >= 0 (Infinity: always wait), got NaN'],
     ];
     for (const [options, message] of bad) expect(() => new IdempotencyWindow(options as never)).toThrow(message);
     const window = new IdempotencyWindow<number>({ loop, ttlMs: 5 });

@@ -44,7 +44,7 @@ interface TestWorker {
   log: string[];
 }
 
-function setup(map: MethodMap<TestWorker>, idempotency?: { ttlMs: number; entriesMax?: number }) {
+function setup(map: MethodMap<TestWorker>, idempotency?: { ttlMs: number; entriesMax?: number; inFlightMaxMs?: number }) {
   const kernel = new SimKernel();
   const loop = new LoopSim(kernel);
   const logs: LogEntry[] = [];
@@ -431,7 +431,7 @@ describe('WorkerDispatcher: options', () => {
     [{ ...base, replyCodecs: {} }, 'codecs: expected an object {serialization, compression} (see createCodecs), got object Object'],
     [{ ...base, wire: { maxPayloadBytes: 0 } }, 'maxPayloadBytes: expected an integer >= 1, got 0'],
     [{ ...base, idempotency: { ttlMs: -1 } }, 'ttlMs: expected a finite number >= 0, got -1'],
-    [{ ...base, idempotency: { ttlMs: 5, size: 3 } }, 'idempotency: unknown option "size" (known: ttlMs, entriesMax)'],
+    [{ ...base, idempotency: { ttlMs: 5, size: 3 } }, 'idempotency: unknown option "size" (known: ttlMs, entriesMax, inFlightMaxMs)'],
     [{ ...base, extra: 1 }, 'WorkerDispatcher options: unknown option "extra" (known: methods, worker, codecs, replyCodecs, loop, logger, wire, idempotency)'],
   ];
   it.each(cases)('%# rejects bad options up front', (options, message) => {
