@@ -2,11 +2,12 @@
 // and every other msgpack library send and read): no msgpackr records, structured clone
 // (shared and cyclic references), bundled strings or msgpackr-only extension types, undefined
 // as nil, and 64-bit integers as numbers when they are safe (BigInt only when they are not).
-// Decoding checks the bytes first (checkPlainMsgpack: one linear pass, nesting <= maxDepth), so
+// Decoding checks the bytes first (checkPlainMsgpack: one linear pass, nesting <= maxDepth, at
+// most maxContainers arrays and maps), so
 // whatever a peer sends, msgpackr only ever decodes plain msgpack.
 
 import { Packr, Unpackr, type Options } from 'msgpackr';
-import { MAX_DEPTH_DEFAULT, type DecodeLimits, type Serialization } from '../core/codec.js';
+import { MAX_CONTAINERS_DEFAULT, MAX_DEPTH_DEFAULT, type DecodeLimits, type Serialization } from '../core/codec.js';
 import { WireFormatError, boundText } from '../core/errors.js';
 import { describe } from '../core/validate.js';
 import { checkPlainMsgpack } from './msgpack-check.js';
@@ -42,7 +43,7 @@ export const msgpackSerialization: Serialization = {
     // msgpackr still writes its own extensions for some values (Error, RegExp, typed arrays
     // other than Uint8Array, Set...): refuse to send what a plain peer, or we, would refuse.
     try {
-      checkPlainMsgpack(packed, ENCODE_DEPTH_MAX);
+      checkPlainMsgpack(packed, ENCODE_DEPTH_MAX, Infinity);
     } catch (error) {
       const reason = (error as Error).message.replace(/^msgpack: cannot decode payload: /, '');
       throw new TypeError(`msgpack: cannot encode ${describe(value)} as plain msgpack: ${reason}`, { cause: error });
@@ -54,7 +55,7 @@ export const msgpackSerialization: Serialization = {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError(`msgpack: cannot decode payload: expected a Uint8Array, got ${describe(bytes)}`);
     }
-    checkPlainMsgpack(bytes, limits?.maxDepth ?? MAX_DEPTH_DEFAULT);
+    checkPlainMsgpack(bytes, limits?.maxDepth ?? MAX_DEPTH_DEFAULT, limits?.maxContainers ?? MAX_CONTAINERS_DEFAULT);
     try {
       return unpackr.unpack(bytes);
     } catch (error) {

@@ -5,7 +5,8 @@
 // array that hung every later walk of it, and a declared length of 2^32 items allocates before
 // the bytes run out. The pass is linear in the bytes, allocates only a stack of maxDepth counts
 // and refuses: extension types other than msgpack's timestamp (-1), the reserved byte 0xc1,
-// lengths the remaining bytes cannot hold, nesting past maxDepth, map keys that are not
+// lengths the remaining bytes cannot hold, nesting past maxDepth, more than maxContainers
+// arrays and maps (each is a ~50-byte object for 1 byte of input), map keys that are not
 // scalars, strings that are not UTF-8, and bytes after the value.
 
 import { WireFormatError, type WireFormatCode } from '../core/errors.js';
@@ -21,8 +22,11 @@ function fail(code: WireFormatCode, message: string): never {
   throw new WireFormatError(code, `msgpack: cannot decode payload: ${message}`);
 }
 
-/** Throws a WireFormatError (with a code) unless `bytes` is exactly one plain msgpack value nested at most maxDepth deep. */
-export function checkPlainMsgpack(bytes: Uint8Array, maxDepth: number): void {
+/**
+ * Throws a WireFormatError (with a code) unless `bytes` is exactly one plain msgpack value nested
+ * at most maxDepth deep and holding at most maxContainers arrays and maps.
+ */
+export function checkPlainMsgpack(bytes: Uint8Array, maxDepth: number, maxContainers: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = bytes.byteLength;
   // Items still expected by each open container (a map counts keys and values); isMap marks
@@ -31,6 +35,7 @@ export function checkPlainMsgpack(bytes: Uint8Array, maxDepth: number): void {
   const isMap: boolean[] = [];
   let pos = 0;
   let expectValues = 1;
+  let containers = 0;
 
   const need = (count: number, what: string): void => {
     if (count > end - pos) fail('MALFORMED', `truncated ${what} at byte ${pos} (${count} bytes needed, ${end - pos} left)`);
@@ -43,6 +48,7 @@ export function checkPlainMsgpack(bytes: Uint8Array, maxDepth: number): void {
   };
   const open = (count: number, map: boolean): void => {
     if (remaining.length + 1 > maxDepth) fail('TOO_DEEP', `nested deeper than maxDepth (${maxDepth})`);
+    if (++containers > maxContainers) fail('TOO_LARGE', `more than maxContainers (${maxContainers}) arrays and maps`);
     // Every item takes at least one byte: a longer declared count is truncated input, refused
     // before anyone allocates for it.
     const items = map ? count * 2 : count;

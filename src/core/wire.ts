@@ -6,11 +6,11 @@
 // and no Content-Encoding (Toto sent none), and the reply body is serialized but not compressed
 // (Toto's HTTP connection read it with loads(body), no decompress).
 // Unlike Toto, decoding is safe against any peer: bounded in size (maxPayloadBytes, checked while
-// inflating, not after), in nesting (maxDepth) and so in time, and every malformed input is a
-// WireFormatError with a code (see WIRE_FORMAT_CODES) and a message that repeats at most
-// MESSAGE_ECHO_CHARS of the input.
+// inflating, not after), in nesting (maxDepth), in decoded objects (maxContainers) and so in time
+// and memory, and every malformed input is a WireFormatError with a code (see WIRE_FORMAT_CODES)
+// and a message that repeats at most MESSAGE_ECHO_CHARS of the input.
 
-import { MAX_DEPTH_DEFAULT, noCompression, type Compression, type DecodeLimits, type Serialization } from './codec.js';
+import { MAX_CONTAINERS_DEFAULT, MAX_DEPTH_DEFAULT, noCompression, type Compression, type DecodeLimits, type Serialization } from './codec.js';
 import { TotoError, WireFormatError, boundText } from './errors.js';
 import { checkInteger, checkOptions, describe, expected } from './validate.js';
 
@@ -47,6 +47,8 @@ export interface WireOptions {
   maxPayloadBytes?: number;
   /** Deepest nesting of arrays and objects accepted in a payload. Default 256 (MAX_DEPTH_DEFAULT). */
   maxDepth?: number;
+  /** Most arrays and objects accepted in a payload. Default 1,000,000 (MAX_CONTAINERS_DEFAULT). */
+  maxContainers?: number;
 }
 
 /** Default bound on one payload: 16 MiB. Toto had none. */
@@ -137,7 +139,7 @@ function encode(what: string, value: unknown, codecs: WireCodecs, max: number): 
 
 function decode(what: string, payload: unknown, codecs: WireCodecs, limits: Limits): unknown {
   checkCodecs(codecs);
-  const { max, maxDepth } = limits;
+  const { max, maxDepth, maxContainers } = limits;
   if (!(payload instanceof Uint8Array)) {
     throw new WireFormatError('MALFORMED', expected(`${what} payload`, 'a Uint8Array', payload));
   }
@@ -162,7 +164,7 @@ function decode(what: string, payload: unknown, codecs: WireCodecs, limits: Limi
       `${what}: decompressed payload of ${bytes.byteLength} bytes exceeds maxPayloadBytes (${max})`,
     );
   }
-  const decodeLimits: DecodeLimits = { maxDepth };
+  const decodeLimits: DecodeLimits = { maxDepth, maxContainers };
   try {
     return serialization.loads(bytes, decodeLimits);
   } catch (error) {
@@ -216,15 +218,18 @@ function checkCodecs(codecs: unknown): asserts codecs is WireCodecs {
 interface Limits {
   max: number;
   maxDepth: number;
+  maxContainers: number;
 }
 
 function limitsOf(options: WireOptions | undefined): Limits {
-  checkOptions('wire options', options, ['maxPayloadBytes', 'maxDepth']);
+  checkOptions('wire options', options, ['maxPayloadBytes', 'maxDepth', 'maxContainers']);
   const max = options?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES_DEFAULT;
   const maxDepth = options?.maxDepth ?? MAX_DEPTH_DEFAULT;
+  const maxContainers = options?.maxContainers ?? MAX_CONTAINERS_DEFAULT;
   checkInteger('maxPayloadBytes', max, 1);
   checkInteger('maxDepth', maxDepth, 1);
-  return { max, maxDepth };
+  checkInteger('maxContainers', maxContainers, 1);
+  return { max, maxDepth, maxContainers };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -158,7 +158,7 @@ export function mutatedPayloadArb(path: CodecPath): fc.Arbitrary<Uint8Array> {
 }
 
 // Zip bombs, made once: zeros, an opening-bracket flood (deep JSON), a huge JSON string, a huge
-// msgpack str32 and array32 of nils.
+// msgpack str32, array32 of nils, and floods of empty arrays in both formats.
 const MiB = 1024 * 1024;
 const bombs = {
   zeros: deflateSync(new Uint8Array(20 * MiB), { level: 9 }),
@@ -166,6 +166,9 @@ const bombs = {
   jsonString: deflateSync(utf8(`{"method":"a","parameters":"${'a'.repeat(8 * MiB)}"}`), { level: 9 }),
   msgpackStr: deflateSync(concat(hex('db00800000'), new Uint8Array(8 * MiB).fill(0x61)), { level: 9 }),
   msgpackNils: deflateSync(concat(hex('dd00100000'), new Uint8Array(MiB).fill(0xc0)), { level: 9 }),
+  // Millions of empty containers: ~50 bytes of decoded object per byte of input (maxContainers).
+  msgpackArrays: deflateSync(concat(hex('dd00f00000'), new Uint8Array(15 * MiB).fill(0x90)), { level: 9 }),
+  jsonArrays: deflateSync(utf8(`[${'[],'.repeat(4 * MiB)}[]]`), { level: 9 }),
 };
 
 /** msgpackr's structured-clone references: a self-referencing array, and 2^20 paths through shared ones. */

@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { msgpackSerialization } from '../../../src/adapters/codec-msgpack.js';
 import { createCodecs } from '../../../src/adapters/codecs.js';
-import { MAX_DEPTH_DEFAULT } from '../../../src/core/codec.js';
+import { MAX_CONTAINERS_DEFAULT, MAX_DEPTH_DEFAULT } from '../../../src/core/codec.js';
 import { ErrorCode, MESSAGE_ECHO_CHARS, TotoError, WIRE_FORMAT_CODES, WireFormatError, preview } from '../../../src/core/errors.js';
 import { decodeInvocation, decodeReply, type WireCodecs } from '../../../src/core/wire.js';
 
@@ -141,6 +141,30 @@ describe('zlib bomb (finding 3)', () => {
     const small = attempt(() => decodeInvocation(bomb, jsonZlib, { maxPayloadBytes: 1024 * 1024 }));
     expect((small.error as WireFormatError).code).toBe('TOO_LARGE');
     expect(small.ms).toBeLessThan(1000);
+  });
+});
+
+describe('memory amplification (found while fixing the above)', () => {
+  it('refuses 16 MiB of empty msgpack arrays (16.7 million objects: 2.1 s, 800 MB) after 1,000,000 containers', () => {
+    const n = 16 * 1024 * 1024 - 5;
+    const payload = new Uint8Array(n + 5).fill(0x90); // array32 header, then n empty arrays
+    payload.set([0xdd, (n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255], 0);
+    const { error, ms } = refused(msgpack, payload);
+    expect(error).toEqual(
+      new WireFormatError('TOO_LARGE', `reply: msgpack: cannot decode payload: more than maxContainers (${MAX_CONTAINERS_DEFAULT}) arrays and maps`),
+    );
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('refuses JSON holding more arrays and objects than maxContainers; accepts exactly maxContainers', () => {
+    const list = (count: number) => text(`[${'[],'.repeat(count - 2)}[]]`);
+    expect(decodeReply(list(1000), json, { maxContainers: 1000 }).ok).toBe(true);
+    expect(() => decodeReply(list(1001), json, { maxContainers: 1000 })).toThrow(
+      new WireFormatError('TOO_LARGE', 'reply: json: cannot decode payload: more than maxContainers (1000) arrays and objects'),
+    );
+    expect(() => decodeReply(hex('9190'), msgpack, { maxContainers: 1 })).toThrow(
+      new WireFormatError('TOO_LARGE', 'reply: msgpack: cannot decode payload: more than maxContainers (1) arrays and maps'),
+    );
   });
 });
 

@@ -178,7 +178,7 @@ describe('invocations', () => {
       new RangeError('maxPayloadBytes: expected an integer >= 1, got 0'),
     );
     expect(() => decodeInvocation(text('{}'), json, { max: 1 } as never)).toThrow(
-      new RangeError('wire options: unknown option "max" (known: maxPayloadBytes, maxDepth)'),
+      new RangeError('wire options: unknown option "max" (known: maxPayloadBytes, maxDepth, maxContainers)'),
     );
     expect(() => decodeInvocation('{}' as never, json)).toThrow(
       new WireFormatError('MALFORMED', 'invocation payload: expected a Uint8Array, got "{}"'),
