@@ -175,6 +175,8 @@ function decode(what: string, payload: unknown, codecs: WireCodecs, limits: Limi
 /**
  * A codec's failure as a WireFormatError: ours throw WireFormatErrors with a code already (kept);
  * anything else a custom codec throws is MALFORMED, or TOO_LARGE when the engine ran out of room.
+ * An engine error's words ("Cannot read properties of undefined", "Maximum call stack size
+ * exceeded") describe the codec's bug, not the input: they stay in `cause`, out of the message.
  */
 function decodeFailure(what: string, codec: string, action: string, error: unknown, max: number): WireFormatError {
   if (error instanceof WireFormatError) {
@@ -184,6 +186,9 @@ function decodeFailure(what: string, codec: string, action: string, error: unkno
     // "Maximum call stack size exceeded", "Invalid array length": the input was too big or too
     // deep for the engine; the engine's words mean nothing to the peer.
     return new WireFormatError('TOO_LARGE', `${what}: ${codec}: cannot ${action}: input too large or too deep for the decoder (maxPayloadBytes ${max})`, { cause: error });
+  }
+  if (error instanceof TypeError || error instanceof ReferenceError) {
+    return new WireFormatError('MALFORMED', `${what}: ${codec}: cannot ${action}: the codec failed (${error.name}, see cause)`, { cause: error });
   }
   return new WireFormatError('MALFORMED', codecFailure(what, codec, action, error), { cause: error });
 }

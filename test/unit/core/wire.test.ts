@@ -148,6 +148,17 @@ describe('invocations', () => {
     );
   });
 
+  it('never repeats an engine error from a custom codec; keeps it as the cause', () => {
+    const buggy: Serialization = { ...jsonSerialization, name: 'buggy', loads: () => (undefined as unknown as { x: { y: 1 } }).x.y };
+    const error = thrown(() => decodeReply(text('{}'), { serialization: buggy, compression: noCompression }));
+    expect(error).toEqual(new WireFormatError('MALFORMED', 'reply: buggy: cannot decode payload: the codec failed (TypeError, see cause)'));
+    expect(error.cause).toBeInstanceOf(TypeError);
+    const recursive: Serialization = { ...jsonSerialization, name: 'recursive', loads: function again(): unknown { return again(); } };
+    expect(thrown(() => decodeReply(text('{}'), { serialization: recursive, compression: noCompression }))).toEqual(
+      new WireFormatError('TOO_LARGE', 'reply: recursive: cannot decode payload: input too large or too deep for the decoder (maxPayloadBytes 16777216)'),
+    );
+  });
+
   it('rejects what it cannot encode, naming the codec', () => {
     expect(() => encodeInvocation({ method: 'a', parameters: { n: 10n } }, json)).toThrow(
       new WireFormatError('UNENCODABLE', 'invocation: json: cannot encode value: Do not know how to serialize a BigInt'),
