@@ -12,8 +12,9 @@ export {
   httpReplyCodecs,
   serializationForContentType,
   WireFormatError,
+  WIRE_FORMAT_CODES,
 } from './core/wire.js';
-export type { WireCodecs, Invocation, Reply, WireOptions } from './core/wire.js';
+export type { WireFormatCode, WireCodecs, Invocation, Reply, WireOptions } from './core/wire.js';
 export type { HttpRequest, HttpResponse, HttpHandler, HttpServerHandle, HttpRequestOptions } from './core/transport.js';
 export { TransportHttp } from './adapters/transport-http.js';
 export type { TransportHttpOptions } from './adapters/transport-http.js';

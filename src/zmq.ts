@@ -15,10 +15,11 @@ export {
   messageIdKey,
   isMethodName,
   WireFormatError,
+  WIRE_FORMAT_CODES,
   MAX_PAYLOAD_BYTES_DEFAULT,
   MAX_MESSAGE_ID_BYTES,
 } from './core/wire.js';
-export type { WireCodecs, Invocation, Reply, WireOptions, RepRequest, DealerReply } from './core/wire.js';
+export type { WireFormatCode, WireCodecs, Invocation, Reply, WireOptions, RepRequest, DealerReply } from './core/wire.js';
 export { SOCKET_TYPES, SOCKET_EVENT_TYPES } from './core/transport.js';
 export type {
   SocketType,
