@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { CallTableDriver } from '../../../src/core/call-table-driver.js';
 import { CallTable } from '../../../src/core/call-table.js';
 import { ErrorCode, type TotoError } from '../../../src/core/errors.js';
-import type { LoopPort, TimerHandle } from '../../../src/core/ports.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
+import { counting } from '../../support/counting-loop.js';
 
 interface CallSpec {
   startMs: number;
@@ -87,26 +87,7 @@ describe('CallTableDriver in virtual time (property)', () => {
       fc.asyncProperty(fc.array(callArb, { minLength: 1, maxLength: 25 }), async (specs) => {
         const kernel = new SimKernel();
         const loop = new LoopSim(kernel);
-        const live = new Set<TimerHandle>();
-        let maxArmed = 0;
-        const port: LoopPort = {
-          now: () => loop.now(),
-          callLater: (d, cb) => loop.callLater(d, cb),
-          addCallback: (cb) => loop.addCallback(cb),
-          callAt: (whenMs, cb) => {
-            const handle: TimerHandle = loop.callAt(whenMs, () => {
-              live.delete(handle);
-              cb();
-            });
-            live.add(handle);
-            maxArmed = Math.max(maxArmed, live.size);
-            return handle;
-          },
-          cancel: (handle) => {
-            live.delete(handle);
-            loop.cancel(handle);
-          },
-        };
+        const { port, armed, maxArmed } = counting(loop);
         const specOf = new Map<string, CallSpec>();
         const driver: CallTableDriver = new CallTableDriver({
           loop: port,
@@ -149,8 +130,8 @@ describe('CallTableDriver in virtual time (property)', () => {
         const stats = driver.stats;
         expect(stats.settledOk + stats.settledError + stats.settledTimeout + stats.settledAborted + stats.settledClosed).toBe(specs.length);
         expect(driver.length).toBe(0);
-        expect(maxArmed).toBeLessThanOrEqual(1);
-        expect(live.size).toBe(0);
+        expect(maxArmed()).toBeLessThanOrEqual(1);
+        expect(armed()).toBe(0);
       }),
       { seed, numRuns },
     );

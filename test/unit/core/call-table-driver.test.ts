@@ -5,34 +5,11 @@ import { CallTableDriver } from '../../../src/core/call-table-driver.js';
 import type { CallTableOptions } from '../../../src/core/call-options.js';
 import { CallTable, CallTableFullError, type CallInfo } from '../../../src/core/call-table.js';
 import { ErrorCode, TotoError } from '../../../src/core/errors.js';
-import type { LoopPort, TimerHandle } from '../../../src/core/ports.js';
+import type { LoopPort } from '../../../src/core/ports.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
+import { counting } from '../../support/counting-loop.js';
 
-/** A LoopPort that counts the timers armed through it (armed, not yet fired or cancelled). */
-function counting(loop: LoopPort): { port: LoopPort; armed: () => number; maxArmed: () => number } {
-  const live = new Set<TimerHandle>();
-  let max = 0;
-  const port: LoopPort = {
-    now: () => loop.now(),
-    callLater: (delayMs, cb) => loop.callLater(delayMs, cb),
-    addCallback: (cb) => loop.addCallback(cb),
-    callAt: (whenMs, cb) => {
-      const handle: TimerHandle = loop.callAt(whenMs, () => {
-        live.delete(handle);
-        cb();
-      });
-      live.add(handle);
-      max = Math.max(max, live.size);
-      return handle;
-    },
-    cancel: (handle) => {
-      live.delete(handle);
-      loop.cancel(handle);
-    },
-  };
-  return { port, armed: () => live.size, maxArmed: () => max };
-}
 
 interface Sent {
   id: string;
