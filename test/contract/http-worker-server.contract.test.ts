@@ -4,6 +4,7 @@ import { createCodecs } from '../../src/adapters/codecs.js';
 import { LoopNode } from '../../src/adapters/loop-node.js';
 import { jsonSerialization, type Serialization } from '../../src/core/codec.js';
 import { TotoError } from '../../src/core/errors.js';
+import { Random } from '../../src/core/random.js';
 import { HttpWorkerServer, httpWorkerCodecs } from '../../src/core/http-worker-server.js';
 import type { Logger } from '../../src/core/ports.js';
 import type { HttpResponse } from '../../src/core/transport.js';
@@ -57,11 +58,14 @@ for (const made of worlds) {
       const dispatcherFor = (serialization: Serialization, compression?: typeof msgpack.compression) =>
         new WorkerDispatcher({ methods, worker: null, loop, ...httpWorkerCodecs(serialization, compression) });
       const logs: unknown[] = [];
+      const dispatchers = [dispatcherFor(jsonSerialization), dispatcherFor(msgpack.serialization, msgpack.compression)] as const;
+      /** Requests that reached a dispatcher (a refused one never does). */
+      const dispatched = (): number => dispatchers[0].stats.requests + dispatchers[1].stats.requests;
       const server = new HttpWorkerServer({
         transport: w.transport,
         routes: [
-          { serialization: jsonSerialization, dispatcher: dispatcherFor(jsonSerialization) },
-          { serialization: msgpack.serialization, dispatcher: dispatcherFor(msgpack.serialization, msgpack.compression) },
+          { serialization: jsonSerialization, dispatcher: dispatchers[0] },
+          { serialization: msgpack.serialization, dispatcher: dispatchers[1] },
         ],
         logger: recordingLogger(logs),
         ...options,
@@ -72,7 +76,7 @@ for (const made of worlds) {
         w.settle(w.transport.httpRequest(`${address}/`, { method, headers, body }));
       const call = (method: string, parameters: unknown): Promise<HttpResponse> =>
         post(encodeInvocation({ method, parameters }, json));
-      return { w, server, address, post, call, fired, fireDone, logs };
+      return { w, server, address, post, call, fired, fireDone, logs, dispatched };
     }
 
     /** Status, content type and the decoded JSON body: what a client sees. */
@@ -108,17 +112,18 @@ for (const made of worlds) {
     });
 
     it("a body over the server's maxBodyBytes gets 413 as JSON without running the method; a body at the limit is served", async () => {
-      const { post, logs } = await serve({ maxBodyBytes: 64 });
+      const { post, logs, dispatched } = await serve({ maxBodyBytes: 64 });
       const at = enc.encode(JSON.stringify({ method: 'return_value', parameters: 'x'.repeat(64 - 41) }));
       expect(at.byteLength).toBe(64);
       expect(seen(await post(at))[0]).toBe(200);
       const over = enc.encode(JSON.stringify({ method: 'return_value', parameters: 'x'.repeat(65 - 41) }));
       expect(seen(await post(over))).toEqual([413, 'application/json', { error: { code: 1000, value: 'request body of 65 bytes exceeds maxBodyBytes (64)' } }]);
+      expect(dispatched()).toBe(1);
       expect(logs).toContainEqual({ context: expect.objectContaining({ status: 413, method: 'POST', path: '/' }), message: 'http worker: request refused' });
     });
 
     it('an unsupported or missing Content-Type gets 415 naming the types accepted; charset parameters are ignored', async () => {
-      const { post } = await serve();
+      const { post, dispatched } = await serve();
       const body = enc.encode(JSON.stringify({ method: 'return_value', parameters: 1 }));
       expect(seen(await post(body, { 'content-type': 'text/plain' }))).toEqual([
         415,
@@ -126,16 +131,18 @@ for (const made of worlds) {
         { error: { code: 1000, value: 'content-type: expected one of "application/json", "application/msgpack", got "text/plain"' } },
       ]);
       expect(seen(await post(body, {}))[0]).toBe(415);
+      expect(dispatched()).toBe(0);
       expect(seen(await post(body, { 'content-type': 'Application/JSON; charset=utf-8' }))).toEqual([200, 'application/json', { parameters: 1 }]);
     });
 
     it('a method other than POST gets 405 with Allow: POST, as JSON', async () => {
-      const { post } = await serve();
+      const { post, server, dispatched } = await serve();
       for (const method of ['GET', 'PUT', 'DELETE']) {
         const res = await post(new Uint8Array(0), JSON_TYPE, method);
         expect(seen(res)).toEqual([405, 'application/json', { error: { code: 1000, value: `method ${method} not allowed: a worker call is a POST` } }]);
         expect(res.headers.allow).toBe('POST');
       }
+      expect([dispatched(), server.stats.refused[405]]).toEqual([0, 3]);
     });
 
     it('an @asynchronous method answers 202 with null at once, then runs', async () => {
@@ -159,6 +166,31 @@ for (const made of worlds) {
       // JSON bytes sent as msgpack: a malformed msgpack+zlib payload, 400.
       expect(seen(await post(enc.encode('{"method": "return_value", "parameters": 1}'), headers))[0]).toBe(400);
       expect(server.stats).toEqual({ requests: 3, refused: { 405: 0, 413: 0, 415: 0 } });
+    });
+
+    it('seeded random bodies and content types: every answer is a status the server names, every error a JSON {error}, and valid calls are served throughout', async () => {
+      const { post, call } = await serve({ maxBodyBytes: 4096 });
+      const random = new Random(20_261_129);
+      const types = ['application/json', 'application/msgpack', 'text/plain', 'application/json; charset=utf-8', ''];
+      const statuses = new Map<number, number>();
+      const CASES = 200;
+      for (let i = 0; i < CASES; i++) {
+        const body = Uint8Array.from({ length: random.int(0, 5000) }, () => random.int(0, 255));
+        // Half the bodies start as an invocation, so the decoder gets past the first byte.
+        if (random.bool(0.5)) body.set(enc.encode('{"method": "return_value", "parameters": ').subarray(0, body.length));
+        const type = types[random.int(0, types.length - 1)] as string;
+        const res = await post(body, type === '' ? {} : { 'content-type': type });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expect([400, 413, 415]).toContain(res.status);
+        expect(res.headers['content-type']).toBe('application/json');
+        const reply = JSON.parse(dec.decode(res.body)) as { error: { code: number; value: string } };
+        expect(Object.keys(reply)).toEqual(['error']);
+        expect(reply.error.code).toBe(1000);
+        expect(reply.error.value.length).toBeLessThan(500);
+        if (i % 50 === 49) expect(seen(await call('return_value', i))).toEqual([200, 'application/json', { parameters: i }]);
+      }
+      // The campaign reached all three refusals, so it tested each path.
+      expect([...statuses.keys()].sort()).toEqual([400, 413, 415]);
     });
 
     it('close() stops listening: a later request is refused by the transport', async () => {
