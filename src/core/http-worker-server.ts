@@ -102,7 +102,7 @@ export class HttpWorkerServer {
     if (this.handle !== undefined || this.starting) throw new Error('HttpWorkerServer: already started');
     this.starting = true;
     try {
-      this.handle = await this.transport.httpListen(address, (request) => this.handle_(request));
+      this.handle = await this.transport.httpListen(address, (request) => this.answer(request));
     } finally {
       this.starting = false;
     }
@@ -125,7 +125,7 @@ export class HttpWorkerServer {
     return { requests: this.counts.requests, refused: { ...this.counts.refused } };
   }
 
-  private async handle_(request: HttpRequest): Promise<HttpResponse> {
+  private async answer(request: HttpRequest): Promise<HttpResponse> {
     this.counts.requests++;
     if (request.method !== 'POST') {
       return this.refuse(405, `method ${request.method} not allowed: a worker call is a POST`, { allow: 'POST' }, request);
