@@ -1,0 +1,295 @@
+// Toto's worker load balancer (TotoWorkerService's zmq device) over the TransportPort: a ROUTER
+// bound on the worker bind address (clients' DEALERs connect) forwarding to a DEALER bound on
+// the worker socket address (workers' REPs connect), and back. The same code runs on the
+// simulated network and on real zeromq.js.
+//
+// Frames, as zmq_proxy moves them (nothing is parsed or rewritten):
+//   client DEALER sends        ['', id, payload]
+//   ROUTER receives            [identity, '', id, payload]   -> sent out the DEALER as is
+//   worker REP sees            [id, payload]  (envelope [identity, ''] kept by the REP)
+//   worker REP sends           [id, reply]    -> the DEALER receives [identity, '', id, reply]
+//   ROUTER sends it as is: routed by `identity`, the client receives ['', id, reply].
+// The DEALER round-robins requests over the connected workers; a worker that connects later
+// joins the rotation.
+//
+// Backpressure, as zmq_proxy: each send is awaited before the next receive. With no worker
+// connected the DEALER's send waits (ZeroMQ's DEALER blocks with no peer), so the front loop stops
+// receiving, the ROUTER's receive queue fills to its high-water mark and then the clients' own
+// DEALER sends wait: requests are held, not dropped, until a worker comes (or a client's call
+// times out). Replies to the ROUTER never wait: a ROUTER drops a message to an identity that is
+// gone (or, with `mandatory`, rejects: logged and dropped).
+//
+// The loops never die on one message: a send or receive that fails (other than by close) is
+// logged with context and counted; the message in hand is dropped and the loop goes on, after a
+// backoff on the loop port for a failing receive (doubling per consecutive failure up to a bound),
+// so a persistent failure such as a receiveTimeoutMs is never a hot loop. A malformed message
+// from a client is forwarded like any other: the worker's REP discards a message with no
+// envelope delimiter (libzmq), and the worker answers an unreadable request with an error reply.
+//
+// Direct mode (Toto's empty worker_bind_address) needs no balancer: the workers bind (or the
+// client connects straight to worker_socket_address) and no WorkerBalancer is made.
+
+import { silentLogger, type Logger, type LoopPort, type TimerHandle } from './ports.js';
+import type { Message, Socket, SocketOptions, TransportPort } from './transport.js';
+import { checkOptions, expected } from './validate.js';
+
+/** Toto's default worker_bind_address. */
+export const WORKER_BIND_ADDRESS_DEFAULT = 'tcp://*:55555';
+
+export interface WorkerBalancerOptions {
+  transport: TransportPort;
+  /** The clock of the backoff after a failing receive. */
+  loop: LoopPort;
+  logger?: Logger;
+  /** Where the ROUTER binds, for clients (Toto's worker_bind_address). Default `tcp://*:55555`. */
+  bindAddress?: string;
+  /** Where the DEALER binds, for workers' REP sockets (Toto's worker_socket_address). */
+  socketAddress: string;
+  /** Options of both sockets (e.g. lingerMs, high-water marks, heartbeats). */
+  socketOptions?: SocketOptions;
+  /** Options of the ROUTER only, over socketOptions (e.g. mandatory). */
+  frontOptions?: SocketOptions;
+  /** Options of the DEALER only, over socketOptions (e.g. sendTimeoutMs to drop requests nobody takes). */
+  backOptions?: SocketOptions;
+  /** First backoff after a failing receive; it doubles per consecutive failure. Default 10. */
+  backoffMs?: number;
+  /** Longest backoff. Default 1000. */
+  backoffMsMax?: number;
+}
+
+export interface WorkerBalancerStats {
+  /** Messages received on the ROUTER and sent out the DEALER (requests to workers). */
+  toWorkers: number;
+  /** Messages received on the DEALER and sent out the ROUTER (replies to clients). */
+  toClients: number;
+  /** Failed receives and sends, logged and survived (a failed send drops its message). */
+  errors: number;
+}
+
+type Direction = 'toWorkers' | 'toClients';
+
+const BACKOFF_MS_DEFAULT = 10;
+const BACKOFF_MS_MAX_DEFAULT = 1_000;
+
+export class WorkerBalancer {
+  private readonly front: Socket;
+  private readonly back: Socket;
+  private readonly loop: LoopPort;
+  private readonly logger: Logger;
+  private readonly bindAddress: string;
+  private readonly socketAddress: string;
+  private readonly backoffMs: number;
+  private readonly backoffMsMax: number;
+  private readonly counts: WorkerBalancerStats = { toWorkers: 0, toClients: 0, errors: 0 };
+  private starting: Promise<void> | undefined;
+  private running: Promise<void> | undefined;
+  private closing = false;
+  /** Resolves on close(): wakes a loop out of its backoff. */
+  private wake: () => void = () => undefined;
+  private readonly stopped = new Promise<void>((resolve) => {
+    this.wake = resolve;
+  });
+
+  constructor(options: WorkerBalancerOptions) {
+    if (options === null || typeof options !== 'object') throw new TypeError(expected('WorkerBalancer options', 'an options object', options));
+    checkOptions('WorkerBalancer options', options, [
+      'transport',
+      'loop',
+      'logger',
+      'bindAddress',
+      'socketAddress',
+      'socketOptions',
+      'frontOptions',
+      'backOptions',
+      'backoffMs',
+      'backoffMsMax',
+    ]);
+    const { transport, loop, logger = silentLogger, bindAddress = WORKER_BIND_ADDRESS_DEFAULT, socketAddress } = options;
+    const { backoffMs = BACKOFF_MS_DEFAULT, backoffMsMax = BACKOFF_MS_MAX_DEFAULT } = options;
+    if (transport === null || typeof transport !== 'object' || typeof transport.socket !== 'function') {
+      throw new TypeError(expected('transport', 'a TransportPort', transport));
+    }
+    if (loop === null || typeof loop !== 'object' || typeof loop.callLater !== 'function' || typeof loop.cancel !== 'function') {
+      throw new TypeError(expected('loop', 'a LoopPort', loop));
+    }
+    if (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function' || typeof logger.info !== 'function') {
+      throw new TypeError(expected('logger', 'a Logger', logger));
+    }
+    if (typeof bindAddress !== 'string' || bindAddress === '') {
+      // Toto's empty worker_bind_address is direct mode: the workers are reached without a balancer.
+      throw new TypeError(expected('bindAddress', 'an address for the ROUTER (direct mode, with no bind address, needs no balancer)', bindAddress));
+    }
+    if (typeof socketAddress !== 'string' || socketAddress === '') {
+      throw new TypeError(expected('socketAddress', 'an address for the DEALER that workers connect to', socketAddress));
+    }
+    if (typeof backoffMs !== 'number' || !Number.isFinite(backoffMs) || backoffMs < 1) {
+      throw new RangeError(expected('backoffMs', 'a finite number >= 1', backoffMs));
+    }
+    if (typeof backoffMsMax !== 'number' || !Number.isFinite(backoffMsMax) || backoffMsMax < backoffMs) {
+      throw new RangeError(expected('backoffMsMax', `a finite number >= backoffMs (${backoffMs})`, backoffMsMax));
+    }
+    this.loop = loop;
+    this.logger = logger;
+    this.bindAddress = bindAddress;
+    this.socketAddress = socketAddress;
+    this.backoffMs = backoffMs;
+    this.backoffMsMax = backoffMsMax;
+    // Bad socket options throw here, from the transport, with its message (the same in both worlds).
+    this.front = transport.socket('router', { ...options.socketOptions, ...options.frontOptions });
+    try {
+      this.back = transport.socket('dealer', { ...options.socketOptions, ...options.backOptions });
+    } catch (error) {
+      this.front.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Binds the ROUTER on bindAddress and the DEALER on socketAddress, then starts forwarding.
+   * If a bind fails, both sockets are closed and the error is thrown (the balancer is then closed).
+   * A second call returns the first one's promise.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.bindAndRun();
+    return this.starting;
+  }
+
+  /** The ROUTER's endpoint, with the port a `tcp://host:*` bind chose; null before start(). */
+  get frontEndpoint(): string | null {
+    return this.front.lastEndpoint;
+  }
+
+  /** The DEALER's endpoint, with the port a `tcp://host:*` bind chose; null before start(). */
+  get backEndpoint(): string | null {
+    return this.back.lastEndpoint;
+  }
+
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  get stats(): WorkerBalancerStats {
+    return { ...this.counts };
+  }
+
+  /**
+   * Ends both loops and closes both sockets; resolves once the loops have ended. Messages queued
+   * in the sockets are delivered or dropped as lingerMs says; a message a loop holds is dropped.
+   */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      this.wake();
+      for (const socket of [this.front, this.back]) {
+        try {
+          if (!socket.closed) socket.close();
+        } catch (error) {
+          this.log('warn', { err: error, socket: socket.type }, 'worker balancer: socket close failed');
+        }
+      }
+    }
+    return this.running ?? Promise.resolve();
+  }
+
+  private async bindAndRun(): Promise<void> {
+    if (this.closing) throw new Error('worker balancer: start() after close()');
+    try {
+      await this.front.bind(this.bindAddress);
+      await this.back.bind(this.socketAddress);
+    } catch (error) {
+      // close() during start() ends it quietly: the bind failed because the socket was closed.
+      if (this.closing) return;
+      const side = this.front.lastEndpoint === null ? `ROUTER on ${this.bindAddress}` : `DEALER on ${this.socketAddress}`;
+      await this.close();
+      throw new Error(`worker balancer: cannot bind the ${side}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    if (this.closing) return;
+    this.log('info', { front: this.front.lastEndpoint, back: this.back.lastEndpoint }, 'worker balancer: forwarding');
+    // forward() catches everything it awaits; the catch only guards against a bug of ours.
+    this.running = Promise.all([
+      this.forward('toWorkers', this.front, this.back),
+      this.forward('toClients', this.back, this.front),
+    ]).then(
+      () => undefined,
+      (error: unknown) => this.log('error', { err: error }, 'worker balancer: a forwarding loop failed'),
+    );
+  }
+
+  /** One direction: receive a message on `from`, send it as is on `to`, await the send, repeat. */
+  private async forward(direction: Direction, from: Socket, to: Socket): Promise<void> {
+    let consecutiveFailures = 0;
+    while (!this.stopping()) {
+      let message: Message;
+      try {
+        message = await from.receive();
+      } catch (error) {
+        if (this.stopping()) return;
+        consecutiveFailures++;
+        await this.failed(direction, 'receive', from, error, undefined, consecutiveFailures);
+        continue;
+      }
+      consecutiveFailures = 0;
+      try {
+        await to.send(message);
+        this.counts[direction]++;
+      } catch (error) {
+        if (this.stopping()) return;
+        // The message is dropped; the next receive blocks until another comes, so no backoff.
+        await this.failed(direction, 'send', to, error, message, 0);
+      }
+    }
+  }
+
+  /** True once close() was called or someone else closed a socket: either way both loops end. */
+  private stopping(): boolean {
+    return this.closing || this.front.closed || this.back.closed;
+  }
+
+  /** Logs a failure with context; after a failing receive, waits the backoff (cut short by close()). */
+  private async failed(
+    direction: Direction,
+    phase: 'receive' | 'send',
+    socket: Socket,
+    error: unknown,
+    message: Message | undefined,
+    consecutive: number,
+  ): Promise<void> {
+    this.counts.errors++;
+    const delayMs = phase === 'receive' ? Math.min(this.backoffMsMax, this.backoffMs * 2 ** Math.min(consecutive - 1, 30)) : 0;
+    const code = (error as { code?: unknown } | null)?.code;
+    this.log(
+      'warn',
+      {
+        direction,
+        phase,
+        socket: socket.type,
+        endpoint: socket.lastEndpoint,
+        code,
+        err: error,
+        ...(message === undefined ? {} : { frames: message.length, bytes: message.reduce((sum, frame) => sum + frame.byteLength, 0) }),
+        ...(phase === 'receive' ? { consecutive, backoffMs: delayMs } : {}),
+      },
+      `worker balancer: ${phase} failed (${direction})`,
+    );
+    if (delayMs === 0) return;
+    let timer: TimerHandle | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        timer = this.loop.callLater(delayMs, resolve);
+      }),
+      this.stopped,
+    ]);
+    if (timer !== undefined) this.loop.cancel(timer);
+  }
+
+  /** A logger that throws must not take a loop with it. */
+  private log(level: 'info' | 'warn' | 'error', context: Record<string, unknown>, message: string): void {
+    try {
+      this.logger[level](context, message);
+    } catch {
+      // Nothing to do: forwarding matters more than the log line.
+    }
+  }
+}

@@ -1,0 +1,293 @@
+// Proves WorkerBalancer (Toto's ROUTER<->DEALER worker balancer) in every world (sim, sim-ipc, sim-inproc, tcp, ipc, inproc): Toto's client DEALER frames reach WorkerRepServer workers through it and each reply comes back with its id; calls spread over two workers; two clients each get only their own replies; a request held while no worker is connected is served once one joins, and a late worker joins the rotation; malformed client frames do not stop it; `tcp://host:*` endpoints; close() ends both loops cleanly.
+import { expect } from 'vitest';
+import { LoopNode } from '../../../src/adapters/loop-node.js';
+import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
+import type { Logger, LoopPort } from '../../../src/core/ports.js';
+import type { Socket } from '../../../src/core/transport.js';
+import { dealerRequestFrames, decodeReply, encodeInvocation, parseDealerReply, type Reply, type WireCodecs } from '../../../src/core/wire.js';
+import { WorkerBalancer, type WorkerBalancerOptions } from '../../../src/core/worker-balancer.js';
+import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
+import { WorkerMethods } from '../../../src/core/worker-methods.js';
+import { WorkerRepServer } from '../../../src/core/worker-rep-server.js';
+import { LoopSim } from '../../../src/sim/loop-sim.js';
+import { EVERY_WORLD, TCP_WORLDS, describeWorlds, track, type World } from './worlds.js';
+
+const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+const str = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+interface LogLine {
+  level: string;
+  message: string | undefined;
+  context: Record<string, unknown>;
+}
+
+function recordingLogger(into: LogLine[]): Logger {
+  const at =
+    (level: string) =>
+    (context: object | string, message?: string): void => {
+      if (typeof context === 'string') into.push({ level, context: {}, message: context });
+      else into.push({ level, context: context as Record<string, unknown>, message });
+    };
+  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
+  return logger;
+}
+
+/** A client DEALER speaking Toto's frames: one send at a time (EBUSY otherwise), one receive loop collecting replies by id. */
+class Client {
+  readonly replies = new Map<string, Reply>();
+  /** Ids in arrival order, to show nothing arrives twice or for someone else. */
+  readonly arrived: string[] = [];
+  readonly unparsed: string[][] = [];
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(readonly dealer: Socket) {
+    void (async () => {
+      for (;;) {
+        const frames = await dealer.receive();
+        let reply;
+        try {
+          reply = parseDealerReply(frames);
+        } catch {
+          // Not Toto's ['', id, payload] (an answer to a client that sent a longer envelope): kept as is.
+          this.unparsed.push(frames.map(str));
+          continue;
+        }
+        const id = str(reply.id);
+        this.arrived.push(id);
+        if (reply.kind === 'reply') this.replies.set(id, decodeReply(reply.payload, json));
+      }
+    })().catch(() => undefined);
+  }
+
+  /** Queues raw frames behind the earlier sends. */
+  send(frames: Uint8Array[]): Promise<void> {
+    const next = this.sending.then(() => this.dealer.send(frames));
+    this.sending = next.catch(() => undefined);
+    return next;
+  }
+
+  invoke(id: string, parameters: unknown, method = 'whoami'): Promise<void> {
+    return this.send(dealerRequestFrames(bytes(id), encodeInvocation({ method, parameters }, json)));
+  }
+}
+
+/** The parts of one test: a balancer on host 'router', workers on their own hosts, clients on theirs; all closed at the end. */
+class Rig {
+  readonly loop: LoopPort;
+  readonly logs: LogLine[] = [];
+  private readonly nodeLoop: LoopNode | undefined;
+  private readonly workers: WorkerRepServer[] = [];
+  private readonly balancers: WorkerBalancer[] = [];
+
+  constructor(private readonly w: World) {
+    this.nodeLoop = w.sim ? undefined : new LoopNode();
+    this.loop = w.sim ? new LoopSim(w.sim.kernel) : (this.nodeLoop as LoopNode);
+  }
+
+  async balancer(options: Partial<WorkerBalancerOptions> = {}): Promise<WorkerBalancer> {
+    const balancer = new WorkerBalancer({
+      transport: this.w.transport('router'),
+      loop: this.loop,
+      logger: recordingLogger(this.logs),
+      bindAddress: await this.w.address('router', 'front'),
+      socketAddress: await this.w.address('router', 'back'),
+      ...options,
+    });
+    this.balancers.push(balancer);
+    await balancer.start();
+    return balancer;
+  }
+
+  /** A worker whose `whoami` method answers with its name and the parameters. */
+  worker(name: string, address: string): WorkerRepServer {
+    const dispatcher = new WorkerDispatcher({
+      methods: WorkerMethods.fromMap({ whoami: (_worker, parameters) => ({ worker: name, parameters }) }),
+      worker: null,
+      codecs: json,
+      loop: this.loop,
+    });
+    const server = new WorkerRepServer({ transport: this.w.transport(name), dispatcher, loop: this.loop, logger: recordingLogger(this.logs) });
+    this.workers.push(server);
+    server.connect(address);
+    return server;
+  }
+
+  client(name: string, address: string): Client {
+    const dealer = this.w.socket(name, 'dealer');
+    dealer.connect(address);
+    return new Client(dealer);
+  }
+
+  async close(): Promise<void> {
+    for (const balancer of this.balancers) await balancer.close();
+    for (const worker of this.workers) await worker.close();
+    this.nodeLoop?.close();
+  }
+}
+
+async function withRig(w: World, body: (rig: Rig) => Promise<void>): Promise<void> {
+  const rig = new Rig(w);
+  try {
+    await body(rig);
+  } finally {
+    await rig.close();
+  }
+}
+
+const value = (reply: Reply | undefined): unknown => (reply?.ok ? reply.value : reply);
+
+/** Sends one call at a time until both workers have answered (the DEALER round-robins only over connected workers). */
+async function untilBothServe(w: World, client: Client, one: WorkerRepServer, two: WorkerRepServer, prefix: string): Promise<number> {
+  let sent = 0;
+  while (one.stats.served === 0 || two.stats.served === 0) {
+    expect(sent, 'calls before both workers answered').toBeLessThan(200);
+    const id = `${prefix}${sent++}`;
+    await client.invoke(id, sent);
+    await w.waitFor(() => client.replies.has(id), { timeoutMs: 10_000, what: `the reply to ${id}` });
+  }
+  return sent;
+}
+
+describeWorlds("WorkerBalancer carries Toto's DEALER frames to two workers and each reply back with its id; calls spread over both", EVERY_WORLD, (w) =>
+  withRig(w, async (rig) => {
+    const balancer = await rig.balancer();
+    const back = balancer.backEndpoint as string;
+    const one = rig.worker('worker1', back);
+    const two = rig.worker('worker2', back);
+    const client = rig.client('client', balancer.frontEndpoint as string);
+    const warmup = await untilBothServe(w, client, one, two, 'w');
+    // Then 40 calls in flight at once: each comes back once, with its own id and parameters.
+    const before = [one.stats.served, two.stats.served] as [number, number];
+    for (let i = 0; i < 40; i++) void client.invoke(`c${i}`, { i });
+    await w.waitFor(() => client.arrived.length === warmup + 40, { timeoutMs: 10_000, what: '40 replies' });
+    for (let i = 0; i < 40; i++) {
+      expect(value(client.replies.get(`c${i}`))).toMatchObject({ parameters: { i } });
+    }
+    expect(new Set(client.arrived).size).toBe(client.arrived.length);
+    const byWorker = [one.stats.served - before[0], two.stats.served - before[1]];
+    expect(byWorker[0]! + byWorker[1]!).toBe(40);
+    // Both connected: the DEALER alternates, so each takes half.
+    expect(byWorker).toEqual([20, 20]);
+    const served = [...client.replies.values()].map((reply) => (value(reply) as { worker: string }).worker);
+    expect(new Set(served)).toEqual(new Set(['worker1', 'worker2']));
+    expect(balancer.stats).toEqual({ toWorkers: warmup + 40, toClients: warmup + 40, errors: 0 });
+  }),
+);
+
+describeWorlds('WorkerBalancer: two clients at once each get only their own replies', EVERY_WORLD, (w) =>
+  withRig(w, async (rig) => {
+    const balancer = await rig.balancer();
+    rig.worker('worker1', balancer.backEndpoint as string);
+    rig.worker('worker2', balancer.backEndpoint as string);
+    const alice = rig.client('alice', balancer.frontEndpoint as string);
+    const bob = rig.client('bob', balancer.frontEndpoint as string);
+    for (let i = 0; i < 25; i++) {
+      void alice.invoke(`a${i}`, `alice-${i}`);
+      void bob.invoke(`b${i}`, `bob-${i}`);
+    }
+    await w.waitFor(() => alice.arrived.length === 25 && bob.arrived.length === 25, { timeoutMs: 10_000, what: '25 replies each' });
+    expect([...alice.arrived].sort()).toEqual(Array.from({ length: 25 }, (_, i) => `a${i}`).sort());
+    expect([...bob.arrived].sort()).toEqual(Array.from({ length: 25 }, (_, i) => `b${i}`).sort());
+    for (let i = 0; i < 25; i++) {
+      expect(value(alice.replies.get(`a${i}`))).toMatchObject({ parameters: `alice-${i}` });
+      expect(value(bob.replies.get(`b${i}`))).toMatchObject({ parameters: `bob-${i}` });
+    }
+    // Nothing strays afterwards.
+    await w.sleep(200);
+    expect([alice.arrived.length, bob.arrived.length]).toEqual([25, 25]);
+  }),
+);
+
+describeWorlds('WorkerBalancer holds a request while no worker is connected (the DEALER send waits), and a worker that joins later is served calls', EVERY_WORLD, (w) =>
+  withRig(w, async (rig) => {
+    const balancer = await rig.balancer();
+    const client = rig.client('client', balancer.frontEndpoint as string);
+    await client.invoke('early', 'no worker yet');
+    // zmq_proxy's behaviour: the front loop waits in the DEALER's send; nothing is dropped.
+    await w.sleep(300);
+    expect([client.arrived.length, balancer.stats.toWorkers]).toEqual([0, 0]);
+    const one = rig.worker('worker1', balancer.backEndpoint as string);
+    await w.waitFor(() => client.replies.has('early'), { timeoutMs: 10_000, what: 'the held request to be served' });
+    expect(value(client.replies.get('early'))).toEqual({ worker: 'worker1', parameters: 'no worker yet' });
+    // A second worker joins later and starts receiving calls.
+    const two = rig.worker('worker2', balancer.backEndpoint as string);
+    await untilBothServe(w, client, one, two, 'late');
+    expect(two.stats.served).toBeGreaterThan(0);
+    expect(balancer.stats.errors).toBe(0);
+  }),
+);
+
+describeWorlds('WorkerBalancer: malformed client frame sequences do not stop it; valid calls are served after them', EVERY_WORLD, (w) =>
+  withRig(w, async (rig) => {
+    const balancer = await rig.balancer();
+    rig.worker('worker1', balancer.backEndpoint as string);
+    rig.worker('worker2', balancer.backEndpoint as string);
+    const client = rig.client('client', balancer.frontEndpoint as string);
+    await client.invoke('ok1', 1);
+    await w.waitFor(() => client.replies.has('ok1'), { timeoutMs: 10_000, what: 'the first reply' });
+    const garbage: Uint8Array[][] = [
+      [bytes('junk')], // no delimiter: the worker's REP discards it
+      [new Uint8Array(0)], // a delimiter and nothing after it: discarded too
+      [new Uint8Array(0), bytes('lonely')], // no payload: the worker answers an error with the id
+      [new Uint8Array(0), bytes('many'), bytes('a'), bytes('b'), bytes('c')], // too many frames: an error reply
+      [bytes('x'), bytes('y'), new Uint8Array(0), bytes('deep'), bytes('{not json')], // a longer envelope: answered, routed back
+      [new Uint8Array(0), bytes('garbled'), bytes('{not json')],
+      [new Uint8Array(0), bytes('huge'), new Uint8Array(64 * 1024).fill(0xff)],
+    ];
+    for (const frames of garbage) await client.send(frames);
+    for (let i = 2; i <= 6; i++) await client.invoke(`ok${i}`, i);
+    await w.waitFor(() => [2, 3, 4, 5, 6].every((i) => client.replies.has(`ok${i}`)), { timeoutMs: 10_000, what: 'valid calls after garbage' });
+    for (let i = 2; i <= 6; i++) expect(value(client.replies.get(`ok${i}`))).toMatchObject({ parameters: i });
+    for (const id of ['lonely', 'many', 'garbled', 'huge']) {
+      await w.waitFor(() => client.replies.has(id), { timeoutMs: 10_000, what: `the error reply to ${id}` });
+      expect(client.replies.get(id)).toMatchObject({ ok: false, error: { code: 1000 } });
+    }
+    // The longer envelope came back whole, routed by identity: the balancer forwards, it does not parse.
+    await w.waitFor(() => client.unparsed.length === 1, { timeoutMs: 10_000, what: 'the reply to the longer envelope' });
+    expect(client.unparsed[0]?.slice(0, 4)).toEqual(['x', 'y', '', 'deep']);
+    // Every message went through; the balancer itself saw no failure.
+    expect(balancer.stats.toWorkers).toBe(6 + garbage.length);
+    expect(balancer.stats.errors).toBe(0);
+    expect(balancer.closed).toBe(false);
+  }),
+);
+
+describeWorlds('WorkerBalancer binds tcp://host:* and reports the chosen ports as frontEndpoint and backEndpoint', TCP_WORLDS, (w) =>
+  withRig(w, async (rig) => {
+    const balancer = await rig.balancer({ bindAddress: w.anyPort('router'), socketAddress: w.anyPort('router') });
+    const front = balancer.frontEndpoint as string;
+    const back = balancer.backEndpoint as string;
+    expect(front).toMatch(/^tcp:\/\/.+:\d+$/);
+    expect(back).toMatch(/^tcp:\/\/.+:\d+$/);
+    expect(front).not.toBe(back);
+    rig.worker('worker1', back);
+    const client = rig.client('client', front);
+    await client.invoke('x', 'y');
+    await w.waitFor(() => client.replies.has('x'), { timeoutMs: 10_000, what: 'the reply' });
+    expect(value(client.replies.get('x'))).toEqual({ worker: 'worker1', parameters: 'y' });
+  }),
+);
+
+describeWorlds('WorkerBalancer.close() ends both loops and closes both sockets, with no failure logged', EVERY_WORLD, (w) =>
+  withRig(w, async (rig) => {
+    const balancer = await rig.balancer();
+    rig.worker('worker1', balancer.backEndpoint as string);
+    const client = rig.client('client', balancer.frontEndpoint as string);
+    await client.invoke('1', 1);
+    await w.waitFor(() => client.replies.has('1'), { timeoutMs: 10_000, what: 'the reply' });
+    const closing = track(balancer.close());
+    await w.waitFor(() => closing.settled, { what: 'close() to resolve' });
+    expect(closing.error).toBeUndefined();
+    expect(balancer.closed).toBe(true);
+    // Nobody forwards any more. Not awaited: over inproc the DEALER lost its only peer, so the send waits.
+    track(client.invoke('after', 2));
+    await w.sleep(300);
+    expect(client.replies.has('after')).toBe(false);
+    expect(balancer.stats).toEqual({ toWorkers: 1, toClients: 1, errors: 0 });
+    expect(rig.logs.filter((line) => line.level !== 'info')).toEqual([]);
+    // A second close() is harmless; start() again returns the first start's promise.
+    await balancer.close();
+    await expect(balancer.start()).resolves.toBeUndefined();
+  }),
+);
