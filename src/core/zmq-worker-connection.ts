@@ -1,0 +1,352 @@
+// Toto's ZMQWorkerConnection over the TransportPort: one DEALER socket connected to every worker
+// (or router) address, the pure CallTable for deadlines, retries and settling, and Toto's frames
+// (the DEALER sends ['', id, payload] and receives ['', id, payload]). The same code runs on the
+// simulated network and on real zeromq.js.
+//
+// Unlike Toto: each call's deadline is exact (the table's heap, not a sweep); a call made with no
+// active connection fails at once with NO_CONNECTIONS instead of staying registered forever (and
+// so does a retry due while the set is empty); a malformed reply is a WireFormatError logged with
+// the peer's bytes bounded, and the receive loop goes on.
+//
+// Sends go through a queue drained by one pump, because a socket takes one send at a time (a
+// second pending send is EBUSY) and a DEALER send waits while no peer can take it.
+
+import { CallTable, type CallInfo, type CallStats } from './call-table.js';
+import type { CallTableOptions, Jitter } from './call-options.js';
+import { CallTableDriver } from './call-table-driver.js';
+import { jsonSerialization, noCompression } from './codec.js';
+import { ErrorCode, TotoError, WireFormatError } from './errors.js';
+import { silentLogger, type Logger, type LoopPort, type RandomPort, type TimerHandle } from './ports.js';
+import type { AbortSignalLike } from './task-queue.js';
+import type { Socket, SocketOptions, TransportPort } from './transport.js';
+import { checkFunction, checkOptions, expected } from './validate.js';
+import { decodeReply, dealerRequestFrames, encodeInvocation, messageIdKey, parseDealerReply, type WireCodecs, type WireOptions } from './wire.js';
+import { methodProxyRoot, type MethodProxyRoot, type ProxyOf } from './zmq-worker-connection-proxy.js';
+import { parseAddresses } from './zmq-worker-connection-addresses.js';
+
+export { parseAddresses } from './zmq-worker-connection-addresses.js';
+export type { MethodProxy, MethodProxyRoot, ProxyOf } from './zmq-worker-connection-proxy.js';
+
+export interface ZmqWorkerConnectionOptions {
+  transport: TransportPort;
+  /** The clock of deadlines and backoffs. */
+  loop: LoopPort;
+  /** Where retry jitter and the message id prefix are drawn. */
+  random: RandomPort;
+  /** Worker or router addresses: a comma-separated string (Toto) or a list. None: add them later. */
+  address?: string | readonly string[];
+  /** A call's timeout when it gives 0 or none. Default 10 000 (Toto's). */
+  timeoutMs?: number;
+  /** The default of each call's autoRetry. Default false. */
+  autoRetry?: boolean;
+  /** Attempts of an autoRetry call (first send included). Default Infinity (Toto's: forever). */
+  attemptsMax?: number;
+  /** Backoff base before a retry. Default 100. */
+  retryDelayMs?: number;
+  /** Backoff cap. Default 30 000. */
+  retryDelayMsMax?: number;
+  /** Default "full". */
+  jitter?: Jitter;
+  /** Most calls in flight. Default Infinity. */
+  pendingMax?: number;
+  /** Serialization and compression of payloads. Default JSON, uncompressed (a Toto peer set to JSON reads it). */
+  codecs?: WireCodecs;
+  /** Bounds on decoded replies and encoded requests. */
+  wireOptions?: WireOptions;
+  logger?: Logger;
+  /** Options of the DEALER (lingerMs, heartbeats, reconnect intervals, ...). */
+  socketOptions?: SocketOptions;
+}
+
+export interface InvokeOptions {
+  /** 0 or absent: the connection's timeoutMs. Negative: never expires (nor retries). */
+  timeoutMs?: number;
+  /** Re-send on timeout with backoff. Default: the connection's autoRetry. */
+  autoRetry?: boolean;
+  attemptsMax?: number;
+  /** Aborting it settles the call with ABORTED. */
+  signal?: AbortSignalLike;
+}
+
+/** Node's callback form: `error` is a TotoError (the worker's, TIMEOUT, ...) or null with the value. */
+export type InvokeCallback = (error: TotoError | null, value?: unknown) => void;
+
+export interface ZmqWorkerConnectionStats extends CallStats {
+  /** Replies that were not Toto's frames or whose payload did not decode (each logged once). */
+  malformedReplies: number;
+  /** Toto's bare acknowledgements (['', id]) of an @asynchronous method: the call resolves with undefined. */
+  acks: number;
+  /** Sends the socket refused (logged); the call waits for its deadline. */
+  sendFailures: number;
+  /** Receive failures other than the close (logged, survived after a backoff). */
+  receiveFailures: number;
+}
+
+const OPTION_NAMES = [
+  'transport',
+  'loop',
+  'random',
+  'address',
+  'timeoutMs',
+  'autoRetry',
+  'attemptsMax',
+  'retryDelayMs',
+  'retryDelayMsMax',
+  'jitter',
+  'pendingMax',
+  'codecs',
+  'wireOptions',
+  'logger',
+  'socketOptions',
+] as const;
+
+const DEFAULT_CODECS: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
+const RECEIVE_BACKOFF_MS = 10;
+const RECEIVE_BACKOFF_MS_MAX = 1_000;
+const encoder = new TextEncoder();
+
+export class ZmqWorkerConnection {
+  /** `conn.proxy.a.b(params, options?)` is `conn.invoke('a.b', params, options?)`. */
+  readonly proxy: MethodProxyRoot<InvokeOptions>;
+  private readonly socket: Socket;
+  private readonly driver: CallTableDriver;
+  private readonly loop: LoopPort;
+  private readonly logger: Logger;
+  private readonly codecs: WireCodecs;
+  private readonly wireOptions: WireOptions | undefined;
+  private readonly autoRetry: boolean;
+  private readonly connections = new Set<string>();
+  private readonly extra = { malformedReplies: 0, acks: 0, sendFailures: 0, receiveFailures: 0 };
+  private readonly queue: Uint8Array[][] = [];
+  private pumping = false;
+  private closing = false;
+  private readonly receiving: Promise<void>;
+  private backoff: { timer: TimerHandle; wake: () => void } | undefined;
+
+  constructor(options: ZmqWorkerConnectionOptions) {
+    checkOptions('ZmqWorkerConnection options', options, OPTION_NAMES);
+    if (options === undefined) throw new TypeError(expected('ZmqWorkerConnection options', 'an options object', options));
+    const { transport, loop, random, logger = silentLogger, codecs = DEFAULT_CODECS, autoRetry = false } = options;
+    if (transport === null || typeof transport !== 'object' || typeof transport.socket !== 'function') {
+      throw new TypeError(expected('transport', 'a TransportPort', transport));
+    }
+    if (random === null || typeof random !== 'object' || typeof random.int !== 'function') {
+      throw new TypeError(expected('random', 'a RandomPort', random));
+    }
+    if (codecs === null || typeof codecs !== 'object' || typeof codecs.serialization?.dumps !== 'function' || typeof codecs.compression?.compress !== 'function') {
+      throw new TypeError(expected('codecs', 'WireCodecs {serialization, compression}', codecs));
+    }
+    if (typeof autoRetry !== 'boolean') throw new TypeError(expected('autoRetry', 'a boolean', autoRetry));
+    const addresses = options.address === undefined ? [] : parseAddresses(options.address);
+    // Ids are "<prefix>-<n>": the prefix tells this connection's calls from another's in logs and
+    // at a shared router; the counter keeps them unique while in flight.
+    const prefix = random.int(0, 0x7fffffff).toString(36);
+    let counter = 0;
+    const tableOptions: CallTableOptions = {
+      random,
+      nextId: () => `${prefix}-${(++counter).toString(36)}`,
+      ...pick(options, ['timeoutMs', 'attemptsMax', 'retryDelayMs', 'retryDelayMsMax', 'jitter', 'pendingMax']),
+    };
+    const table = new CallTable(tableOptions);
+    this.loop = loop;
+    this.logger = logger;
+    this.codecs = codecs;
+    this.wireOptions = options.wireOptions;
+    this.autoRetry = autoRetry;
+    this.driver = new CallTableDriver({ loop, table, logger, send: (call, attempt) => this.send(call, attempt) });
+    this.socket = transport.socket('dealer', options.socketOptions);
+    for (const address of addresses) this.addConnection(address);
+    this.proxy = methodProxyRoot<InvokeOptions>((method, parameters, callOptions) => this.invoke(method, parameters, callOptions));
+    this.receiving = this.receiveLoop();
+  }
+
+  /** `proxy` typed by a description of the worker's methods (no check at run time: a promise of the shape). */
+  typed<Api>(): ProxyOf<Api, InvokeOptions> {
+    return this.proxy as unknown as ProxyOf<Api, InvokeOptions>;
+  }
+
+  /** Calls in flight (Toto's len(conn)). */
+  get length(): number {
+    return this.driver.length;
+  }
+
+  /** The addresses the DEALER is connected to, in the order they were added. */
+  get activeConnections(): string[] {
+    return [...this.connections];
+  }
+
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  get stats(): ZmqWorkerConnectionStats {
+    return { ...this.driver.stats, ...this.extra };
+  }
+
+  /** Connects the DEALER to `address` (no-op if already connected). */
+  addConnection(address: string): void {
+    this.checkOpen('addConnection');
+    const [one] = parseAddresses(address);
+    if (one === undefined || this.connections.has(one)) return;
+    this.socket.connect(one);
+    this.connections.add(one);
+  }
+
+  /** Disconnects the DEALER from `address` (no-op if not connected). Replies still due from it are lost. */
+  removeConnection(address: string): void {
+    this.checkOpen('removeConnection');
+    const [one] = parseAddresses(address);
+    if (one === undefined || !this.connections.has(one)) return;
+    this.connections.delete(one);
+    this.socket.disconnect(one);
+  }
+
+  /** Connects to exactly these addresses: drops the others, adds the new. */
+  setConnections(addresses: string | readonly string[]): void {
+    this.checkOpen('setConnections');
+    const wanted = new Set(parseAddresses(addresses));
+    for (const address of [...this.connections]) if (!wanted.has(address)) this.removeConnection(address);
+    for (const address of wanted) this.addConnection(address);
+  }
+
+  /**
+   * Invokes `method` on a worker. The promise resolves with the reply's value (undefined for an
+   * @asynchronous method's acknowledgement) and rejects with a TotoError: the worker's (its code
+   * and value kept), TIMEOUT, NO_CONNECTIONS, ABORTED or CLOSED. With a callback instead
+   * (Toto's form), the callback gets (error, value) and nothing is returned. A bad method name
+   * or parameters that do not encode throw at once.
+   */
+  invoke(method: string, parameters?: unknown, options?: InvokeOptions): Promise<unknown>;
+  invoke(method: string, parameters: unknown, callback: InvokeCallback): void;
+  invoke(method: string, parameters: unknown, options: InvokeOptions | undefined, callback: InvokeCallback): void;
+  invoke(
+    method: string,
+    parameters?: unknown,
+    optionsOrCallback?: InvokeOptions | InvokeCallback,
+    maybeCallback?: InvokeCallback,
+  ): Promise<unknown> | void {
+    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
+    const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
+    if (callback !== undefined) checkFunction('callback', callback);
+    const promise = this.call(method, parameters, options);
+    if (callback === undefined) return promise;
+    promise.then(
+      (value) => callback(null, value),
+      (error: unknown) => callback(TotoError.from(error)),
+    );
+  }
+
+  /** Settles every call in flight with CLOSED, closes the DEALER, and resolves once the receive loop ended. */
+  async close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      this.driver.close();
+      this.queue.length = 0;
+      this.socket.close();
+      this.backoff?.wake();
+    }
+    await this.receiving;
+  }
+
+  private call(method: string, parameters: unknown, options: InvokeOptions | undefined): Promise<unknown> {
+    const payload = encodeInvocation({ method, parameters }, this.codecs, this.wireOptions);
+    if (this.closing) return Promise.reject(new TotoError(ErrorCode.CLOSED, `call (${method}): the connection is closed`));
+    if (this.connections.size === 0) return Promise.reject(noConnections(method));
+    const { autoRetry = this.autoRetry, ...rest } = options ?? {};
+    return this.driver.call(method, payload, { ...rest, autoRetry });
+  }
+
+  /** The driver's send: queue attempt `attempt` of `call` for the pump. A throw settles the call. */
+  private send(call: CallInfo, attempt: number): void {
+    if (this.connections.size === 0) throw noConnections(call.method);
+    this.queue.push(dealerRequestFrames(encoder.encode(call.id), call.payload as Uint8Array));
+    if (attempt > 1) this.logger.debug({ callId: call.id, method: call.method, attempt }, 'worker connection: retry');
+    if (!this.pumping) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      for (let frames = this.queue.shift(); frames !== undefined && !this.closing; frames = this.queue.shift()) {
+        try {
+          await this.socket.send(frames);
+        } catch (error) {
+          if (this.closing) return;
+          this.extra.sendFailures++;
+          this.logger.warn({ err: error, code: codeOf(error) }, 'worker connection: send failed');
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async receiveLoop(): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      let frames: Uint8Array[];
+      try {
+        frames = await this.socket.receive();
+      } catch (error) {
+        if (this.closing || this.socket.closed) return;
+        this.extra.receiveFailures++;
+        const backoffMs = Math.min(RECEIVE_BACKOFF_MS_MAX, RECEIVE_BACKOFF_MS * 2 ** failures++);
+        this.logger.warn({ err: error, code: codeOf(error), backoffMs }, 'worker connection: receive failed');
+        await this.sleep(backoffMs);
+        continue;
+      }
+      failures = 0;
+      this.onFrames(frames);
+    }
+  }
+
+  private onFrames(frames: Uint8Array[]): void {
+    let callId: string | undefined;
+    try {
+      const reply = parseDealerReply(frames);
+      callId = messageIdKey(reply.id);
+      if (reply.kind === 'ack') {
+        this.extra.acks++;
+        this.driver.onReply({ callId, value: undefined });
+        return;
+      }
+      const decoded = decodeReply(reply.payload, this.codecs, this.wireOptions);
+      this.driver.onReply(decoded.ok ? { callId, value: decoded.value } : { callId, error: decoded.error });
+    } catch (error) {
+      if (!(error instanceof WireFormatError)) throw error;
+      this.extra.malformedReplies++;
+      this.logger.warn({ err: error, code: error.code, callId, frames: frames.length }, 'worker connection: malformed reply');
+      // A reply whose id we read but whose payload we cannot: the call is answered, with the reason.
+      if (callId !== undefined) this.driver.onReply({ callId, error: new TotoError(ErrorCode.SERVER, `malformed reply: ${error.message}`) });
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        if (this.backoff !== undefined) this.loop.cancel(this.backoff.timer);
+        this.backoff = undefined;
+        resolve();
+      };
+      this.backoff = { timer: this.loop.callLater(ms, wake), wake };
+    });
+  }
+
+  private checkOpen(what: string): void {
+    if (this.closing) throw new TotoError(ErrorCode.CLOSED, `${what}: the connection is closed`);
+  }
+}
+
+function noConnections(method: string): TotoError {
+  return new TotoError(ErrorCode.NO_CONNECTIONS, `call (${method}): no active connections`);
+}
+
+function codeOf(error: unknown): unknown {
+  return error !== null && typeof error === 'object' && 'code' in error ? error.code : undefined;
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
+}
