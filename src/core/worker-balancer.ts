@@ -209,8 +209,8 @@ export class WorkerBalancer {
     this.log('info', { front: this.front.lastEndpoint, back: this.back.lastEndpoint }, 'worker balancer: forwarding');
     // forward() catches everything it awaits; the catch only guards against a bug of ours.
     this.running = Promise.all([
-      this.forward('toWorkers', this.front, this.back),
-      this.forward('toClients', this.back, this.front),
+      this.forward('toWorkers', this.front, this.back).finally(() => this.ended('toWorkers')),
+      this.forward('toClients', this.back, this.front).finally(() => this.ended('toClients')),
     ]).then(
       () => undefined,
       (error: unknown) => this.log('error', { err: error }, 'worker balancer: a forwarding loop failed'),
@@ -240,6 +240,16 @@ export class WorkerBalancer {
         await this.failed(direction, 'send', to, error, message, 0);
       }
     }
+  }
+
+  /**
+   * A loop ended without close(): a socket was closed under it (e.g. its transport was closed).
+   * The other loop may be waiting on its own socket forever, so the balancer closes itself.
+   */
+  private ended(direction: Direction): void {
+    if (this.closing) return;
+    this.log('warn', { direction, frontClosed: this.front.closed, backClosed: this.back.closed }, 'worker balancer: a socket was closed under it; closing');
+    void this.close();
   }
 
   /** True once close() was called or someone else closed a socket: either way both loops end. */

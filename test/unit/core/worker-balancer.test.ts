@@ -1,7 +1,8 @@
-// Proves WorkerBalancer rejects bad options with "<name>: expected X, got Y" (direct mode named), reports a failed bind naming the side and closes itself, and survives failures in the sim and on real zeromq.js: a receive that keeps timing out backs off doubling, a send nobody takes (DEALER sendTimeoutMs) or a reply to an unknown identity (ROUTER mandatory) is logged with context and dropped while the next message goes through.
+// Proves WorkerBalancer rejects bad options with "<name>: expected X, got Y" (direct mode named), reports a failed bind naming the side and closes itself, closes itself when a socket is closed under it, and survives failures in the sim and on real zeromq.js: a receive that keeps timing out backs off doubling, a send nobody takes (DEALER sendTimeoutMs) or a reply to an unknown identity (ROUTER mandatory) is logged with context and dropped while the next message goes through.
 import { describe, expect, it } from 'vitest';
 import { LoopNode } from '../../../src/adapters/loop-node.js';
 import type { Logger, LoopPort } from '../../../src/core/ports.js';
+import type { Socket, TransportPort } from '../../../src/core/transport.js';
 import { Random } from '../../../src/core/random.js';
 import { WorkerBalancer, type WorkerBalancerOptions } from '../../../src/core/worker-balancer.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
@@ -116,6 +117,24 @@ for (const world of ['sim', 'tcp'] as const) {
         const probe = w.socket('router', 'router');
         await expect(retryBind(w, probe, freeFront)).resolves.toBeUndefined();
         await first.close();
+      }));
+
+    it('a socket closed under it (not by close()) closes the balancer, so the other loop does not wait forever', () =>
+      inWorld(world, async (w, loop) => {
+        const logs: LogLine[] = [];
+        const made: Socket[] = [];
+        const base = w.transport('router');
+        // The same transport, keeping the sockets it makes so the test can close one behind the balancer's back.
+        const transport: TransportPort = { ...base, socket: (type, options) => made[made.push(base.socket(type, options)) - 1] as Socket };
+        const balancer = await balancerIn(w, loop, logs, { transport });
+        const [front, back] = made as [Socket, Socket];
+        expect([front.type, back.type]).toEqual(['router', 'dealer']);
+        front.close();
+        await w.waitFor(() => balancer.closed && back.closed, { timeoutMs: 10_000, what: 'the balancer to close itself' });
+        expect(logs.filter((line) => line.level === 'warn').map((line) => [line.message, line.context.direction])).toEqual([
+          ['worker balancer: a socket was closed under it; closing', 'toWorkers'],
+        ]);
+        await balancer.close();
       }));
 
     it('a receive that keeps failing backs off doubling; forwarding goes on', () =>
