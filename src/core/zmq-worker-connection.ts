@@ -11,94 +11,22 @@
 // Sends go through a queue drained by one pump, because a socket takes one send at a time (a
 // second pending send is EBUSY) and a DEALER send waits while no peer can take it.
 
-import { CallTable, type CallInfo, type CallStats } from './call-table.js';
-import type { CallTableOptions, Jitter } from './call-options.js';
+import { CallTable, type CallInfo } from './call-table.js';
+import type { CallTableOptions } from './call-options.js';
 import { CallTableDriver } from './call-table-driver.js';
 import { jsonSerialization, noCompression } from './codec.js';
 import { ErrorCode, TotoError, WireFormatError } from './errors.js';
-import { silentLogger, type Logger, type LoopPort, type RandomPort, type TimerHandle } from './ports.js';
-import type { AbortSignalLike } from './task-queue.js';
-import type { Socket, SocketOptions, TransportPort } from './transport.js';
-import { checkFunction, checkOptions, expected } from './validate.js';
+import { silentLogger, type Logger, type LoopPort, type TimerHandle } from './ports.js';
+import type { Socket } from './transport.js';
+import { checkFunction, checkNonEmptyString, checkOptions, expected } from './validate.js';
 import { decodeReply, dealerRequestFrames, encodeInvocation, messageIdKey, parseDealerReply, type WireCodecs, type WireOptions } from './wire.js';
 import { methodProxyRoot, type MethodProxyRoot, type ProxyOf } from './zmq-worker-connection-proxy.js';
 import { parseAddresses } from './zmq-worker-connection-addresses.js';
+import { OPTION_NAMES, type InvokeCallback, type InvokeOptions, type ZmqWorkerConnectionOptions, type ZmqWorkerConnectionStats } from './zmq-worker-connection-options.js';
 
 export { parseAddresses } from './zmq-worker-connection-addresses.js';
+export type { InvokeCallback, InvokeOptions, ZmqWorkerConnectionOptions, ZmqWorkerConnectionStats } from './zmq-worker-connection-options.js';
 export type { MethodProxy, MethodProxyRoot, ProxyOf } from './zmq-worker-connection-proxy.js';
-
-export interface ZmqWorkerConnectionOptions {
-  transport: TransportPort;
-  /** The clock of deadlines and backoffs. */
-  loop: LoopPort;
-  /** Where retry jitter and the message id prefix are drawn. */
-  random: RandomPort;
-  /** Worker or router addresses: a comma-separated string (Toto) or a list. None: add them later. */
-  address?: string | readonly string[];
-  /** A call's timeout when it gives 0 or none. Default 10 000 (Toto's). */
-  timeoutMs?: number;
-  /** The default of each call's autoRetry. Default false. */
-  autoRetry?: boolean;
-  /** Attempts of an autoRetry call (first send included). Default Infinity (Toto's: forever). */
-  attemptsMax?: number;
-  /** Backoff base before a retry. Default 100. */
-  retryDelayMs?: number;
-  /** Backoff cap. Default 30 000. */
-  retryDelayMsMax?: number;
-  /** Default "full". */
-  jitter?: Jitter;
-  /** Most calls in flight. Default Infinity. */
-  pendingMax?: number;
-  /** Serialization and compression of payloads. Default JSON, uncompressed (a Toto peer set to JSON reads it). */
-  codecs?: WireCodecs;
-  /** Bounds on decoded replies and encoded requests. */
-  wireOptions?: WireOptions;
-  logger?: Logger;
-  /** Options of the DEALER (lingerMs, heartbeats, reconnect intervals, ...). */
-  socketOptions?: SocketOptions;
-}
-
-export interface InvokeOptions {
-  /** 0 or absent: the connection's timeoutMs. Negative: never expires (nor retries). */
-  timeoutMs?: number;
-  /** Re-send on timeout with backoff. Default: the connection's autoRetry. */
-  autoRetry?: boolean;
-  attemptsMax?: number;
-  /** Aborting it settles the call with ABORTED. */
-  signal?: AbortSignalLike;
-}
-
-/** Node's callback form: `error` is a TotoError (the worker's, TIMEOUT, ...) or null with the value. */
-export type InvokeCallback = (error: TotoError | null, value?: unknown) => void;
-
-export interface ZmqWorkerConnectionStats extends CallStats {
-  /** Replies that were not Toto's frames or whose payload did not decode (each logged once). */
-  malformedReplies: number;
-  /** Toto's bare acknowledgements (['', id]) of an @asynchronous method: the call resolves with undefined. */
-  acks: number;
-  /** Sends the socket refused (logged); the call waits for its deadline. */
-  sendFailures: number;
-  /** Receive failures other than the close (logged, survived after a backoff). */
-  receiveFailures: number;
-}
-
-const OPTION_NAMES = [
-  'transport',
-  'loop',
-  'random',
-  'address',
-  'timeoutMs',
-  'autoRetry',
-  'attemptsMax',
-  'retryDelayMs',
-  'retryDelayMsMax',
-  'jitter',
-  'pendingMax',
-  'codecs',
-  'wireOptions',
-  'logger',
-  'socketOptions',
-] as const;
 
 const DEFAULT_CODECS: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 const RECEIVE_BACKOFF_MS = 10;
@@ -155,7 +83,14 @@ export class ZmqWorkerConnection {
     this.autoRetry = autoRetry;
     this.driver = new CallTableDriver({ loop, table, logger, send: (call, attempt) => this.send(call, attempt) });
     this.socket = transport.socket('dealer', options.socketOptions);
-    for (const address of addresses) this.addConnection(address);
+    try {
+      for (const address of addresses) this.addConnection(address);
+    } catch (error) {
+      // A refused address fails the constructor: the socket is not left open behind it.
+      this.closing = true;
+      this.socket.close();
+      throw error;
+    }
     this.proxy = methodProxyRoot<InvokeOptions>((method, parameters, callOptions) => this.invoke(method, parameters, callOptions));
     this.receiving = this.receiveLoop();
   }
@@ -183,22 +118,26 @@ export class ZmqWorkerConnection {
     return { ...this.driver.stats, ...this.extra };
   }
 
-  /** Connects the DEALER to `address` (no-op if already connected). */
+  /** Connects the DEALER to `address` (a comma-separated string adds each; one already connected is skipped). */
   addConnection(address: string): void {
     this.checkOpen('addConnection');
-    const [one] = parseAddresses(address);
-    if (one === undefined || this.connections.has(one)) return;
-    this.socket.connect(one);
-    this.connections.add(one);
+    checkNonEmptyString('address', address);
+    for (const one of parseAddresses(address)) {
+      if (this.connections.has(one)) continue;
+      // Connected first, recorded after: an address the transport refuses is not listed.
+      this.socket.connect(one);
+      this.connections.add(one);
+    }
   }
 
-  /** Disconnects the DEALER from `address` (no-op if not connected). Replies still due from it are lost. */
+  /** Disconnects the DEALER from `address` (each of a comma-separated string; unknown ones are skipped). Replies still due from it are lost. */
   removeConnection(address: string): void {
     this.checkOpen('removeConnection');
-    const [one] = parseAddresses(address);
-    if (one === undefined || !this.connections.has(one)) return;
-    this.connections.delete(one);
-    this.socket.disconnect(one);
+    checkNonEmptyString('address', address);
+    for (const one of parseAddresses(address)) {
+      if (!this.connections.delete(one)) continue;
+      this.socket.disconnect(one);
+    }
   }
 
   /** Connects to exactly these addresses: drops the others, adds the new. */
@@ -242,6 +181,7 @@ export class ZmqWorkerConnection {
       this.closing = true;
       this.driver.close();
       this.queue.length = 0;
+      this.connections.clear();
       this.socket.close();
       this.backoff?.wake();
     }
@@ -313,7 +253,11 @@ export class ZmqWorkerConnection {
       const decoded = decodeReply(reply.payload, this.codecs, this.wireOptions);
       this.driver.onReply(decoded.ok ? { callId, value: decoded.value } : { callId, error: decoded.error });
     } catch (error) {
-      if (!(error instanceof WireFormatError)) throw error;
+      if (!(error instanceof WireFormatError)) {
+        // A bug, not a peer's bytes: said loudly, and the loop still serves the other calls.
+        this.logger.error({ err: error, callId }, 'worker connection: reply handling failed');
+        return;
+      }
       this.extra.malformedReplies++;
       this.logger.warn({ err: error, code: error.code, callId, frames: frames.length }, 'worker connection: malformed reply');
       // A reply whose id we read but whose payload we cannot: the call is answered, with the reason.
