@@ -1,4 +1,4 @@
-// Proves ZmqWorkerConnection against WorkerRepServer workers, one body per behaviour in every world (sim, sim-ipc, sim-inproc, tcp, ipc, inproc): values and worker errors (1002, 1000, a TotoError's code and value) by promise, callback and proxy; exact timeouts; autoRetry with duplicates counted not delivered; set/remove connections and NO_CONNECTIONS; abort; close; malformed replies survived; and (sim) a worker crash healed by autoRetry.
+// Proves ZmqWorkerConnection against WorkerRepServer workers, one body per behaviour in every world (sim, sim-ipc, sim-inproc, tcp, ipc, inproc): values and worker errors (1002, 1000, a TotoError's code and value) by promise, callback and proxy; exact timeouts; autoRetry with duplicates counted not delivered; set/remove connections and NO_CONNECTIONS; abort; close; malformed replies survived; a worker stopped and restarted mid-load (stream worlds) and (sim) a worker host crash, both healed by autoRetry.
 import { expect } from 'vitest';
 import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
@@ -11,7 +11,7 @@ import { WorkerMethods } from '../../../src/core/worker-methods.js';
 import { WorkerRepServer } from '../../../src/core/worker-rep-server.js';
 import { ZmqWorkerConnection, type ZmqWorkerConnectionOptions } from '../../../src/core/zmq-worker-connection.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
-import { EVERY_WORLD, describeWorlds, track, type World } from './worlds.js';
+import { EVERY_STREAM_WORLD, EVERY_WORLD, describeWorlds, track, type World } from './worlds.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -301,6 +301,24 @@ describeWorlds('ZmqWorkerConnection (sim): the worker host crashes mid-load; aut
     expect(calls.map((c) => (c.value as { key: string }).key)).toEqual(calls.map((_, i) => `c${i}`));
     expect(conn.length).toBe(0);
     expect(conn.stats.retried).toBeGreaterThan(0);
+    expect(conn.stats.settledOk).toBe(20);
+  }),
+);
+
+// Not inproc: an inproc connect does not come back to a new binder of the same name (no reconnect in libzmq's inproc).
+describeWorlds('ZmqWorkerConnection: the worker is closed mid-load and started again at its address; autoRetry answers every call', EVERY_STREAM_WORLD, (w) =>
+  withRig(w, async (rig) => {
+    const first = await rig.worker('w1');
+    const conn = rig.connection({ address: first.address, autoRetry: true, timeoutMs: 500, retryDelayMs: 50, random: new Random(3) });
+    const calls = Array.from({ length: 20 }, (_, i) => track(conn.invoke('delay', { key: `c${i}`, ms: 20 })));
+    await w.waitFor(() => calls.filter((c) => c.settled).length >= 3, { what: 'some calls answered before the stop' });
+    await first.server.close();
+    expect(calls.filter((c) => c.settled).length).toBeLessThan(20);
+    await rig.worker('w1', first.address);
+    await w.waitFor(() => calls.every((c) => c.settled), { timeoutMs: 15_000, what: 'every call answered after the restart' });
+    expect(calls.map((c) => c.error)).toEqual(Array(20).fill(undefined));
+    expect(calls.map((c) => (c.value as { key: string }).key)).toEqual(calls.map((_, i) => `c${i}`));
+    expect(conn.length).toBe(0);
     expect(conn.stats.settledOk).toBe(20);
   }),
 );
