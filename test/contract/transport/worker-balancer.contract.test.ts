@@ -92,8 +92,9 @@ class Rig {
       transport: this.w.transport('router'),
       loop: this.loop,
       logger: recordingLogger(this.logs),
-      bindAddress: await this.w.address('router', 'front'),
-      socketAddress: await this.w.address('router', 'back'),
+      // Over tcp, ephemeral ports: a port probed free and bound later may be taken meanwhile by a parallel test file.
+      bindAddress: this.w.scheme === 'tcp' ? this.w.anyPort('router') : await this.w.address('router', 'front'),
+      socketAddress: this.w.scheme === 'tcp' ? this.w.anyPort('router') : await this.w.address('router', 'back'),
       ...options,
     });
     this.balancers.push(balancer);

@@ -90,8 +90,9 @@ async function balancerIn(w: World, loop: LoopPort, logs: LogLine[], options: Pa
     transport: w.transport('router'),
     loop,
     logger: recordingLogger(logs),
-    bindAddress: await w.address('router', 'front'),
-    socketAddress: await w.address('router', 'back'),
+    // Ephemeral ports: a port probed free and bound later may be taken meanwhile by a parallel test file.
+    bindAddress: w.anyPort('router'),
+    socketAddress: w.anyPort('router'),
     ...options,
   });
   await balancer.start();
@@ -106,13 +107,14 @@ for (const world of ['sim', 'tcp'] as const) {
         const first = await balancerIn(w, loop, logs);
         const front = first.frontEndpoint as string;
         const back = first.backEndpoint as string;
-        const sameFront = new WorkerBalancer({ transport: w.transport('router'), loop, bindAddress: front, socketAddress: await w.address('router', 'b2') });
+        const sameFront = new WorkerBalancer({ transport: w.transport('router'), loop, bindAddress: front, socketAddress: w.anyPort('router') });
         await expect(sameFront.start()).rejects.toThrow(/^worker balancer: cannot bind the ROUTER on /);
         expect(sameFront.closed).toBe(true);
-        const freeFront = await w.address('router', 'f3');
-        const sameBack = new WorkerBalancer({ transport: w.transport('router'), loop, bindAddress: freeFront, socketAddress: back });
+        const sameBack = new WorkerBalancer({ transport: w.transport('router'), loop, bindAddress: w.anyPort('router'), socketAddress: back });
         await expect(sameBack.start()).rejects.toThrow(/^worker balancer: cannot bind the DEALER on /);
         expect(sameBack.closed).toBe(true);
+        const freeFront = sameBack.frontEndpoint as string;
+        expect(freeFront).toMatch(/^tcp:\/\/.+:\d+$/);
         // Its ROUTER was closed with it: the address is free again.
         const probe = w.socket('router', 'router');
         await expect(retryBind(w, probe, freeFront)).resolves.toBeUndefined();
