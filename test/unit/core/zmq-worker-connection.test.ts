@@ -1,4 +1,4 @@
-// Proves ZmqWorkerConnection's edges: bad options name the option before any socket is made; address lists parse; the proxy ignores `then` and symbols; a retry due with no connection fails NO_CONNECTIONS; receive failures back off doubling and the loop serves on; msgpack+zlib codecs round-trip; close() is final and idempotent.
+// Proves ZmqWorkerConnection's edges: bad options name the option before any socket is made; address lists parse; the proxy ignores `then` and symbols; a retry due with no connection fails NO_CONNECTIONS; receive failures back off doubling and the loop serves on; an @asynchronous ack resolves undefined; msgpack+zlib codecs round-trip; close() is final and idempotent.
 import { describe, expect, it } from 'vitest';
 import { msgpackSerialization } from '../../../src/adapters/codec-msgpack.js';
 import { zlibCompression } from '../../../src/adapters/codec-zlib.js';
@@ -9,7 +9,7 @@ import { Random } from '../../../src/core/random.js';
 import type { SocketOptions, SocketType, TransportPort } from '../../../src/core/transport.js';
 import type { WireCodecs } from '../../../src/core/wire.js';
 import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
-import { WorkerMethods } from '../../../src/core/worker-methods.js';
+import { WorkerMethods, asynchronous } from '../../../src/core/worker-methods.js';
 import { WorkerRepServer } from '../../../src/core/worker-rep-server.js';
 import { ZmqWorkerConnection, parseAddresses, type ZmqWorkerConnectionOptions } from '../../../src/core/zmq-worker-connection.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
@@ -56,7 +56,7 @@ function withWorker(codecs: WireCodecs, body: (w: World, address: string, make: 
   return runInWorld('sim', async (w) => {
     const loop = new LoopSim((w.sim as NonNullable<World['sim']>).kernel);
     const dispatcher = new WorkerDispatcher({
-      methods: WorkerMethods.fromMap({ echo: (_w, p) => p, add: (_w, p) => (p as number[]).reduce((a, b) => a + b, 0) }),
+      methods: WorkerMethods.fromMap({ echo: (_w, p) => p, fire: asynchronous(() => undefined), add: (_w, p) => (p as number[]).reduce((a, b) => a + b, 0) }),
       worker: null,
       codecs,
       loop,
@@ -186,6 +186,13 @@ describe('ZmqWorkerConnection in the simulation', () => {
         ['warn', 'EAGAIN', 320],
       ]);
       expect(await conn.invoke('echo', 'still here', { timeoutMs: 5_000 })).toBe('still here');
+    }));
+
+  it("an @asynchronous method's bare acknowledgement ['', id] resolves the call with undefined", () =>
+    withWorker(json, async (_w, _address, make) => {
+      const conn = make();
+      expect(await conn.invoke('fire', { x: 1 })).toBeUndefined();
+      expect(conn.stats).toMatchObject({ acks: 1, settledOk: 1, malformedReplies: 0 });
     }));
 
   it('pluggable codecs: msgpack + zlib on both sides round-trip; 100 concurrent calls settle once each', () =>
