@@ -294,16 +294,29 @@ async function runSim(name: 'sim' | 'sim-ipc' | 'sim-inproc', body: Body, option
 
 // --- the real worlds: zeromq.js through TransportZmq ---------------------------------------
 
-/** A loopback port free right now (the OS picks it; the probe is closed before use). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A loopback port free right now, taken from a slice of 20000-31999 that belongs to this vitest
+ * worker alone: below Linux's ephemeral range (32768-60999), so no outgoing connection or
+ * `tcp://host:*` bind of another test can take it between the probe and the bind, and disjoint
+ * between test files running in parallel. The probe is closed before use.
+ */
+const PORT_SLICE = 1500;
+const poolSlot = Number(process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? 1) % 8;
+let portSeq = 0;
+
+async function freePort(): Promise<number> {
+  for (let tries = 0; tries < PORT_SLICE; tries++) {
+    const port = 20000 + poolSlot * PORT_SLICE + (portSeq++ % PORT_SLICE);
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`freePort: no free port in this worker's slice of ${PORT_SLICE}`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
