@@ -29,7 +29,8 @@
 // Direct mode (Toto's empty worker_bind_address) needs no balancer: the workers bind (or the
 // client connects straight to worker_socket_address) and no WorkerBalancer is made.
 
-import { silentLogger, type Logger, type LoopPort, type TimerHandle } from './ports.js';
+import { checkBackoffOptions, FailureBackoff, FAILURE_BACKOFF_MS_DEFAULT, FAILURE_BACKOFF_MS_MAX_DEFAULT } from './failure-backoff.js';
+import { silentLogger, type Logger, type LoopPort } from './ports.js';
 import type { Message, Socket, SocketOptions, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
 
@@ -68,27 +69,18 @@ export interface WorkerBalancerStats {
 
 type Direction = 'toWorkers' | 'toClients';
 
-const BACKOFF_MS_DEFAULT = 10;
-const BACKOFF_MS_MAX_DEFAULT = 1_000;
 
 export class WorkerBalancer {
   private readonly front: Socket;
   private readonly back: Socket;
-  private readonly loop: LoopPort;
   private readonly logger: Logger;
   private readonly bindAddress: string;
   private readonly socketAddress: string;
-  private readonly backoffMs: number;
-  private readonly backoffMsMax: number;
+  private readonly backoffs: Readonly<Record<Direction, FailureBackoff>>;
   private readonly counts: WorkerBalancerStats = { toWorkers: 0, toClients: 0, errors: 0 };
   private starting: Promise<void> | undefined;
   private running: Promise<void> | undefined;
   private closing = false;
-  /** Resolves on close(): wakes a loop out of its backoff. */
-  private wake: () => void = () => undefined;
-  private readonly stopped = new Promise<void>((resolve) => {
-    this.wake = resolve;
-  });
 
   constructor(options: WorkerBalancerOptions) {
     if (options === null || typeof options !== 'object') throw new TypeError(expected('WorkerBalancer options', 'an options object', options));
@@ -105,7 +97,7 @@ export class WorkerBalancer {
       'backoffMsMax',
     ]);
     const { transport, loop, logger = silentLogger, bindAddress = WORKER_BIND_ADDRESS_DEFAULT, socketAddress } = options;
-    const { backoffMs = BACKOFF_MS_DEFAULT, backoffMsMax = BACKOFF_MS_MAX_DEFAULT } = options;
+    const { backoffMs = FAILURE_BACKOFF_MS_DEFAULT, backoffMsMax = FAILURE_BACKOFF_MS_MAX_DEFAULT } = options;
     if (transport === null || typeof transport !== 'object' || typeof transport.socket !== 'function') {
       throw new TypeError(expected('transport', 'a TransportPort', transport));
     }
@@ -122,18 +114,12 @@ export class WorkerBalancer {
     if (typeof socketAddress !== 'string' || socketAddress === '') {
       throw new TypeError(expected('socketAddress', 'an address for the DEALER that workers connect to', socketAddress));
     }
-    if (typeof backoffMs !== 'number' || !Number.isFinite(backoffMs) || backoffMs < 1) {
-      throw new RangeError(expected('backoffMs', 'a finite number >= 1', backoffMs));
-    }
-    if (typeof backoffMsMax !== 'number' || !Number.isFinite(backoffMsMax) || backoffMsMax < backoffMs) {
-      throw new RangeError(expected('backoffMsMax', `a finite number >= backoffMs (${backoffMs})`, backoffMsMax));
-    }
-    this.loop = loop;
+    const { firstMs, maxMs } = checkBackoffOptions(backoffMs, backoffMsMax);
     this.logger = logger;
     this.bindAddress = bindAddress;
     this.socketAddress = socketAddress;
-    this.backoffMs = backoffMs;
-    this.backoffMsMax = backoffMsMax;
+    // One per direction: each loop's failures are its own.
+    this.backoffs = { toWorkers: new FailureBackoff(loop, firstMs, maxMs), toClients: new FailureBackoff(loop, firstMs, maxMs) };
     // Bad socket options throw here, from the transport, with its message (the same in both worlds).
     this.front = transport.socket('router', { ...options.socketOptions, ...options.frontOptions });
     try {
@@ -179,7 +165,8 @@ export class WorkerBalancer {
   close(): Promise<void> {
     if (!this.closing) {
       this.closing = true;
-      this.wake();
+      // Wakes a loop out of its backoff.
+      for (const backoff of Object.values(this.backoffs)) backoff.stop();
       for (const socket of [this.front, this.back]) {
         try {
           if (!socket.closed) socket.close();
@@ -219,25 +206,24 @@ export class WorkerBalancer {
 
   /** One direction: receive a message on `from`, send it as is on `to`, await the send, repeat. */
   private async forward(direction: Direction, from: Socket, to: Socket): Promise<void> {
-    let consecutiveFailures = 0;
+    const backoff = this.backoffs[direction];
     while (!this.stopping()) {
       let message: Message;
       try {
         message = await from.receive();
       } catch (error) {
         if (this.stopping()) return;
-        consecutiveFailures++;
-        await this.failed(direction, 'receive', from, error, undefined, consecutiveFailures);
+        await this.failed(direction, 'receive', from, error, undefined, backoff.fail());
         continue;
       }
-      consecutiveFailures = 0;
+      backoff.succeed();
       try {
         await to.send(message);
         this.counts[direction]++;
       } catch (error) {
         if (this.stopping()) return;
         // The message is dropped; the next receive blocks until another comes, so no backoff.
-        await this.failed(direction, 'send', to, error, message, 0);
+        await this.failed(direction, 'send', to, error, message, undefined);
       }
     }
   }
@@ -264,10 +250,9 @@ export class WorkerBalancer {
     socket: Socket,
     error: unknown,
     message: Message | undefined,
-    consecutive: number,
+    backoff: { consecutive: number; delayMs: number } | undefined,
   ): Promise<void> {
     this.counts.errors++;
-    const delayMs = phase === 'receive' ? Math.min(this.backoffMsMax, this.backoffMs * 2 ** Math.min(consecutive - 1, 30)) : 0;
     const code = (error as { code?: unknown } | null)?.code;
     this.log(
       'warn',
@@ -279,19 +264,11 @@ export class WorkerBalancer {
         code,
         err: error,
         ...(message === undefined ? {} : { frames: message.length, bytes: message.reduce((sum, frame) => sum + frame.byteLength, 0) }),
-        ...(phase === 'receive' ? { consecutive, backoffMs: delayMs } : {}),
+        ...(backoff === undefined ? {} : { consecutive: backoff.consecutive, backoffMs: backoff.delayMs }),
       },
       `worker balancer: ${phase} failed (${direction})`,
     );
-    if (delayMs === 0) return;
-    let timer: TimerHandle | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        timer = this.loop.callLater(delayMs, resolve);
-      }),
-      this.stopped,
-    ]);
-    if (timer !== undefined) this.loop.cancel(timer);
+    if (backoff !== undefined) await this.backoffs[direction].wait(backoff.delayMs);
   }
 
   /** A logger that throws must not take a loop with it. */

@@ -13,7 +13,8 @@
 // waits for the method to finish before taking the next request (Toto's one-at-a-time, as Toto
 // ran the method inside its REP loop); without it the loop serves on while the method runs.
 
-import { silentLogger, type Logger, type LoopPort, type TimerHandle } from './ports.js';
+import { checkBackoffOptions, FailureBackoff, FAILURE_BACKOFF_MS_DEFAULT, FAILURE_BACKOFF_MS_MAX_DEFAULT } from './failure-backoff.js';
+import { silentLogger, type Logger, type LoopPort } from './ports.js';
 import type { Socket, SocketOptions, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
 import { messageIdKey } from './wire.js';
@@ -44,24 +45,19 @@ export interface WorkerRepServerStats {
   errors: number;
 }
 
-const BACKOFF_MS_DEFAULT = 10;
-const BACKOFF_MS_MAX_DEFAULT = 1_000;
 
 export class WorkerRepServer<W = unknown> {
   private readonly socket: Socket;
   private readonly dispatcher: WorkerDispatcher<W>;
-  private readonly loop: LoopPort;
   private readonly logger: Logger;
   private readonly awaitAsynchronous: boolean;
-  private readonly backoffMs: number;
-  private readonly backoffMsMax: number;
+  private readonly backoff: FailureBackoff;
   private readonly counts: WorkerRepServerStats = { served: 0, acks: 0, errors: 0 };
   private running: Promise<void> | undefined;
   private closing = false;
   /** Wakes the loop out of a backoff or an awaited completion when close() is called. */
   private wake: (() => void) | undefined;
   private readonly stopped: Promise<void>;
-  private consecutiveFailures = 0;
 
   constructor(options: WorkerRepServerOptions<W>) {
     checkOptions('WorkerRepServer options', options, [
@@ -76,7 +72,7 @@ export class WorkerRepServer<W = unknown> {
     ]);
     if (options === undefined) throw new TypeError(expected('WorkerRepServer options', 'an options object', options));
     const { transport, dispatcher, loop, logger = silentLogger, socketOptions, awaitAsynchronous = false } = options;
-    const { backoffMs = BACKOFF_MS_DEFAULT, backoffMsMax = BACKOFF_MS_MAX_DEFAULT } = options;
+    const { backoffMs = FAILURE_BACKOFF_MS_DEFAULT, backoffMsMax = FAILURE_BACKOFF_MS_MAX_DEFAULT } = options;
     if (transport === null || typeof transport !== 'object' || typeof transport.socket !== 'function') {
       throw new TypeError(expected('transport', 'a TransportPort', transport));
     }
@@ -88,18 +84,11 @@ export class WorkerRepServer<W = unknown> {
       throw new TypeError(expected('logger', 'a Logger', logger));
     }
     if (typeof awaitAsynchronous !== 'boolean') throw new TypeError(expected('awaitAsynchronous', 'a boolean', awaitAsynchronous));
-    if (typeof backoffMs !== 'number' || !Number.isFinite(backoffMs) || backoffMs < 1) {
-      throw new RangeError(expected('backoffMs', 'a finite number >= 1', backoffMs));
-    }
-    if (typeof backoffMsMax !== 'number' || !Number.isFinite(backoffMsMax) || backoffMsMax < backoffMs) {
-      throw new RangeError(expected('backoffMsMax', `a finite number >= backoffMs (${backoffMs})`, backoffMsMax));
-    }
+    const { firstMs, maxMs } = checkBackoffOptions(backoffMs, backoffMsMax);
     this.dispatcher = dispatcher;
-    this.loop = loop;
     this.logger = logger;
     this.awaitAsynchronous = awaitAsynchronous;
-    this.backoffMs = backoffMs;
-    this.backoffMsMax = backoffMsMax;
+    this.backoff = new FailureBackoff(loop, firstMs, maxMs);
     // Bad socket options throw here, from the transport, with its message (the same in both worlds).
     this.socket = transport.socket('rep', socketOptions);
     this.stopped = new Promise<void>((resolve) => {
@@ -141,6 +130,7 @@ export class WorkerRepServer<W = unknown> {
     if (!this.closing) {
       this.closing = true;
       this.wake?.();
+      this.backoff.stop();
       try {
         if (!this.socket.closed) this.socket.close();
       } catch (error) {
@@ -176,7 +166,7 @@ export class WorkerRepServer<W = unknown> {
         await this.failed('send', outcome, error);
         continue;
       }
-      this.consecutiveFailures = 0;
+      this.backoff.succeed();
       if (outcome.kind === 'reply') {
         this.counts.served++;
       } else {
@@ -195,8 +185,7 @@ export class WorkerRepServer<W = unknown> {
   /** Logs a socket failure with context and waits the backoff (cut short by close()). */
   private async failed(phase: 'receive' | 'send', outcome: WorkerOutcome | undefined, error: unknown): Promise<void> {
     this.counts.errors++;
-    this.consecutiveFailures++;
-    const delayMs = Math.min(this.backoffMsMax, this.backoffMs * 2 ** Math.min(this.consecutiveFailures - 1, 30));
+    const { consecutive, delayMs } = this.backoff.fail();
     const code = (error as { code?: unknown } | null)?.code;
     this.log(
       'warn',
@@ -205,20 +194,13 @@ export class WorkerRepServer<W = unknown> {
         code,
         err: error,
         endpoint: this.socket.lastEndpoint,
-        consecutive: this.consecutiveFailures,
+        consecutive,
         backoffMs: delayMs,
         ...(outcome === undefined ? {} : { kind: outcome.kind, method: outcome.method, callId: outcome.id && messageIdKey(outcome.id) }),
       },
       `worker rep server: ${phase} failed`,
     );
-    let timer: TimerHandle | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        timer = this.loop.callLater(delayMs, resolve);
-      }),
-      this.stopped,
-    ]);
-    if (timer !== undefined) this.loop.cancel(timer);
+    await this.backoff.wait(delayMs);
   }
 
   /** A logger that throws must not take the loop with it. */

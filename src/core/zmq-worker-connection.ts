@@ -16,7 +16,8 @@ import type { CallTableOptions } from './call-options.js';
 import { CallTableDriver } from './call-table-driver.js';
 import { jsonSerialization, noCompression } from './codec.js';
 import { ErrorCode, TotoError, WireFormatError } from './errors.js';
-import { silentLogger, type Logger, type LoopPort, type TimerHandle } from './ports.js';
+import { FailureBackoff } from './failure-backoff.js';
+import { silentLogger, type Logger } from './ports.js';
 import type { Socket } from './transport.js';
 import { checkFunction, checkNonEmptyString, checkOptions, expected } from './validate.js';
 import { decodeReply, dealerRequestFrames, encodeInvocation, messageIdKey, parseDealerReply, type WireCodecs, type WireOptions } from './wire.js';
@@ -29,8 +30,6 @@ export type { InvokeCallback, InvokeOptions, ZmqWorkerConnectionOptions, ZmqWork
 export type { MethodProxy, MethodProxyRoot, ProxyOf } from './zmq-worker-connection-proxy.js';
 
 const DEFAULT_CODECS: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
-const RECEIVE_BACKOFF_MS = 10;
-const RECEIVE_BACKOFF_MS_MAX = 1_000;
 const encoder = new TextEncoder();
 
 export class ZmqWorkerConnection {
@@ -38,7 +37,6 @@ export class ZmqWorkerConnection {
   readonly proxy: MethodProxyRoot<InvokeOptions>;
   private readonly socket: Socket;
   private readonly driver: CallTableDriver;
-  private readonly loop: LoopPort;
   private readonly logger: Logger;
   private readonly codecs: WireCodecs;
   private readonly wireOptions: WireOptions | undefined;
@@ -49,7 +47,7 @@ export class ZmqWorkerConnection {
   private pumping = false;
   private closing = false;
   private readonly receiving: Promise<void>;
-  private backoff: { timer: TimerHandle; wake: () => void } | undefined;
+  private readonly backoff: FailureBackoff;
 
   constructor(options: ZmqWorkerConnectionOptions) {
     checkOptions('ZmqWorkerConnection options', options, OPTION_NAMES);
@@ -76,7 +74,8 @@ export class ZmqWorkerConnection {
       ...pick(options, ['timeoutMs', 'attemptsMax', 'retryDelayMs', 'retryDelayMsMax', 'jitter', 'pendingMax']),
     };
     const table = new CallTable(tableOptions);
-    this.loop = loop;
+    // A failing receive waits 10ms, doubling to 1s, before the next try (never a hot loop).
+    this.backoff = new FailureBackoff(loop);
     this.logger = logger;
     this.codecs = codecs;
     this.wireOptions = options.wireOptions;
@@ -183,7 +182,7 @@ export class ZmqWorkerConnection {
       this.queue.length = 0;
       this.connections.clear();
       this.socket.close();
-      this.backoff?.wake();
+      this.backoff.stop();
     }
     await this.receiving;
   }
@@ -222,7 +221,6 @@ export class ZmqWorkerConnection {
   }
 
   private async receiveLoop(): Promise<void> {
-    let failures = 0;
     for (;;) {
       let frames: Uint8Array[];
       try {
@@ -230,12 +228,12 @@ export class ZmqWorkerConnection {
       } catch (error) {
         if (this.closing || this.socket.closed) return;
         this.extra.receiveFailures++;
-        const backoffMs = Math.min(RECEIVE_BACKOFF_MS_MAX, RECEIVE_BACKOFF_MS * 2 ** failures++);
-        this.logger.warn({ err: error, code: codeOf(error), backoffMs }, 'worker connection: receive failed');
-        await this.sleep(backoffMs);
+        const { consecutive, delayMs } = this.backoff.fail();
+        this.logger.warn({ err: error, code: codeOf(error), consecutive, backoffMs: delayMs }, 'worker connection: receive failed');
+        await this.backoff.wait(delayMs);
         continue;
       }
-      failures = 0;
+      this.backoff.succeed();
       this.onFrames(frames);
     }
   }
@@ -263,17 +261,6 @@ export class ZmqWorkerConnection {
       // A reply whose id we read but whose payload we cannot: the call is answered, with the reason.
       if (callId !== undefined) this.driver.onReply({ callId, error: new TotoError(ErrorCode.SERVER, `malformed reply: ${error.message}`) });
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        if (this.backoff !== undefined) this.loop.cancel(this.backoff.timer);
-        this.backoff = undefined;
-        resolve();
-      };
-      this.backoff = { timer: this.loop.callLater(ms, wake), wake };
-    });
   }
 
   private checkOpen(what: string): void {
