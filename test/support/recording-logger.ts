@@ -25,3 +25,22 @@ export function recordingLogger(): { logger: Logger; lines: LogLine[] } {
   };
   return { logger, lines };
 }
+
+/** A line whose context is always an object (a message-only call records `{}`), for tests that read context fields. */
+export interface ContextLogLine {
+  level: string;
+  context: Record<string, unknown>;
+  message: string | undefined;
+}
+
+/** A logger that appends every line it is given to `into`. */
+export function loggerInto(into: ContextLogLine[]): Logger {
+  const at =
+    (level: string) =>
+    (context: object | string, message?: string): void => {
+      if (typeof context === 'string') into.push({ level, context: {}, message: context });
+      else into.push({ level, context: context as Record<string, unknown>, message });
+    };
+  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
+  return logger;
+}

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
-import type { Logger, LoopPort } from '../../../src/core/ports.js';
+import type { LoopPort } from '../../../src/core/ports.js';
 import type { Socket } from '../../../src/core/transport.js';
 import { dealerRequestFrames, decodeReply, encodeInvocation, parseDealerReply, type Reply, type WireCodecs } from '../../../src/core/wire.js';
 import { WorkerBalancer, type WorkerBalancerOptions } from '../../../src/core/worker-balancer.js';
@@ -11,27 +11,11 @@ import { WorkerMethods } from '../../../src/core/worker-methods.js';
 import { WorkerRepServer } from '../../../src/core/worker-rep-server.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { EVERY_WORLD, TCP_WORLDS, describeWorlds, track, type World } from './worlds.js';
+import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const str = (b: Uint8Array): string => new TextDecoder().decode(b);
-
-interface LogLine {
-  level: string;
-  message: string | undefined;
-  context: Record<string, unknown>;
-}
-
-function recordingLogger(into: LogLine[]): Logger {
-  const at =
-    (level: string) =>
-    (context: object | string, message?: string): void => {
-      if (typeof context === 'string') into.push({ level, context: {}, message: context });
-      else into.push({ level, context: context as Record<string, unknown>, message });
-    };
-  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
-  return logger;
-}
 
 /** A client DEALER speaking Toto's frames: one send at a time (EBUSY otherwise), one receive loop collecting replies by id. */
 class Client {
@@ -75,7 +59,7 @@ class Client {
 /** The parts of one test: a balancer on host 'router', workers on their own hosts, clients on theirs; all closed at the end. */
 class Rig {
   readonly loop: LoopPort;
-  readonly logs: LogLine[] = [];
+  readonly logs: ContextLogLine[] = [];
   private readonly nodeLoop: LoopNode | undefined;
   private readonly workers: WorkerRepServer[] = [];
   private readonly balancers: WorkerBalancer[] = [];
@@ -91,7 +75,7 @@ class Rig {
     const balancer = new WorkerBalancer({
       transport: this.w.transport('router'),
       loop: this.loop,
-      logger: recordingLogger(this.logs),
+      logger: loggerInto(this.logs),
       // Over tcp, ephemeral ports: a port probed free and bound later may be taken meanwhile by a parallel test file.
       bindAddress: this.w.scheme === 'tcp' ? this.w.anyPort('router') : await this.w.address('router', 'front'),
       socketAddress: this.w.scheme === 'tcp' ? this.w.anyPort('router') : await this.w.address('router', 'back'),
@@ -110,7 +94,7 @@ class Rig {
       codecs: json,
       loop: this.loop,
     });
-    const server = new WorkerRepServer({ transport: this.w.transport(name), dispatcher, loop: this.loop, logger: recordingLogger(this.logs) });
+    const server = new WorkerRepServer({ transport: this.w.transport(name), dispatcher, loop: this.loop, logger: loggerInto(this.logs) });
     this.workers.push(server);
     server.connect(address);
     return server;

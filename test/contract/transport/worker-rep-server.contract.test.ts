@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { TotoError } from '../../../src/core/errors.js';
-import type { Logger, LoopPort } from '../../../src/core/ports.js';
+import type { LoopPort } from '../../../src/core/ports.js';
 import type { Socket } from '../../../src/core/transport.js';
 import { dealerRequestFrames, decodeReply, encodeInvocation, parseDealerReply, type DealerReply, type WireCodecs } from '../../../src/core/wire.js';
 import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
@@ -11,41 +11,17 @@ import { WorkerMethods, asynchronous } from '../../../src/core/worker-methods.js
 import { WorkerRepServer, type WorkerRepServerOptions } from '../../../src/core/worker-rep-server.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { EVERY_WORLD, describeWorlds, stillPending, track, type World } from './worlds.js';
+import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const str = (b: Uint8Array): string => new TextDecoder().decode(b);
 
-interface LogLine {
-  level: string;
-  context: Record<string, unknown>;
-  message: string | undefined;
-}
-
-function recordingLogger(into: LogLine[]): Logger {
-  const at =
-    (level: string) =>
-    (context: object | string, message?: string): void => {
-      if (typeof context === 'string') into.push({ level, context: {}, message: context });
-      else into.push({ level, context: context as Record<string, unknown>, message });
-    };
-  const logger: Logger = {
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-    child: () => logger,
-  };
-  return logger;
-}
-
 /** A worker's parts in world `w`: its loop, the methods Toto's worker tests use, and the servers made, closed at the end. */
 class Rig {
   readonly loop: LoopPort;
   readonly fired: unknown[] = [];
-  readonly logs: LogLine[] = [];
+  readonly logs: ContextLogLine[] = [];
   private readonly nodeLoop: LoopNode | undefined;
   private readonly servers: WorkerRepServer[] = [];
   /** Gates the @asynchronous `slow` method until open() is called. */
@@ -87,7 +63,7 @@ class Rig {
       transport: this.w.transport('worker'),
       dispatcher,
       loop: this.loop,
-      logger: recordingLogger(this.logs),
+      logger: loggerInto(this.logs),
       ...options,
     });
     this.servers.push(server);

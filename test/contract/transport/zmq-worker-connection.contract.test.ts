@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { ErrorCode, TotoError } from '../../../src/core/errors.js';
-import type { Logger, LoopPort } from '../../../src/core/ports.js';
+import type { LoopPort } from '../../../src/core/ports.js';
 import { Random } from '../../../src/core/random.js';
 import type { WireCodecs } from '../../../src/core/wire.js';
 import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
@@ -12,20 +12,10 @@ import { WorkerRepServer } from '../../../src/core/worker-rep-server.js';
 import { ZmqWorkerConnection, type ZmqWorkerConnectionOptions } from '../../../src/core/zmq-worker-connection.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { EVERY_STREAM_WORLD, EVERY_WORLD, describeWorlds, track, type World } from './worlds.js';
+import { loggerInto } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function recordingLogger(into: { level: string; message: string | undefined; context: Record<string, unknown> }[]): Logger {
-  const at =
-    (level: string) =>
-    (context: object | string, message?: string): void => {
-      if (typeof context === 'string') into.push({ level, message: context, context: {} });
-      else into.push({ level, message, context: context as Record<string, unknown> });
-    };
-  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
-  return logger;
-}
 
 /** Workers (each answering whoami with its name), the connections made, all closed at the end. */
 class Rig {
@@ -95,7 +85,7 @@ class Rig {
       transport: this.w.transport('client'),
       loop: this.loop,
       random: new Random(7),
-      logger: recordingLogger(this.logs),
+      logger: loggerInto(this.logs),
       ...options,
     });
     this.connections.push(conn);

@@ -1,7 +1,7 @@
 // Proves WorkerBalancer rejects bad options with "<name>: expected X, got Y" (direct mode named), reports a failed bind naming the side and closes itself, closes itself when a socket is closed under it, and survives failures in the sim and on real zeromq.js: a receive that keeps timing out backs off doubling, a send nobody takes (DEALER sendTimeoutMs) or a reply to an unknown identity (ROUTER mandatory) is logged with context and dropped while the next message goes through.
 import { describe, expect, it } from 'vitest';
 import { LoopNode } from '../../../src/adapters/loop-node.js';
-import type { Logger, LoopPort } from '../../../src/core/ports.js';
+import type { LoopPort } from '../../../src/core/ports.js';
 import type { Socket, TransportPort } from '../../../src/core/transport.js';
 import { Random } from '../../../src/core/random.js';
 import { WorkerBalancer, type WorkerBalancerOptions } from '../../../src/core/worker-balancer.js';
@@ -9,23 +9,7 @@ import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
 import { runInWorld, text, type World, type WorldName } from '../../contract/transport/worlds.js';
-
-interface LogLine {
-  level: string;
-  message: string | undefined;
-  context: Record<string, unknown>;
-}
-
-function recordingLogger(into: LogLine[]): Logger {
-  const at =
-    (level: string) =>
-    (context: object | string, message?: string): void => {
-      if (typeof context === 'string') into.push({ level, context: {}, message: context });
-      else into.push({ level, context: context as Record<string, unknown>, message });
-    };
-  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
-  return logger;
-}
+import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 function simParts() {
   const kernel = new SimKernel({ startMs: 0 });
@@ -85,11 +69,11 @@ function inWorld(name: WorldName, body: (w: World, loop: LoopPort) => Promise<vo
   });
 }
 
-async function balancerIn(w: World, loop: LoopPort, logs: LogLine[], options: Partial<WorkerBalancerOptions> = {}): Promise<WorkerBalancer> {
+async function balancerIn(w: World, loop: LoopPort, logs: ContextLogLine[], options: Partial<WorkerBalancerOptions> = {}): Promise<WorkerBalancer> {
   const balancer = new WorkerBalancer({
     transport: w.transport('router'),
     loop,
-    logger: recordingLogger(logs),
+    logger: loggerInto(logs),
     // Ephemeral ports: a port probed free and bound later may be taken meanwhile by a parallel test file.
     bindAddress: w.anyPort('router'),
     socketAddress: w.anyPort('router'),
@@ -103,7 +87,7 @@ for (const world of ['sim', 'tcp'] as const) {
   describe(`WorkerBalancer failures (${world})`, () => {
     it('a failed bind names the side, closes the balancer and releases what it bound', () =>
       inWorld(world, async (w, loop) => {
-        const logs: LogLine[] = [];
+        const logs: ContextLogLine[] = [];
         const first = await balancerIn(w, loop, logs);
         const front = first.frontEndpoint as string;
         const back = first.backEndpoint as string;
@@ -123,7 +107,7 @@ for (const world of ['sim', 'tcp'] as const) {
 
     it('a socket closed under it (not by close()) closes the balancer, so the other loop does not wait forever', () =>
       inWorld(world, async (w, loop) => {
-        const logs: LogLine[] = [];
+        const logs: ContextLogLine[] = [];
         const made: Socket[] = [];
         const base = w.transport('router');
         // The same transport, keeping the sockets it makes so the test can close one behind the balancer's back.
@@ -141,7 +125,7 @@ for (const world of ['sim', 'tcp'] as const) {
 
     it('a receive that keeps failing backs off doubling; forwarding goes on', () =>
       inWorld(world, async (w, loop) => {
-        const logs: LogLine[] = [];
+        const logs: ContextLogLine[] = [];
         const balancer = await balancerIn(w, loop, logs, { frontOptions: { receiveTimeoutMs: 20 }, backoffMs: 10, backoffMsMax: 40 });
         await w.waitFor(() => balancer.stats.errors >= 4, { timeoutMs: 10_000, what: 'four receive failures' });
         const failures = logs.filter((line) => line.message === 'worker balancer: receive failed (toWorkers)');
@@ -165,7 +149,7 @@ for (const world of ['sim', 'tcp'] as const) {
 
     it('a request nobody takes (DEALER sendTimeoutMs) and a reply to an unknown identity (ROUTER mandatory) are logged and dropped', () =>
       inWorld(world, async (w, loop) => {
-        const logs: LogLine[] = [];
+        const logs: ContextLogLine[] = [];
         const balancer = await balancerIn(w, loop, logs, { frontOptions: { mandatory: true }, backOptions: { sendTimeoutMs: 50 } });
         const client = w.socket('client', 'dealer', { receiveTimeoutMs: 10_000 });
         client.connect(balancer.frontEndpoint as string);

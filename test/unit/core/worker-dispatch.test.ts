@@ -2,42 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { ErrorCode, TotoError } from '../../../src/core/errors.js';
-import type { Logger } from '../../../src/core/ports.js';
 import { IdempotencyWindow } from '../../../src/core/idempotency-window.js';
 import { encodeInvocation, type WireCodecs } from '../../../src/core/wire.js';
 import { WorkerDispatcher, httpStatusOf, type WorkerOutcome, type WorkerReply } from '../../../src/core/worker-dispatch.js';
 import { WorkerMethods, asynchronous, type MethodMap } from '../../../src/core/worker-methods.js';
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
+import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
-
-interface LogEntry {
-  level: string;
-  context: Record<string, unknown>;
-  message: string | undefined;
-}
-
-function recordingLogger(entries: LogEntry[]): Logger {
-  const at =
-    (level: string) =>
-    (context: object | string, message?: string): void => {
-      if (typeof context === 'string') entries.push({ level, context: {}, message: context });
-      else entries.push({ level, context: context as Record<string, unknown>, message });
-    };
-  const logger: Logger = {
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 interface TestWorker {
   pid: number;
@@ -47,14 +22,14 @@ interface TestWorker {
 function setup(map: MethodMap<TestWorker>, idempotency?: { ttlMs: number; entriesMax?: number; inFlightMaxMs?: number }) {
   const kernel = new SimKernel();
   const loop = new LoopSim(kernel);
-  const logs: LogEntry[] = [];
+  const logs: ContextLogLine[] = [];
   const worker: TestWorker = { pid: 4242, log: [] };
   const dispatcher = new WorkerDispatcher<TestWorker>({
     methods: WorkerMethods.fromMap(map),
     worker,
     codecs: json,
     loop,
-    logger: recordingLogger(logs),
+    logger: loggerInto(logs),
     ...(idempotency ? { idempotency } : {}),
   });
   return { kernel, loop, logs, worker, dispatcher };

@@ -4,7 +4,6 @@ import { msgpackSerialization } from '../../../src/adapters/codec-msgpack.js';
 import { zlibCompression } from '../../../src/adapters/codec-zlib.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { ErrorCode, TotoError } from '../../../src/core/errors.js';
-import type { Logger } from '../../../src/core/ports.js';
 import { Random } from '../../../src/core/random.js';
 import type { SocketOptions, SocketType, TransportPort } from '../../../src/core/transport.js';
 import type { WireCodecs } from '../../../src/core/wire.js';
@@ -16,20 +15,10 @@ import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
 import { runInWorld, track, type World } from '../../contract/transport/worlds.js';
+import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 
-type Line = { level: string; message: string | undefined; context: Record<string, unknown> };
-function recordingLogger(into: Line[]): Logger {
-  const at =
-    (level: string) =>
-    (context: object | string, message?: string): void => {
-      if (typeof context === 'string') into.push({ level, message: context, context: {} });
-      else into.push({ level, message, context: context as Record<string, unknown> });
-    };
-  const logger: Logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => logger };
-  return logger;
-}
 
 /** A real sim transport that counts the sockets made through it. */
 function countingTransport(inner: TransportPort): TransportPort & { made: number } {
@@ -173,8 +162,8 @@ describe('ZmqWorkerConnection in the simulation', () => {
 
   it('receive failures are logged with a doubling backoff and the loop still answers calls', () =>
     withWorker(json, async (w, _address, make) => {
-      const logs: Line[] = [];
-      const conn = make({ logger: recordingLogger(logs), socketOptions: { receiveTimeoutMs: 20 } });
+      const logs: ContextLogLine[] = [];
+      const conn = make({ logger: loggerInto(logs), socketOptions: { receiveTimeoutMs: 20 } });
       await w.waitFor(() => conn.stats.receiveFailures >= 6, { timeoutMs: 10_000, what: 'six receive failures' });
       const failures = logs.filter((line) => line.message === 'worker connection: receive failed');
       expect(failures.slice(0, 6).map((line) => [line.level, line.context.code, line.context.backoffMs])).toEqual([
