@@ -1,6 +1,5 @@
 // Proves WorkerBalancer (Toto's ROUTER<->DEALER worker balancer) in every world (sim, sim-ipc, sim-inproc, tcp, ipc, inproc): Toto's client DEALER frames reach WorkerRepServer workers through it and each reply comes back with its id; calls spread over two workers; two clients each get only their own replies; a request held while no worker is connected is served once one joins, and a late worker joins the rotation; when a worker goes away the other takes the calls; malformed client frames do not stop it; `tcp://host:*` endpoints; close() ends both loops cleanly.
 import { expect } from 'vitest';
-import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import type { LoopPort } from '../../../src/core/ports.js';
 import type { Socket } from '../../../src/core/transport.js';
@@ -9,8 +8,7 @@ import { WorkerBalancer, type WorkerBalancerOptions } from '../../../src/core/wo
 import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
 import { WorkerMethods } from '../../../src/core/worker-methods.js';
 import { WorkerRepServer } from '../../../src/core/worker-rep-server.js';
-import { LoopSim } from '../../../src/sim/loop-sim.js';
-import { EVERY_WORLD, TCP_WORLDS, describeWorlds, track, type World } from './worlds.js';
+import { EVERY_WORLD, TCP_WORLDS, describeWorlds, track, type World, worldLoop } from './worlds.js';
 import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
@@ -60,15 +58,14 @@ class Client {
 class Rig {
   readonly loop: LoopPort;
   readonly logs: ContextLogLine[] = [];
-  private readonly nodeLoop: LoopNode | undefined;
+  private readonly closeLoop: () => void;
   private readonly workers: WorkerRepServer[] = [];
   private readonly balancers: WorkerBalancer[] = [];
   /** Workers whose simulated host crashed. */
   readonly crashed = new Set<WorkerRepServer>();
 
   constructor(private readonly w: World) {
-    this.nodeLoop = w.sim ? undefined : new LoopNode();
-    this.loop = w.sim ? new LoopSim(w.sim.kernel) : (this.nodeLoop as LoopNode);
+    ({ loop: this.loop, close: this.closeLoop } = worldLoop(w));
   }
 
   async balancer(options: Partial<WorkerBalancerOptions> = {}): Promise<WorkerBalancer> {
@@ -113,7 +110,7 @@ class Rig {
       const closing = worker.close();
       if (!this.crashed.has(worker)) await closing;
     }
-    this.nodeLoop?.close();
+    this.closeLoop();
   }
 }
 

@@ -1,6 +1,5 @@
 // Proves WorkerRepServer, one body per behaviour in every world (sim, sim-ipc, sim-inproc, tcp, ipc, inproc): Toto's DEALER frames get values, bad_method, exceptions and TotoErrors back; a malformed request gets an error reply and the next is served; @asynchronous acks with and without awaiting; two servers behind one DEALER both serve; socket failures are logged with a backoff and survived; close() ends the loop.
 import { expect } from 'vitest';
-import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { TotoError } from '../../../src/core/errors.js';
 import type { LoopPort } from '../../../src/core/ports.js';
@@ -9,8 +8,7 @@ import { dealerRequestFrames, decodeReply, encodeInvocation, parseDealerReply, t
 import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
 import { WorkerMethods, asynchronous } from '../../../src/core/worker-methods.js';
 import { WorkerRepServer, type WorkerRepServerOptions } from '../../../src/core/worker-rep-server.js';
-import { LoopSim } from '../../../src/sim/loop-sim.js';
-import { EVERY_WORLD, describeWorlds, stillPending, track, type World } from './worlds.js';
+import { EVERY_WORLD, describeWorlds, stillPending, track, type World, worldLoop } from './worlds.js';
 import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
@@ -22,7 +20,7 @@ class Rig {
   readonly loop: LoopPort;
   readonly fired: unknown[] = [];
   readonly logs: ContextLogLine[] = [];
-  private readonly nodeLoop: LoopNode | undefined;
+  private readonly closeLoop: () => void;
   private readonly servers: WorkerRepServer[] = [];
   /** Gates the @asynchronous `slow` method until open() is called. */
   private release: () => void = () => undefined;
@@ -31,8 +29,7 @@ class Rig {
   });
 
   constructor(private readonly w: World) {
-    this.nodeLoop = w.sim ? undefined : new LoopNode();
-    this.loop = w.sim ? new LoopSim(w.sim.kernel) : (this.nodeLoop as LoopNode);
+    ({ loop: this.loop, close: this.closeLoop } = worldLoop(w));
   }
 
   open(): void {
@@ -73,7 +70,7 @@ class Rig {
   async close(): Promise<void> {
     this.release();
     for (const server of this.servers) await server.close();
-    this.nodeLoop?.close();
+    this.closeLoop();
   }
 }
 

@@ -42,8 +42,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { LoopNode } from '../../../src/adapters/loop-node.js';
+import type { LoopPort } from '../../../src/core/ports.js';
 import { Random } from '../../../src/core/random.js';
 import type { Socket, SocketOptions, SocketType, TransportPort } from '../../../src/core/transport.js';
+import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { TransportZmq } from '../../../src/adapters/transport-zmq.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
@@ -138,6 +141,13 @@ export async function failureOf(call: () => unknown): Promise<{ sync: boolean; e
 }
 
 const decoder = new TextDecoder();
+/** A LoopPort on world `w`'s clock: the simulation's kernel, or Node's real loop; close() releases the real one. */
+export function worldLoop(w: World): { loop: LoopPort; close(): void } {
+  if (w.sim) return { loop: new LoopSim(w.sim.kernel), close: () => {} };
+  const node = new LoopNode();
+  return { loop: node, close: () => node.close() };
+}
+
 export function text(message: Uint8Array[]): string[] {
   return message.map((frame) => decoder.decode(frame));
 }

@@ -1,6 +1,5 @@
 // Proves ZmqWorkerConnection against WorkerRepServer workers, one body per behaviour in every world (sim, sim-ipc, sim-inproc, tcp, ipc, inproc): values and worker errors (1002, 1000, a TotoError's code and value) by promise, callback and proxy; exact timeouts; autoRetry with duplicates counted not delivered; set/remove connections and NO_CONNECTIONS; abort; close; malformed replies survived; a worker stopped and restarted mid-load (stream worlds) and (sim) a worker host crash, both healed by autoRetry.
 import { expect } from 'vitest';
-import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { ErrorCode, TotoError } from '../../../src/core/errors.js';
 import type { LoopPort } from '../../../src/core/ports.js';
@@ -10,8 +9,7 @@ import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
 import { WorkerMethods } from '../../../src/core/worker-methods.js';
 import { WorkerRepServer } from '../../../src/core/worker-rep-server.js';
 import { ZmqWorkerConnection, type ZmqWorkerConnectionOptions } from '../../../src/core/zmq-worker-connection.js';
-import { LoopSim } from '../../../src/sim/loop-sim.js';
-import { EVERY_STREAM_WORLD, EVERY_WORLD, describeWorlds, track, type World } from './worlds.js';
+import { EVERY_STREAM_WORLD, EVERY_WORLD, describeWorlds, track, type World, worldLoop } from './worlds.js';
 import { loggerInto } from '../../support/recording-logger.js';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
@@ -23,7 +21,7 @@ class Rig {
   readonly logs: { level: string; message: string | undefined; context: Record<string, unknown> }[] = [];
   /** How many times each `delay` key ran, across workers. */
   readonly runs = new Map<string, number>();
-  private readonly nodeLoop: LoopNode | undefined;
+  private readonly closeLoop: () => void;
   private readonly servers: WorkerRepServer[] = [];
   private readonly connections: ZmqWorkerConnection[] = [];
   private release: () => void = () => undefined;
@@ -32,8 +30,7 @@ class Rig {
   });
 
   constructor(private readonly w: World) {
-    this.nodeLoop = w.sim ? undefined : new LoopNode();
-    this.loop = w.sim ? new LoopSim(w.sim.kernel) : (this.nodeLoop as LoopNode);
+    ({ loop: this.loop, close: this.closeLoop } = worldLoop(w));
   }
 
   /** A worker named `name` on host `name`, bound at `address` or a fresh one; returns it and the address. */
@@ -96,7 +93,7 @@ class Rig {
     this.release();
     for (const conn of this.connections) await conn.close();
     for (const server of this.servers) await server.close();
-    this.nodeLoop?.close();
+    this.closeLoop();
   }
 }
 

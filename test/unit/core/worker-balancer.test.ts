@@ -1,6 +1,5 @@
 // Proves WorkerBalancer rejects bad options with "<name>: expected X, got Y" (direct mode named), reports a failed bind naming the side and closes itself, closes itself when a socket is closed under it, and survives failures in the sim and on real zeromq.js: a receive that keeps timing out backs off doubling, a send nobody takes (DEALER sendTimeoutMs) or a reply to an unknown identity (ROUTER mandatory) is logged with context and dropped while the next message goes through.
 import { describe, expect, it } from 'vitest';
-import { LoopNode } from '../../../src/adapters/loop-node.js';
 import type { LoopPort } from '../../../src/core/ports.js';
 import type { Socket, TransportPort } from '../../../src/core/transport.js';
 import { Random } from '../../../src/core/random.js';
@@ -8,7 +7,7 @@ import { WorkerBalancer, type WorkerBalancerOptions } from '../../../src/core/wo
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
-import { runInWorld, text, type World, type WorldName } from '../../contract/transport/worlds.js';
+import { runInWorld, text, type World, type WorldName, worldLoop } from '../../contract/transport/worlds.js';
 import { loggerInto, type ContextLogLine } from '../../support/recording-logger.js';
 
 function simParts() {
@@ -60,11 +59,11 @@ describe('WorkerBalancer options', () => {
 /** Runs `body` in a world with a loop on that world's clock. */
 function inWorld(name: WorldName, body: (w: World, loop: LoopPort) => Promise<void>): Promise<void> {
   return runInWorld(name, async (w) => {
-    const nodeLoop = w.sim ? undefined : new LoopNode();
+    const { loop, close } = worldLoop(w);
     try {
-      await body(w, w.sim ? new LoopSim(w.sim.kernel) : (nodeLoop as LoopNode));
+      await body(w, loop);
     } finally {
-      nodeLoop?.close();
+      close();
     }
   });
 }

@@ -1,13 +1,10 @@
 // Proves one body, every world: the same WorkerDispatcher behind a REP socket of the TransportPort answers a DEALER (Toto's connection side) with values, errors, the @asynchronous ack and error replies to malformed bodies, on the simulated network and on real zeromq.js over tcp, ipc and inproc.
-import { LoopNode } from '../../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../../src/core/codec.js';
 import { TotoError } from '../../../src/core/errors.js';
-import type { LoopPort } from '../../../src/core/ports.js';
 import { dealerRequestFrames, decodeReply, encodeInvocation, parseDealerReply, type WireCodecs } from '../../../src/core/wire.js';
 import { WorkerDispatcher } from '../../../src/core/worker-dispatch.js';
 import { WorkerMethods, asynchronous } from '../../../src/core/worker-methods.js';
-import { LoopSim } from '../../../src/sim/loop-sim.js';
-import { ALL_WORLDS, describeWorlds } from '../../contract/transport/worlds.js';
+import { ALL_WORLDS, describeWorlds, worldLoop } from '../../contract/transport/worlds.js';
 import { expect } from 'vitest';
 
 const json: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
@@ -15,8 +12,7 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describeWorlds('WorkerDispatcher behind a TransportPort REP socket', ALL_WORLDS, async (w) => {
-  const nodeLoop = w.sim ? undefined : new LoopNode();
-  const loop: LoopPort = w.sim ? new LoopSim(w.sim.kernel) : (nodeLoop as LoopNode);
+  const { loop, close } = worldLoop(w);
   try {
     const fired: unknown[] = [];
     const dispatcher = new WorkerDispatcher({
@@ -68,6 +64,6 @@ describeWorlds('WorkerDispatcher behind a TransportPort REP socket', ALL_WORLDS,
     const after = await invoke('5', 'return_value', 5);
     expect(after.kind === 'reply' && decodeReply(after.payload, json)).toEqual({ ok: true, value: { parameters: 5 } });
   } finally {
-    nodeLoop?.close();
+    close();
   }
 });
