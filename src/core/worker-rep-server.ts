@@ -55,6 +55,9 @@ export class WorkerRepServer<W = unknown> {
   private readonly counts: WorkerRepServerStats = { served: 0, acks: 0, errors: 0 };
   private running: Promise<void> | undefined;
   private closing = false;
+  /** A request has been received and is not answered yet (drain() waits for it). */
+  private inHand = false;
+  private draining = false;
   /** Wakes the loop out of a backoff or an awaited completion when close() is called. */
   private wake: (() => void) | undefined;
   private readonly stopped: Promise<void>;
@@ -140,6 +143,20 @@ export class WorkerRepServer<W = unknown> {
     return this.running ?? Promise.resolve();
   }
 
+  /**
+   * Stops taking requests: the request in hand, if any, is answered (and its reply queued), then
+   * the socket closes as close() does; resolves once the loop has ended. A graceful shutdown
+   * (the worker service's) bounds the wait and calls close() at its deadline.
+   */
+  drain(): Promise<void> {
+    if (!this.closing) {
+      this.draining = true;
+      // Waiting in receive, in a backoff or never started: nothing in hand, close now.
+      if (!this.inHand) return this.close();
+    }
+    return this.running ?? Promise.resolve();
+  }
+
   private start(): void {
     if (this.running !== undefined || this.closing) return;
     // serve() catches everything it awaits; this only guards against a bug of ours.
@@ -150,6 +167,11 @@ export class WorkerRepServer<W = unknown> {
 
   private async serve(): Promise<void> {
     while (!this.stopping()) {
+      this.inHand = false;
+      if (this.draining) {
+        void this.close();
+        return;
+      }
       let frames: Uint8Array[];
       try {
         frames = await this.socket.receive();
@@ -158,6 +180,7 @@ export class WorkerRepServer<W = unknown> {
         await this.failed('receive', undefined, error);
         continue;
       }
+      this.inHand = true;
       const outcome = await this.dispatcher.dispatchFrames(frames);
       try {
         await this.socket.send(outcome.frames);
