@@ -14,7 +14,7 @@ import {
   HTTP_TRANSPORT_HEADERS,
   checkHandlerResponse,
   methodNotAllowedResponse,
-  payloadTooLargeResponse,
+  payloadTooLargeFor,
   responseHasBody,
   serverErrorResponse,
 } from '../core/http-message.js';
@@ -114,7 +114,7 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, serving: Ser
   // Handlers see the methods a TransportPort client can send, in both worlds; raw clients may send others.
   if (!(HTTP_METHODS as readonly string[]).includes(req.method as string)) return answer(req, res, methodNotAllowedResponse(req.method as string), serving);
   // Node discards an unread body after the response ends, keeping the connection alive.
-  if (declared > limit) return answer(req, res, payloadTooLargeResponse(limit), serving);
+  if (declared > limit) return answer(req, res, payloadTooLargeFor(serving.handler, limit), serving);
   const request: HttpRequest = { method: req.method as string, path: req.url as string, headers, body: EMPTY };
   if (declared === 0) return dispatch(req, res, request, serving);
   const chunks: Buffer[] = [];
@@ -126,7 +126,7 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, serving: Ser
     if (size > limit) {
       over = true;
       chunks.length = 0;
-      answer(req, res, payloadTooLargeResponse(limit), serving);
+      answer(req, res, payloadTooLargeFor(serving.handler, limit), serving);
       return;
     }
     chunks.push(chunk);

@@ -6,7 +6,7 @@
 
 import { parseHttpUrl, type HttpUrl } from './address.js';
 import { ErrorCode, TimeoutError, TotoError } from './errors.js';
-import type { HttpRequestOptions, HttpResponse } from './transport.js';
+import type { HttpHandler, HttpRequestOptions, HttpResponse } from './transport.js';
 import { checkInteger, checkNonNegative, checkOptions, describe, expected } from './validate.js';
 
 /** Default body limit of both directions (request bodies on a server, response bodies on a client). */
@@ -182,6 +182,27 @@ export function methodNotAllowedResponse(method: string): HttpResponse {
 /** The 413 a server answers, without calling the handler, for a request body over its limit. */
 export function payloadTooLargeResponse(maxBodyBytes: number): HttpResponse {
   return { status: 413, headers: textHeaders(), body: encoder.encode(`Payload Too Large: request body exceeds maxBodyBytes=${maxBodyBytes}`) };
+}
+
+/**
+ * A handler may answer the transport's own 413 in its own format (HttpWorkerServer answers every
+ * error as JSON {error}): a `payloadTooLarge(maxBodyBytes)` function on the handler.
+ */
+export interface PayloadTooLargeHook {
+  payloadTooLarge?: (maxBodyBytes: number) => HttpResponse;
+}
+
+/** The 413 for a request to `handler`: the handler's own 413 when it gives one, else payloadTooLargeResponse. */
+export function payloadTooLargeFor(handler: HttpHandler, maxBodyBytes: number): HttpResponse {
+  const own = (handler as HttpHandler & PayloadTooLargeHook).payloadTooLarge;
+  if (typeof own !== 'function') return payloadTooLargeResponse(maxBodyBytes);
+  try {
+    const response = checkHandlerResponse(own(maxBodyBytes));
+    if (typeof response !== 'string' && response.status === 413) return response;
+  } catch {
+    // A hook that throws gets the transport's own answer: the client still learns why.
+  }
+  return payloadTooLargeResponse(maxBodyBytes);
 }
 
 /** `host:port` as the URL wrote it, for error messages (both worlds name the same peer). */

@@ -12,14 +12,15 @@
 // (MISSING_METHOD, a TotoError's own); the server's own refusals are SERVER (1000), as Toto
 // answered anything that was not a method's error.
 //
-// The transport enforces its own body limit before the handler runs (413 in its own words,
-// text/plain): this server's maxBodyBytes only matters when it is smaller than the transport's.
+// The transport enforces its own body limit before the handler runs; the handler's
+// payloadTooLarge hook (PayloadTooLargeHook) makes that 413 this server's JSON {error} too, in
+// both worlds. This server's maxBodyBytes only matters when it is smaller than the transport's.
 
 import { jsonSerialization, noCompression, type Serialization } from './codec.js';
 import { ErrorCode, TotoError } from './errors.js';
-import { checkMaxBodyBytes, HTTP_MAX_BODY_BYTES_DEFAULT } from './http-message.js';
+import { checkMaxBodyBytes, HTTP_MAX_BODY_BYTES_DEFAULT, type PayloadTooLargeHook } from './http-message.js';
 import { silentLogger, type Logger } from './ports.js';
-import type { HttpRequest, HttpResponse, HttpServerHandle, TransportPort } from './transport.js';
+import type { HttpHandler, HttpRequest, HttpResponse, HttpServerHandle, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
 import { encodeErrorReply, serializationForContentType, type WireCodecs } from './wire.js';
 import { httpStatusOf, type WorkerDispatcher } from './worker-dispatch.js';
@@ -102,7 +103,11 @@ export class HttpWorkerServer {
     if (this.handle !== undefined || this.starting) throw new Error('HttpWorkerServer: already started');
     this.starting = true;
     try {
-      this.handle = await this.transport.httpListen(address, (request) => this.answer(request));
+      // The transport's own 413 (a body over its limit, refused before the handler) as JSON too.
+      const handler: HttpHandler & PayloadTooLargeHook = Object.assign((request: HttpRequest) => this.answer(request), {
+        payloadTooLarge: (maxBodyBytes: number) => this.tooLarge(maxBodyBytes),
+      });
+      this.handle = await this.transport.httpListen(address, handler);
     } finally {
       this.starting = false;
     }
@@ -148,10 +153,15 @@ export class HttpWorkerServer {
     return { status, headers: { 'content-type': serialization.mime }, body: outcome.payload };
   }
 
-  private refuse(status: 405 | 413 | 415, reason: string, headers: Record<string, string>, request: HttpRequest): HttpResponse {
+  /** The transport refused a body over its own limit before this server saw the request. */
+  private tooLarge(maxBodyBytes: number): HttpResponse {
+    return this.refuse(413, `request body exceeds the transport's maxBodyBytes (${maxBodyBytes})`, {}, undefined);
+  }
+
+  private refuse(status: 405 | 413 | 415, reason: string, headers: Record<string, string>, request: HttpRequest | undefined): HttpResponse {
     this.counts.refused[status]++;
     try {
-      this.logger.warn({ status, method: request.method, path: request.path, reason }, 'http worker: request refused');
+      this.logger.warn({ status, method: request?.method, path: request?.path, reason }, 'http worker: request refused');
     } catch {
       // A logger that throws must not take the answer with it.
     }

@@ -16,7 +16,7 @@ import {
   connectionReset,
   parseListenAddress,
   parseRequestUrl,
-  payloadTooLargeResponse,
+  payloadTooLargeFor,
   peerOf,
   requestTimedOut,
   responseHasBody,
@@ -222,7 +222,7 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
         back(EMPTY, () => settle(() => reject(connectionRefused(url, parsed))));
         return;
       }
-      if (request.body.length > HTTP_MAX_BODY_BYTES_DEFAULT) return reply(payloadTooLargeResponse(HTTP_MAX_BODY_BYTES_DEFAULT));
+      if (request.body.length > HTTP_MAX_BODY_BYTES_DEFAULT) return reply(payloadTooLargeFor(server.handler, HTTP_MAX_BODY_BYTES_DEFAULT));
       // The server process dies mid-request: its OS resets the connection (a real RST, one latency back).
       const reset = (): void => back(EMPTY, () => settle(() => reject(connectionReset(url, parsed))));
       server.inFlight.add(reset);
