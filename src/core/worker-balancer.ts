@@ -26,11 +26,17 @@
 // from a client is forwarded like any other: the worker's REP discards a message with no
 // envelope delimiter (libzmq), and the worker answers an unreadable request with an error reply.
 //
+// Beyond Toto, an optional idempotency window keyed by the call id frame (`idempotency`; see
+// router-idempotency.ts): behind a router a retried call may reach another worker, so the
+// worker's own window cannot stop it running twice; the router's can.
+//
 // Direct mode (Toto's empty worker_bind_address) needs no balancer: the workers bind (or the
 // client connects straight to worker_socket_address) and no WorkerBalancer is made.
 
 import { checkBackoffOptions, FailureBackoff, FAILURE_BACKOFF_MS_DEFAULT, FAILURE_BACKOFF_MS_MAX_DEFAULT } from './failure-backoff.js';
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
+import { RouterIdempotency, type RouterIdempotencyOptions, type RouterIdempotencyStats } from './router-idempotency.js';
+import { BalancerSendError, IdempotentForwarding } from './worker-balancer-idempotency.js';
 import type { Message, Socket, SocketOptions, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
 
@@ -56,6 +62,11 @@ export interface WorkerBalancerOptions {
   backoffMs?: number;
   /** Longest backoff. Default 1000. */
   backoffMsMax?: number;
+  /**
+   * Beyond Toto: keep replies by call id for ttlMs, so a retried call is not run twice by
+   * different workers (see router-idempotency.ts). Off by default.
+   */
+  idempotency?: RouterIdempotencyOptions;
 }
 
 export interface WorkerBalancerStats {
@@ -65,6 +76,8 @@ export interface WorkerBalancerStats {
   toClients: number;
   /** Failed receives and sends, logged and survived (a failed send drops its message). */
   errors: number;
+  /** The idempotency window's counters, when it is on. */
+  idempotency?: RouterIdempotencyStats;
 }
 
 type Direction = 'toWorkers' | 'toClients';
@@ -77,6 +90,7 @@ export class WorkerBalancer {
   private readonly bindAddress: string;
   private readonly socketAddress: string;
   private readonly backoffs: Readonly<Record<Direction, FailureBackoff>>;
+  private readonly idempotent: IdempotentForwarding | undefined;
   private readonly counts: WorkerBalancerStats = { toWorkers: 0, toClients: 0, errors: 0 };
   private starting: Promise<void> | undefined;
   private running: Promise<void> | undefined;
@@ -95,6 +109,7 @@ export class WorkerBalancer {
       'backOptions',
       'backoffMs',
       'backoffMsMax',
+      'idempotency',
     ]);
     const { transport, loop, logger = silentLogger, bindAddress = WORKER_BIND_ADDRESS_DEFAULT, socketAddress } = options;
     const { backoffMs = FAILURE_BACKOFF_MS_DEFAULT, backoffMsMax = FAILURE_BACKOFF_MS_MAX_DEFAULT } = options;
@@ -115,6 +130,7 @@ export class WorkerBalancer {
       throw new TypeError(expected('socketAddress', 'an address for the DEALER that workers connect to', socketAddress));
     }
     const { firstMs, maxMs } = checkBackoffOptions(backoffMs, backoffMsMax);
+    const window = options.idempotency === undefined ? undefined : new RouterIdempotency(options.idempotency);
     this.logger = logger;
     this.bindAddress = bindAddress;
     this.socketAddress = socketAddress;
@@ -128,6 +144,7 @@ export class WorkerBalancer {
       this.front.close();
       throw error;
     }
+    this.idempotent = window && new IdempotentForwarding(window, this.front, this.back, loop, this.counts);
   }
 
   /**
@@ -155,7 +172,7 @@ export class WorkerBalancer {
   }
 
   get stats(): WorkerBalancerStats {
-    return { ...this.counts };
+    return this.idempotent === undefined ? { ...this.counts } : { ...this.counts, idempotency: this.idempotent.window.stats };
   }
 
   /**
@@ -218,12 +235,18 @@ export class WorkerBalancer {
       }
       backoff.succeed();
       try {
-        await to.send(message);
-        this.counts[direction]++;
+        if (this.idempotent === undefined) {
+          await to.send(message);
+          this.counts[direction]++;
+        } else {
+          // It counts what it sends (a reply may go to several identities, or none).
+          await (direction === 'toWorkers' ? this.idempotent.request(message) : this.idempotent.reply(message));
+        }
       } catch (error) {
         if (this.stopping()) return;
         // The message is dropped; the next receive blocks until another comes, so no backoff.
-        await this.failed(direction, 'send', to, error, message, undefined);
+        if (error instanceof BalancerSendError) await this.failed(direction, 'send', error.socket, error.cause, error.sent, undefined);
+        else await this.failed(direction, 'send', to, error, message, undefined);
       }
     }
   }
