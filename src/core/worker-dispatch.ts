@@ -240,8 +240,9 @@ export class WorkerDispatcher<W = unknown> {
     const { method: name, parameters } = invocation;
     const method = this.methods.get(name);
     if (method === undefined) {
-      const error = new TotoError(ErrorCode.MISSING_METHOD, `unknown method ${JSON.stringify(name)}`);
-      this.log('warn', { method: name, callId: key, code: error.code }, 'worker: unknown method');
+      // A valid method name may be megabytes long: the reply and the log repeat a bounded part of it.
+      const error = new TotoError(ErrorCode.MISSING_METHOD, bound(`unknown method ${JSON.stringify(name)}`));
+      this.log('warn', { method: bound(name), callId: key, code: error.code }, 'worker: unknown method');
       return this.errorReply(id, name, error, false);
     }
     if (method.asynchronous) return this.acknowledge(method, parameters, id, key);
