@@ -25,6 +25,8 @@ export interface ServiceWorker {
   /** The worker's index in its service (Toto's service_id). */
   readonly serviceId: number;
   readonly logger: Logger;
+  /** The worker's loop: methods wait on it (not on timers of their own), so they run alike in the simulation. */
+  readonly loop: LoopPort;
   [extra: string]: unknown;
 }
 
@@ -107,7 +109,7 @@ export class WorkerRole {
     this.logger = logger;
     this.startedMs = loop.now();
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    this.worker = { name, pid: options.pid, host: options.host, serviceId, logger };
+    this.worker = { name, pid: options.pid, host: options.host, serviceId, logger, loop };
     this.dispatcher = new WorkerDispatcher<ServiceWorker>({
       methods: methods as WorkerMethods<ServiceWorker>,
       worker: this.worker,
