@@ -6,9 +6,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { commandPath, scenarioOf, type Scenario } from '../sim/scenario.js';
 
-/** Bad input on the command line: printed as is, exit code 2. */
+/** Bad input on the command line: printed after the command's name, exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The command it is about, as the message's prefix: `toto <command>: <message>`. */
+    readonly command = 'sim',
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -80,5 +80,43 @@ export function chooseSeeds(options: SeedChoice, randomSeed: (count: number) => 
 }
 
 export function seedLabel(range: SeedRange): string {
+  if (range.count === 0) return 'no seeds';
   return range.count === 1 ? `seed ${range.first}` : `seeds ${range.first}..${range.first + range.count - 1}`;
+}
+
+/** `--shard K/N`: the K-th (1-based) of N slices. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Most slices a sweep may be cut into. */
+export const SHARDS_MAX = 100_000;
+
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || !(count >= 1 && count <= SHARDS_MAX) || !(index >= 1 && index <= count)) {
+    throw new RangeError(`--shard: expected K/N with 1 <= K <= N <= ${SHARDS_MAX} (run the K-th of N slices of the seeds), got ${JSON.stringify(text)}`);
+  }
+  return { index, count };
+}
+
+/**
+ * The seeds of shard K/N of `range`: consecutive slices, the K-th from floor((K-1)*count/N) to
+ * floor(K*count/N), so N shards cover the range exactly once and differ in size by at most one.
+ * A shard of a range smaller than N may be empty.
+ */
+export function shardRange(range: SeedRange, shard: Shard): SeedRange {
+  const start = Math.floor(((shard.index - 1) * range.count) / shard.count);
+  const end = Math.floor((shard.index * range.count) / shard.count);
+  return { first: range.first + start, count: end - start };
+}
+
+/** `--failures N`: failures listed in the summary, 0 or more. */
+export function parseFailuresShown(text: string): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) throw new RangeError(`--failures: expected an integer >= 0 (failures listed), got ${JSON.stringify(text)}`);
+  return value;
 }

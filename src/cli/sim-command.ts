@@ -1,187 +1,156 @@
 // `toto sim <file|dir>`: sweeps seeds over scenario files in worker threads, shows progress,
-// and prints a summary with the replay command of every failure. A single run (or --jobs 1)
-// runs in this thread; --trace writes one run's full trace as JSON lines.
+// and prints a summary with every failure's trace hash and the command that replays it. With
+// --shard K/N it runs one slice of the seeds (a CI matrix job), with --json it writes the
+// summary for `toto sim merge`. A failed seed gets a trace viewer file, written by running it
+// again traced in full (its trace hash must come out the same). A single run (one seed of one
+// scenario) runs in this thread; --trace writes its trace as JSON lines.
 
-import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
-import cliProgress from 'cli-progress';
-import { faultPlanProblems } from '../sim/fault-plan-check.js';
-import type { FaultPlan } from '../sim/fault-plan.js';
-import { parseFaultsArg } from '../sim/run-main.js';
 import { formatResult } from '../sim/scenario-report.js';
 import { replayCommand } from '../sim/run-scenario.js';
 import { commandPath, type Scenario } from '../sim/scenario.js';
-import { findScenarios, UsageError, type LoadedScenario } from './load-scenarios.js';
-import { chooseSeeds, parseDurationMs, parsePositiveInteger, seedLabel, type SeedRange } from './sim-args.js';
+import type { LoadedScenario } from './load-scenarios.js';
+import { seedLabel } from './sim-args.js';
+import { writeJsonFile } from './sim-output.js';
+import { makePlan, type Plan, type SimCommandOptions } from './sim-plan.js';
 import { SimPool } from './sim-pool.js';
+import { Progress } from './sim-progress.js';
+import { sweepJson } from './sim-summary-json.js';
+import { SweepSummary, type FailureEntry } from './sim-summary.js';
 import { runSimTask, type SimTask, type SimTaskReply } from './sim-task.js';
-import { SweepSummary } from './sim-summary.js';
+import { traceFileLines, tracedRunOptions } from './trace-file.js';
+import { viewerFileName, writeRunViewer } from './trace-viewer.js';
 
-export interface SimCommandOptions {
-  seed?: string;
-  runs?: string;
-  seeds?: string;
-  swarm?: boolean;
-  nemesis?: boolean;
-  faults?: string;
-  trace?: string;
-  jobs?: string;
-  runTimeout?: string;
-}
+export type { SimCommandOptions } from './sim-plan.js';
 
-/** Most worker threads, whatever --jobs says. */
-const JOBS_MAX = 256;
-/** The default wall-clock deadline of one run of a sweep, and the most a user may give. */
-const RUN_TIMEOUT_DEFAULT = '60s';
-const RUN_TIMEOUT_MS_MAX = 24 * 3600_000;
-/** Random first seeds stay below this, so a printed seed is short. */
-const RANDOM_SEED_MAX = 2 ** 31 - 1;
-
-interface Plan {
-  scenarios: LoadedScenario[];
-  seeds: SeedRange;
-  jobs: number;
-  faults: FaultPlan | undefined;
-  runTimeoutMs: number;
-  runTimeoutLabel: string;
-}
-
-async function plan(target: string, options: SimCommandOptions): Promise<Plan> {
-  if (options.swarm && options.nemesis) throw new UsageError('give --swarm or --nemesis, not both');
-  if (options.faults !== undefined && (options.swarm || options.nemesis)) throw new UsageError('--faults runs the given plan: drop --swarm/--nemesis');
-  let seeds: SeedRange;
-  let faults: FaultPlan | undefined;
-  const runTimeoutLabel = options.runTimeout ?? RUN_TIMEOUT_DEFAULT;
-  let runTimeoutMs: number;
-  try {
-    seeds = chooseSeeds(options, (count) => randomInt(0, RANDOM_SEED_MAX - count));
-    faults = options.faults === undefined ? undefined : parseFaultsArg(options.faults);
-    runTimeoutMs = parseDurationMs('--run-timeout', runTimeoutLabel, RUN_TIMEOUT_MS_MAX);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const scenarios = await findScenarios(target);
-  for (const { file, scenario } of faults ? scenarios : []) {
-    const problems = faultPlanProblems(faults, scenario.hostNames);
-    if (problems.length > 0) throw new UsageError(`--faults: not a plan for ${commandPath(file)}: ${problems.join('; ')}`);
-  }
-  const runs = seeds.count * scenarios.length;
-  if (options.trace !== undefined && runs > 1) {
-    throw new UsageError(`--trace writes the trace of one run: give one scenario file and --seed N (got ${scenarios.length} scenario(s), ${seedLabel(seeds)})`);
-  }
-  let jobs = Math.min(os.availableParallelism(), runs);
-  if (options.jobs !== undefined) {
-    try {
-      jobs = Math.min(parsePositiveInteger('--jobs', options.jobs, JOBS_MAX), runs);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  }
-  return { scenarios, seeds, jobs, faults, runTimeoutMs, runTimeoutLabel };
-}
+/** Most viewer files one sweep writes (each is a run again, and a file of up to megabytes). */
+export const VIEWERS_MAX = 20;
 
 /** Runs the command; resolves to the exit code (0 all passed, 1 some failed). Throws UsageError on bad input. */
 export async function simCommand(target: string, options: SimCommandOptions): Promise<number> {
-  const p = await plan(target, options);
+  const p = await makePlan(target, options);
   const names = p.scenarios.map((s) => `${commandPath(s.file)} (${s.scenario.name})`).join(', ');
   const mode = options.swarm ? ', swarm' : options.nemesis ? ', nemesis' : options.faults ? ', given faults' : '';
-  process.stdout.write(`toto sim: ${names}, ${seedLabel(p.seeds)}${mode}, ${p.jobs} job${p.jobs === 1 ? '' : 's'}\n`);
-  if (p.seeds.count * p.scenarios.length === 1) return single(p.scenarios[0] as LoadedScenario, p.seeds.first, options, p.faults);
-  return sweep(p, options);
+  const shard = p.shard ? ` shard ${p.shard.index}/${p.shard.count} (${seedLabel(p.seeds)})` : '';
+  process.stdout.write(`toto sim: ${names}, ${seedLabel(p.allSeeds)}${shard}${mode}, ${p.jobs} job${p.jobs === 1 ? '' : 's'}\n`);
+  const runs = p.seeds.count * p.scenarios.length;
+  if (runs === 1 && !p.shard) return single(p, p.scenarios[0] as LoadedScenario, options);
+  return sweep(p);
 }
 
-async function single(loaded: LoadedScenario, seed: number, options: SimCommandOptions, faults: FaultPlan | undefined): Promise<number> {
-  const task = { file: loaded.file, seed, swarm: options.swarm, nemesis: options.nemesis, faults };
-  const result = await runSimTask(loaded.scenario, task, options.trace !== undefined ? { trace: { keepAll: true } } : {});
+function taskOf(p: Plan, file: string, seed: number): Omit<SimTask, 'id'> {
+  return { file, seed, ...(p.sweep.mode === 'swarm' ? { swarm: true } : {}), ...(p.sweep.mode === 'nemesis' ? { nemesis: true } : {}), ...(p.faults ? { faults: p.faults } : {}) };
+}
+
+async function single(p: Plan, loaded: LoadedScenario, options: SimCommandOptions): Promise<number> {
+  const logs: string[] = [];
+  const result = await runSimTask(loaded.scenario, taskOf(p, loaded.file, p.seeds.first), tracedRunOptions(logs));
   if (options.trace !== undefined) {
-    writeFileSync(options.trace, (result.trace ?? []).map((line) => `${line}\n`).join(''));
-    process.stdout.write(`trace: ${result.traceLines} lines written to ${options.trace}\n`);
+    const lines = traceFileLines(result, logs);
+    writeFileSync(options.trace, lines.map((line) => `${line}\n`).join(''));
+    process.stdout.write(`trace: ${lines.length} lines written to ${options.trace}\n`);
   }
   process.stdout.write(`${formatResult(result)}\n`);
-  const summary = new SweepSummary();
-  summary.add(result);
+  const summary = new SweepSummary([{ file: commandPath(loaded.file), name: loaded.scenario.name }]);
+  summary.add(result, commandPath(loaded.file));
+  if (!result.ok && p.viewerDir !== undefined) {
+    const viewer = viewerFileName(p.viewerDir, result.name, result.seed);
+    writeRunViewer(result, logs, viewer);
+    summary.setViewer(commandPath(loaded.file), result.seed, viewer);
+    process.stdout.write(`viewer: ${viewer}\n`);
+  }
   process.stdout.write(`${summary.format(result.wallMs, { failures: false })}\n`);
+  writeJson(p, summary, result.wallMs);
   return result.ok ? 0 : 1;
 }
 
 /** The sweep's tasks, made as workers ask for them, so a sweep of millions of seeds holds only what runs. */
-function* sweepTasks(p: Plan, options: SimCommandOptions): Generator<SimTask> {
+function* sweepTasks(p: Plan): Generator<SimTask> {
   let id = 0;
-  for (const loaded of p.scenarios) {
-    for (let i = 0; i < p.seeds.count; i++) {
-      yield {
-        id: id++,
-        file: loaded.file,
-        seed: p.seeds.first + i,
-        ...(options.swarm ? { swarm: true } : {}),
-        ...(options.nemesis ? { nemesis: true } : {}),
-        ...(p.faults ? { faults: p.faults } : {}),
-      };
-    }
+  for (let i = 0; i < p.seeds.count; i++) {
+    for (const loaded of p.scenarios) yield { id: id++, ...taskOf(p, loaded.file, p.seeds.first + i) };
   }
+}
+
+/** Runs `tasks` on the pool, `jobs` at a time, handing each reply to `record`. */
+async function runAll(pool: SimPool, jobs: number, tasks: Iterator<SimTask>, record: (task: SimTask, reply: SimTaskReply) => void): Promise<void> {
+  const feed = async (): Promise<void> => {
+    for (let next = tasks.next(); !next.done; next = tasks.next()) record(next.value, await pool.run(next.value));
+  };
+  await Promise.all(Array.from({ length: jobs }, feed));
 }
 
 // Every sweep runs in worker threads, even with one job: only a worker can be stopped when a
 // run passes its wall-clock deadline.
-async function sweep(p: Plan, options: SimCommandOptions): Promise<number> {
+async function sweep(p: Plan): Promise<number> {
   const startedMs = performance.now();
-  const summary = new SweepSummary();
-  const progress = new Progress(p.seeds.count * p.scenarios.length);
+  const summary = new SweepSummary(p.sweep.scenarios);
+  const total = p.seeds.count * p.scenarios.length;
+  if (total === 0) process.stdout.write(`shard ${p.shard?.index}/${p.shard?.count} of ${seedLabel(p.allSeeds)} is empty: nothing to run\n`);
+  const progress = total > 0 ? new Progress(total) : undefined;
   const record = (task: SimTask, reply: SimTaskReply): void => {
-    if ('result' in reply) summary.add(reply.result);
+    if ('result' in reply) summary.add(reply.result, commandPath(task.file));
     else {
       const scenario = scenarioOfTask(task, p.scenarios);
       summary.addError({ name: scenario.name, file: commandPath(task.file), seed: task.seed, message: reply.error, replayCommand: replayCommand(scenario, task) });
     }
-    progress.tick(summary.failed);
+    progress?.tick(summary.failed);
   };
-  const pool = new SimPool(p.jobs, p.runTimeoutMs, p.runTimeoutLabel);
-  const tasks = sweepTasks(p, options);
-  const feed = async (): Promise<void> => {
-    for (let next = tasks.next(); !next.done; next = tasks.next()) record(next.value, await pool.run(next.value));
-  };
-  try {
-    await Promise.all(Array.from({ length: p.jobs }, feed));
-  } finally {
-    await pool.close();
+  let notes: string[] = [];
+  if (total > 0) {
+    const pool = new SimPool(p.jobs, p.runTimeoutMs, p.runTimeoutLabel);
+    try {
+      await runAll(pool, p.jobs, sweepTasks(p), record);
+      progress?.stop();
+      notes = await writeViewers(p, pool, summary);
+    } finally {
+      await pool.close();
+    }
   }
-  progress.stop();
-  process.stdout.write(`${summary.format(performance.now() - startedMs)}\n`);
+  const wallMs = performance.now() - startedMs;
+  process.stdout.write(`${summary.format(wallMs, { failuresShown: p.failuresShown })}\n`);
+  for (const note of notes) process.stdout.write(`${note}\n`);
+  writeJson(p, summary, wallMs);
   return summary.failed > 0 ? 1 : 0;
+}
+
+/**
+ * Runs the first listed failures again, traced in full, each writing its viewer file. A rerun
+ * whose trace hash differs from the sweep's is a nondeterministic scenario: said, not hidden.
+ */
+async function writeViewers(p: Plan, pool: SimPool, summary: SweepSummary): Promise<string[]> {
+  if (p.viewerDir === undefined) return [];
+  const dir = p.viewerDir;
+  const chosen = summary.failures.filter((f) => f.traceHash !== undefined).slice(0, Math.min(VIEWERS_MAX, p.failuresShown));
+  if (chosen.length === 0) return [];
+  const notes: string[] = [];
+  const byId = new Map<number, FailureEntry>();
+  const tasks = chosen.map((f, id): SimTask => {
+    byId.set(id, f);
+    const loaded = p.scenarios.find((s) => commandPath(s.file) === f.file) as LoadedScenario;
+    return { id, ...taskOf(p, loaded.file, f.seed), viewer: viewerFileName(dir, f.name, f.seed) };
+  });
+  await runAll(pool, p.jobs, tasks[Symbol.iterator](), (task, reply) => {
+    const failure = byId.get(task.id) as FailureEntry;
+    if ('error' in reply) return void notes.push(`viewer of ${failure.name} seed ${failure.seed} not written: ${reply.error}`);
+    summary.setViewer(failure.file, failure.seed, task.viewer as string);
+    if (reply.result.traceHash !== failure.traceHash) {
+      notes.push(`warning: ${failure.name} seed ${failure.seed} ran again with trace ${reply.result.traceHash}, not ${failure.traceHash}: the scenario is not deterministic (its viewer shows the second run)`);
+    }
+  });
+  const listed = Math.min(summary.failed, p.failuresShown);
+  if (listed > chosen.length) notes.push(`viewer files written for the first ${chosen.length} failures; for another: toto sim <file> --seed N --trace out.jsonl, then toto trace view out.jsonl`);
+  return notes;
+}
+
+function writeJson(p: Plan, summary: SweepSummary, wallMs: number): void {
+  const file = p.json;
+  if (file === undefined) return;
+  const shard = p.shard ? { ...p.shard, seeds: p.seeds } : undefined;
+  writeJsonFile('--json', file, sweepJson(p.sweep, shard, summary.totals(wallMs)));
+  process.stdout.write(`summary written to ${file}\n`);
 }
 
 function scenarioOfTask(task: SimTask, scenarios: LoadedScenario[]): Scenario {
   return (scenarios.find((s) => s.file === task.file) as LoadedScenario).scenario;
-}
-
-/** A cli-progress bar on a terminal; otherwise a plain line at every tenth of the sweep. */
-class Progress {
-  private readonly bar: cliProgress.SingleBar | undefined;
-  private done = 0;
-  private nextLine: number;
-
-  constructor(private readonly total: number) {
-    this.nextLine = Math.ceil(total / 10);
-    if (process.stderr.isTTY) {
-      this.bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: 'sim {bar} {value}/{total} runs | {failures} failed | {eta_formatted} left', hideCursor: true, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      );
-      this.bar.start(total, 0, { failures: 0 });
-    }
-  }
-
-  tick(failures: number): void {
-    this.done++;
-    if (this.bar) return this.bar.update(this.done, { failures });
-    if (this.done >= this.nextLine || this.done === this.total) {
-      process.stderr.write(`progress: ${this.done}/${this.total} runs, ${failures} failed\n`);
-      this.nextLine = this.done + Math.ceil(this.total / 10);
-    }
-  }
-
-  stop(): void {
-    this.bar?.stop();
-  }
 }

@@ -1,9 +1,13 @@
 // One unit of a `toto sim` sweep: a seed of a scenario file with its fault mode. The main
-// thread (single runs) and the worker threads (sweeps) run a task the same way, here.
+// thread (single runs) and the worker threads (sweeps) run a task the same way, here. A task
+// with `viewer` runs its seed again traced in full (trace, payload previews, log lines) and
+// writes the trace viewer file there: a sweep does this for its failures once it is done.
 
 import type { FaultPlan } from '../sim/fault-plan.js';
 import { runScenario, type RunScenarioOptions, type ScenarioResult } from '../sim/run-scenario.js';
 import type { Scenario } from '../sim/scenario.js';
+import { tracedRunOptions } from './trace-file.js';
+import { writeRunViewer } from './trace-viewer.js';
 
 export interface SimTask {
   id: number;
@@ -12,6 +16,8 @@ export interface SimTask {
   swarm?: boolean;
   nemesis?: boolean;
   faults?: FaultPlan;
+  /** Write the run's trace viewer file here (the result then carries no trace lines). */
+  viewer?: string;
 }
 
 export type SimTaskReply = { id: number; result: ScenarioResult } | { id: number; error: string };
@@ -26,4 +32,13 @@ export function runSimTask(scenario: Scenario, task: Omit<SimTask, 'id'>, extra:
     ...(task.faults ? { faults: task.faults } : {}),
     ...extra,
   });
+}
+
+/** Runs the task traced in full and writes its viewer file to `task.viewer`; the result comes back without its trace lines. */
+export async function runViewerTask(scenario: Scenario, task: Omit<SimTask, 'id'> & { viewer: string }): Promise<ScenarioResult> {
+  const logs: string[] = [];
+  const result = await runSimTask(scenario, task, tracedRunOptions(logs));
+  writeRunViewer(result, logs, task.viewer);
+  const { trace: _trace, ...rest } = result;
+  return rest;
 }

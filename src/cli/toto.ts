@@ -5,10 +5,13 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './load-scenarios.js';
 import { simCommand, type SimCommandOptions } from './sim-command.js';
+import { mergeCommand, type MergeOptions } from './sim-merge.js';
+import { VIEWER_DIR_DEFAULT } from './sim-plan.js';
+import { traceViewCommand, type TraceViewOptions } from './trace-command.js';
 
 export function buildProgram(onExit: (code: number) => void): Command {
   const program = new Command('toto').description('Toto-TS: distributed Node services and their deterministic simulation').exitOverride();
-  program
+  const sim = program
     .command('sim')
     .description('run scenario files under the deterministic simulation over many seeds')
     .argument('<path>', 'a scenario file, or a directory of them (every *.ts exporting a scenario)')
@@ -21,7 +24,27 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--trace <out.jsonl>', "write one run's full trace as JSON lines")
     .option('--jobs <n>', 'worker threads (default: min(cores, runs))')
     .option('--run-timeout <duration>', 'wall-clock deadline of one run of a sweep: seconds, or 500ms, 10s, 2m (default 60s)')
+    .option('--shard <K/N>', 'run the K-th of N disjoint slices of the --seeds range (one machine of a sweep; see toto sim merge)')
+    .option('--json <out.json>', 'write the summary as JSON (for toto sim merge, or a CI step)')
+    .option('--failures <n>', 'list at most N failures (default: every one)')
+    .option('--viewer-dir <dir>', `where failed seeds' trace viewer files go (default ${VIEWER_DIR_DEFAULT})`)
+    .option('--no-viewers', 'write no trace viewer files for failed seeds')
     .action(async (target: string, options: SimCommandOptions) => onExit(await simCommand(target, options)));
+  sim
+    .command('merge')
+    .description('combine the --json summaries of every shard of a sweep into one summary, with every replay command')
+    .argument('<shard.json...>', 'the --json file of each shard')
+    .option('--json <out.json>', 'write the merged summary as JSON')
+    .option('--failures <n>', 'list at most N failures (default: every one)')
+    .action((files: string[], options: MergeOptions) => onExit(mergeCommand(files, options)));
+  const trace = program.command('trace').description('look at the trace of a simulated run');
+  trace
+    .command('view')
+    .description('write a trace as one self-contained HTML page: a space-time diagram of hosts, messages, faults and logs')
+    .argument('<trace.jsonl>', 'a trace written by toto sim --trace (or npx tsx <scenario> --trace)')
+    .option('--out <file.html>', 'where to write the page (default: the trace file with .html)')
+    .option('--open', 'open the page in the browser ($BROWSER, else xdg-open/open/start)')
+    .action(async (file: string, options: TraceViewOptions) => onExit(await traceViewCommand(file, options)));
   return program;
 }
 
@@ -34,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof UsageError) {
-      process.stderr.write(`toto sim: ${error.message}\n`);
+      process.stderr.write(`toto ${error.command}: ${error.message}\n`);
       return 2;
     }
     throw error;

@@ -3,6 +3,9 @@
 // the hash lets a sweep compare them without keeping every line. A message event's payload
 // bytes go into the hash too (not into the line, which only says how many), so two runs that
 // send different bytes at the same moments do not hash alike.
+// With `previewChars`, a kept message line also carries a short preview of its payload (for the
+// trace viewer, to tell which request was resent); the hash is taken without it, so a run
+// traced with previews hashes exactly like the same run in a sweep.
 
 /** One trace event. `tMs` is virtual time; other fields depend on `kind`. */
 export interface TraceEvent {
@@ -17,11 +20,14 @@ export interface TraceOptions {
   keepAll?: boolean;
   /** Lines kept for failure reports when not keeping all. Default 200. */
   tailLines?: number;
+  /** Characters of payload preview added to kept message lines (`preview`). Default 0: none. Not hashed. */
+  previewChars?: number;
 }
 
 export class Trace {
   private readonly keepAll: boolean;
   private readonly tailLines: number;
+  private readonly previewChars: number;
   private readonly lines: string[] = [];
   private tailStart = 0;
   private h1 = 0xdeadbeef;
@@ -32,14 +38,18 @@ export class Trace {
   constructor(options: TraceOptions = {}) {
     this.keepAll = options.keepAll ?? false;
     this.tailLines = options.tailLines ?? 200;
+    this.previewChars = options.previewChars ?? 0;
   }
 
-  /** Records one event; `payload` (a message's frames) is hashed, not written. */
+  /** Records one event; `payload` (a message's frames) is hashed, not written (only previewed, with previewChars). */
   record(event: TraceEvent, payload?: readonly Uint8Array[]): void {
-    const line = JSON.stringify(event);
+    let line = JSON.stringify(event);
     this.count++;
     this.mix(line);
-    if (payload !== undefined) this.mixBytes(payload);
+    if (payload !== undefined) {
+      this.mixBytes(payload);
+      if (this.previewChars > 0 && line.endsWith('}')) line = `${line.slice(0, -1)},"preview":${JSON.stringify(payloadPreview(payload, this.previewChars))}}`;
+    }
     if (this.keepAll) {
       this.lines.push(line);
     } else if (this.lines.length < this.tailLines) {
@@ -115,4 +125,41 @@ export class Trace {
     this.h1 = h1;
     this.h2 = h2;
   }
+}
+
+/**
+ * A short, readable preview of a message's frames: each frame as text when it is printable
+ * UTF-8, else as hex (`0x01ff...`), joined by ` | ` and cut at `chars` characters.
+ */
+export function payloadPreview(frames: readonly Uint8Array[], chars: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (const frame of frames) {
+    if (length > chars) break;
+    // Decode no more than can be shown: a large frame costs no more than a small one.
+    const head = frame.subarray(0, chars + 1);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(head.length < frame.length ? wholeCharacters(head) : head);
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text)) throw new Error('binary');
+    } catch {
+      text = `0x${Array.from(head.subarray(0, Math.ceil(chars / 2)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    }
+    parts.push(text);
+    length += text.length + 3;
+  }
+  const joined = parts.join(' | ');
+  return joined.length > chars ? `${joined.slice(0, chars)}…` : joined;
+}
+
+/** `bytes` without a UTF-8 character cut at its end (a character split by a cut is not binary). */
+function wholeCharacters(bytes: Uint8Array): Uint8Array {
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const b = bytes[bytes.length - back] as number;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
+    const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return needed > back ? bytes.subarray(0, bytes.length - back) : bytes;
+  }
+  return bytes;
 }

@@ -1,6 +1,7 @@
-// Proves `toto sim` seed and count arguments parse exactly and reject bad input with a message naming the option and the value given.
+// Proves `toto sim` seed and count arguments parse exactly and reject bad input with a message naming the option and the value given, and that the N shards of a seed range cover it exactly once.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseSeeds, parseDurationMs, parsePositiveInteger, parseSeed, parseSeedRange, seedLabel } from '../../../src/cli/sim-args.js';
+import { chooseSeeds, parseDurationMs, parseFailuresShown, parsePositiveInteger, parseSeed, parseSeedRange, parseShard, seedLabel, shardRange } from '../../../src/cli/sim-args.js';
 
 describe('sim arguments', () => {
   it('parses --seed, --seeds and --runs', () => {
@@ -40,5 +41,48 @@ describe('sim arguments', () => {
     expect(() => parseDurationMs('--run-timeout', text, 86_400_000)).toThrow(
       `--run-timeout: expected a duration > 0 and at most 86400s, like 60 (seconds), 500ms, 10s or 2m, got ${JSON.stringify(text)}`,
     );
+  });
+});
+
+describe('--shard K/N', () => {
+  it('parses K/N', () => {
+    expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
+    expect(parseShard(' 4 / 4 ')).toEqual({ index: 4, count: 4 });
+    expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
+  });
+
+  it.each(['0/4', '5/4', '4', '1/0', '-1/4', '1.5/4', 'a/b', '', '1/100001', '2/4/8'])('rejects %j', (text) => {
+    expect(() => parseShard(text)).toThrow(`--shard: expected K/N with 1 <= K <= N <= 100000 (run the K-th of N slices of the seeds), got ${JSON.stringify(text)}`);
+  });
+
+  it('N shards cover the range exactly once, in order, sizes within one of each other', () => {
+    fc.assert(
+      fc.property(fc.nat(1_000_000), fc.nat(5000), fc.integer({ min: 1, max: 100 }), (first, count, n) => {
+        const slices = Array.from({ length: n }, (_, k) => shardRange({ first, count }, { index: k + 1, count: n }));
+        let next = first;
+        for (const slice of slices) {
+          expect(slice.first).toBe(next);
+          next += slice.count;
+        }
+        expect(next).toBe(first + count);
+        const sizes = slices.map((s) => s.count);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('100,000 seeds in 16 shards', () => {
+    expect(shardRange({ first: 0, count: 100_000 }, { index: 1, count: 16 })).toEqual({ first: 0, count: 6250 });
+    expect(shardRange({ first: 0, count: 100_000 }, { index: 16, count: 16 })).toEqual({ first: 93_750, count: 6250 });
+    expect(shardRange({ first: 1, count: 3 }, { index: 2, count: 8 })).toEqual({ first: 1, count: 0 });
+    expect(seedLabel({ first: 2, count: 0 })).toBe('no seeds');
+  });
+
+  it('--failures N takes 0 and more', () => {
+    expect(parseFailuresShown('0')).toBe(0);
+    expect(parseFailuresShown('25')).toBe(25);
+    expect(() => parseFailuresShown('-1')).toThrow('--failures: expected an integer >= 0 (failures listed), got "-1"');
+    expect(() => parseFailuresShown('all')).toThrow('--failures: expected an integer >= 0 (failures listed), got "all"');
   });
 });

@@ -1,0 +1,6 @@
+// The trace viewer page's script: drawing, then interaction, in one function scope.
+
+import { VIEWER_DRAW } from './trace-viewer-draw.js';
+import { VIEWER_UI } from './trace-viewer-ui.js';
+
+export const VIEWER_SCRIPT = `(() => {\n${VIEWER_DRAW}\n${VIEWER_UI}\n})();`;
