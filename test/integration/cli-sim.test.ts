@@ -9,7 +9,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-cli-sim-'));
 
 const run = runProcess;
 
-const toto = (...args: string[]): Promise<ProcessResult> => run(process.execPath, ['bin/toto.js', 'sim', ...args]);
+const viewers = path.join(tmp, 'viewers');
+// Viewer files of failed seeds go to the temporary folder, not into the checkout.
+const toto = (...args: string[]): Promise<ProcessResult> => run(process.execPath, ['bin/toto.js', 'sim', ...args, '--viewer-dir', viewers]);
 
 afterAll(() => {
   killChildren();
@@ -38,14 +40,20 @@ describe('toto sim', () => {
     expect(r.stdout).toMatch(/^runs: 12, failures: (\d+)$/m);
     const failed = Number(/failures: (\d+)/.exec(r.stdout)?.[1]);
     expect(failed).toBeGreaterThan(0);
-    expect(r.stdout).toMatch(/^failures( \(first 10 of \d+\))?:$/m);
+    // Every failure is listed, with its trace hash and its viewer file (up to 20 of them).
+    expect(r.stdout).toContain(`failures (${failed}):\n`);
     const seeds = [...r.stdout.matchAll(/^ {2}job-queue-bug seed (\d+) \(invariants phase\): \d+ acked job\(s\) never processed \(lost in a crash\)/gm)].map((m) => Number(m[1]));
-    expect(seeds).toHaveLength(Math.min(failed, 10));
-    for (const seed of seeds) expect(r.stdout).toContain(`    replay: npx tsx scenarios/job-queue-bug.ts --seed ${seed}\n`);
-    // The replay command does replay it.
+    expect(seeds).toHaveLength(failed);
+    for (const seed of seeds) {
+      const viewer = path.join(viewers, `job-queue-bug-seed-${seed}.html`);
+      expect(r.stdout).toMatch(new RegExp(`^ {4}replay: npx tsx scenarios/job-queue-bug\\.ts --seed ${seed}\n {4}trace [0-9a-f]{14}, viewer: ${viewer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      expect(readFileSync(viewer, 'utf8')).toMatch(/^<!doctype html>/);
+    }
+    // The replay command does replay it: the same failure with the same trace hash.
+    const hash = new RegExp(`seed ${seeds[0]} \\(invariants phase\\).*\\n.*\\n {4}trace ([0-9a-f]{14})`).exec(r.stdout)?.[1];
     const replay = await run('npx', ['tsx', 'scenarios/job-queue-bug.ts', '--seed', String(seeds[0])]);
     expect(replay.code).toBe(1);
-    expect(replay.stdout).toMatch(new RegExp(`^job-queue-bug seed ${seeds[0]}: FAILED \\(invariants phase\\)`));
+    expect(replay.stdout).toMatch(new RegExp(`^job-queue-bug seed ${seeds[0]}: FAILED \\(invariants phase\\).*, trace ${hash}$`, 'm'));
   });
 
   it('--swarm prints the swarm options of a failure and a toto replay command', async () => {
@@ -128,8 +136,11 @@ describe('toto sim', () => {
   it('runs every scenario of a directory', async () => {
     const r = await toto('scenarios', '--seeds', '1..2');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^toto sim: scenarios\/job-queue-bug\.ts \(job-queue-bug\), scenarios\/job-queue\.ts \(job-queue\), scenarios\/ping-pong-bug\.ts \(ping-pong-bug\), scenarios\/ping-pong\.ts \(ping-pong\), seeds 1\.\.2, 2 jobs$/m);
-    expect(r.stdout).toContain('  ping-pong: 2 runs, 0 failed');
+    expect(r.stdout).toMatch(/^toto sim: .*scenarios\/job-queue-bug\.ts \(job-queue-bug\), scenarios\/job-queue\.ts \(job-queue\), scenarios\/ping-pong-bug\.ts \(ping-pong-bug\), scenarios\/ping-pong\.ts \(ping-pong\), .*seeds 1\.\.2, \d jobs?$/m);
+    // Coverage per scenario: ping-pong's two sometimes() are its own, not merged with ping-pong-bug's of the same text.
+    expect(r.stdout).toMatch(/^sometimes: \d+\/\d+ hit \(per scenario below\)$/m);
+    expect(r.stdout).toMatch(/^ {2}ping-pong: 2 runs, 0 failed; sometimes: /m);
+    expect(r.stdout).toMatch(/^ {2}ping-pong-bug: 2 runs, \d failed; sometimes: /m);
     expect(r.stdout).toContain('  job-queue: 2 runs, 0 failed');
   });
 
