@@ -10,7 +10,7 @@ import { HttpWorkerConnection } from '../../src/core/http-worker-connection.js';
 import { Random } from '../../src/core/random.js';
 import { numRuns, seed } from '../unit/adapters/wire-fuzz-inputs.js';
 import { HTTP_MAX_BODY_BYTES, HTTP_TRANSPORT_MAX_BODY_BYTES, MAX_PAYLOAD_BYTES, type FixtureStats } from './fixtures/bad-input-common.js';
-import { MiB, startFixture, type Fixture } from './fixtures/bad-input-harness.js';
+import { HEAP_GROWTH_BOUND_BYTES, MiB, startFixture, type Fixture } from './fixtures/bad-input-harness.js';
 import { checkProcess, codecsFor, httpCaseArb, RSS_BOUND_BYTES, runHttpCase, type HttpTally } from './fixtures/bad-input-http-campaign.js';
 import { rawExchange, send, slowloris } from './fixtures/bad-input-http-probe.js';
 
@@ -164,9 +164,11 @@ for (const compression of ['none', 'zlib'] as const) {
       const end = await stats(compression);
       // Every method run is a call we made or a bad request that happened to be a valid call (a 200).
       expect(end.calls - start.calls).toBe(connCalls[compression]! - connCallsBefore + tally.runs);
+      expect(end.heapUsedBytes - start.heapUsedBytes).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
       console.log(
         `bad-input http ${compression}: ${tally.cases} cases ${JSON.stringify(tally.byLabel)}; statuses ${JSON.stringify(tally.statuses)}; ` +
-          `server logged ${JSON.stringify(end.wireCodes)}; slowest case ${tally.slowestMs.toFixed(0)} ms; rss max ${(tally.rssMaxBytes / MiB).toFixed(0)} MiB (bound ${RSS_BOUND_BYTES / MiB})`,
+          `server logged ${JSON.stringify(end.wireCodes)}; slowest case ${tally.slowestMs.toFixed(0)} ms; rss max ${(tally.rssMaxBytes / MiB).toFixed(0)} MiB (bound ${RSS_BOUND_BYTES / MiB}); ` +
+          `heap after GC ${(start.heapUsedBytes / MiB).toFixed(1)} -> ${(end.heapUsedBytes / MiB).toFixed(1)} MiB`,
       );
     }, 600_000);
   });
