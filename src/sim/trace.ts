@@ -134,10 +134,15 @@ export class Trace {
 export function payloadPreview(frames: readonly Uint8Array[], chars: number): string {
   const parts: string[] = [];
   let length = 0;
+  let cut = false;
   for (const frame of frames) {
-    if (length > chars) break;
+    if (length > chars) {
+      cut = true;
+      break;
+    }
     // Decode no more than can be shown: a large frame costs no more than a small one.
     const head = frame.subarray(0, chars + 1);
+    if (head.length < frame.length) cut = true;
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(head.length < frame.length ? wholeCharacters(head) : head);
@@ -150,7 +155,7 @@ export function payloadPreview(frames: readonly Uint8Array[], chars: number): st
     length += text.length + 3;
   }
   const joined = parts.join(' | ');
-  return joined.length > chars ? `${joined.slice(0, chars)}…` : joined;
+  return cut || joined.length > chars ? `${joined.slice(0, chars)}…` : joined;
 }
 
 /** `bytes` without a UTF-8 character cut at its end (a character split by a cut is not binary). */
