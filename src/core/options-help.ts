@@ -33,7 +33,9 @@ export function formatValue(def: OptionDefinition, value: unknown): string {
 
 function typeLabel(def: OptionDefinition): string {
   const show = (n: number) => (def.type === 'duration' ? formatDuration(n) : String(n));
-  const bounds = [def.min === undefined ? '' : ` >= ${show(def.min)}`, def.max === undefined ? '' : ` <= ${show(def.max)}`].join('');
+  const { min, max } = def;
+  const bounds =
+    min !== undefined && max !== undefined ? ` in [${show(min)}, ${show(max)}]` : min !== undefined ? ` >= ${show(min)}` : max !== undefined ? ` <= ${show(max)}` : '';
   return `${def.multiple ? 'list of ' : ''}${def.type}${bounds}`;
 }
 

@@ -41,6 +41,16 @@ export type OptionValue<S extends OptionSpec> =
   | (S extends { multiple: true } ? OptionTypeValue[S['type']][] : OptionTypeValue[S['type']])
   | (S extends { default: unknown } ? never : undefined);
 
+/** A name with every - as _: the one key of all its spellings. */
+export type Underscored<S extends string> = S extends `${infer A}-${infer B}` ? `${A}_${Underscored<B>}` : S;
+type Dashed<S extends string> = S extends `${infer A}_${infer B}` ? `${A}-${Dashed<B>}` : S;
+
+/** A defined name of T as defined, or with all its - as _, or all its _ as -. */
+export type OptionName<T> = { [K in keyof T & string]: K | Underscored<K> | Dashed<K> }[keyof T & string];
+
+/** The value type of the option `N` names, in whichever spelling. */
+export type OptionValueAt<T, N extends string> = { [K in keyof T & string]: Underscored<K> extends Underscored<N> ? T[K] : never }[keyof T & string];
+
 /** A defined option, checked and with its name normalized. */
 export interface OptionDefinition {
   /** The name as defined; the key in values(). */

@@ -15,7 +15,15 @@ import { parseConfigText, type ConfigEntry } from './options-config.js';
 import { formatConfigText } from './options-config-format.js';
 import { OptionsError, optionsMessage, type OptionSource } from './options-error.js';
 import { formatHelp, type HelpHeader } from './options-help.js';
-import { makeDefinition, optionKey, type OptionDefinition, type OptionSpec, type OptionValue } from './options-spec.js';
+import {
+  makeDefinition,
+  optionKey,
+  type OptionDefinition,
+  type OptionName,
+  type OptionSpec,
+  type OptionValue,
+  type OptionValueAt,
+} from './options-spec.js';
 import { nearestKey } from './options-suggest.js';
 
 export interface ParseCommandLineOptions {
@@ -130,19 +138,23 @@ export class Options<T extends object = Record<never, never>> {
     return { values: this.values(), positionals: parsed.positionals, help: false };
   }
 
-  /** One option's value after all sources; either spelling of the name. */
-  get<K extends keyof T & string>(name: K): T[K];
-  get(name: string): unknown;
-  get(name: string): unknown {
+  /**
+   * One option's value after all sources, by its name with - or _ (`run-timeout`, `run_timeout`);
+   * typed, so a misspelt name fails to compile (and throws UNKNOWN_OPTION if it gets through).
+   */
+  get<N extends OptionName<T>>(name: N): OptionValueAt<T, N> {
     const def = this.known(name, undefined, name);
     const value = this.resolve(def.key);
-    return Array.isArray(value) ? [...value] : value;
+    return (Array.isArray(value) ? [...value] : value) as OptionValueAt<T, N>;
   }
 
   /** Every option's value, keyed by the name it was defined with. */
   values(): Readonly<T> {
     const out: Record<string, unknown> = {};
-    for (const def of this.defs.values()) out[def.name] = this.get(def.name);
+    for (const def of this.defs.values()) {
+      const value = this.resolve(def.key);
+      out[def.name] = Array.isArray(value) ? [...value] : value;
+    }
     return Object.freeze(out) as Readonly<T>;
   }
 
