@@ -11,7 +11,7 @@
 //   router -> worker   'ask'     {command: 'status' | 'shutdown', deadlineMs?}
 //   worker -> router   'report'  WorkerReport (to 'shutdown': once drained, before it closes)
 
-import { expected } from './validate.js';
+import { describe, expected } from './validate.js';
 
 export const CONTROL_COMMANDS = ['status', 'shutdown'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
@@ -72,7 +72,8 @@ export function controlFrames(kind: ControlKind, id: string, body: unknown): Uin
  */
 export function parseControlFrames(frames: readonly Uint8Array[]): ControlMessage {
   if (!Array.isArray(frames) || frames.length !== 4) {
-    throw new TypeError(expected('control message', "4 frames ['', kind, id, body]", Array.isArray(frames) ? `${frames.length} frames` : frames));
+    const got = Array.isArray(frames) ? `${frames.length} frames` : describe(frames);
+    throw new TypeError(`control message: expected 4 frames ['', kind, id, body], got ${got}`);
   }
   const [delimiter, kindFrame, idFrame, bodyFrame] = frames as Uint8Array[];
   if (!(delimiter instanceof Uint8Array) || delimiter.byteLength !== 0) throw new TypeError('control message: expected an empty delimiter frame first');

@@ -193,7 +193,8 @@ export class WorkerRole {
     if (timer) this.loop.cancel(timer);
     const report = this.report();
     if (report.inFlight > 0) this.logger.warn({ worker: this.worker.name, inFlight: report.inFlight, deadlineMs }, 'worker: calls still running at the drain deadline');
-    await this.server.close();
+    // Not awaited: the loop ends only once a method still running returns; its reply then finds the socket closed.
+    void this.server.close();
     this.state = 'Finished';
   }
 
