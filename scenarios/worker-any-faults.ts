@@ -24,7 +24,7 @@ export const scenario = workerScenario({
   nemesis: { crashable: CRASHABLE },
   attemptsMax: 3,
   atMostOnce: false,
-  coverage: ['timedOut', 'workerCrashedMidCall', 'lateReplyDropped'],
+  coverage: ['timedOut', 'lateReplyDropped'],
 });
 export default scenario;
 

@@ -23,7 +23,7 @@ export const scenario = workerScenario({
   // The client is the test's driver side; a generated plan may crash workers only.
   nemesis: { crashable: workerNames() },
   atMostOnce: false,
-  coverage: ['workerCrashedMidCall', 'appliedTwice'],
+  coverage: ['workerCrashedMidCall'],
 });
 export default scenario;
 

@@ -25,9 +25,9 @@ export const WORKER_DURATION_MS = 1500;
 export const WORKER_LIVENESS_MS = 3000;
 /** Each attempt waits 100ms, then a full-jitter backoff from 20ms doubling to 200ms. */
 export const CLIENT: ClientOptions = { timeoutMs: 100, retryDelayMs: 20, retryDelayMsMax: 200 };
-/** A worker's `apply` works a uniform 2-20ms. */
-export const WORK_MS_MIN = 2;
-export const WORK_MS_MAX = 20;
+/** A worker's `apply` works a uniform 5-50ms: a worker is busy about half the time, so a crash often lands mid-call. */
+export const WORK_MS_MIN = 5;
+export const WORK_MS_MAX = 50;
 
 export const workerNames = (count = WORKERS): string[] => Array.from({ length: count }, (_, i) => `worker-${i + 1}`);
 
