@@ -83,3 +83,32 @@ export function parseOptions<T extends object>(options: Options<T>, argv: readon
   const { configFileOption = 'config', ...fileOptions } = args;
   return options.parseCommandLine(argv, { configFileOption, readConfigFile: (path) => readOptionsFile(path, fileOptions) });
 }
+
+export interface OptionsCliArgs extends ParseOptionsArgs {
+  /** What error lines start with: `toto worker: command line: --procs: unknown option ...`. */
+  program: string;
+  /** Where help goes (default process.stdout) and errors go (default process.stderr). */
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown };
+}
+
+export type OptionsCliResult<T> = { run: true; values: Readonly<T>; positionals: string[] } | { run: false; exitCode: number };
+
+/**
+ * parseOptions for a CLI command: `--help` prints the help (exit code 0); bad input prints
+ * `program: reason` on stderr (exit code 2); otherwise the values to run with. The caller
+ * sets process.exitCode, so a command stays testable in-process.
+ */
+export function parseOptionsCli<T extends object>(options: Options<T>, argv: readonly string[], args: OptionsCliArgs): OptionsCliResult<T> {
+  const { program, stdout = process.stdout, stderr = process.stderr, ...parseArgs } = args;
+  try {
+    const result = parseOptions(options, argv, parseArgs);
+    if (!result.help) return { run: true, values: result.values, positionals: result.positionals };
+    stdout.write(options.helpText());
+    return { run: false, exitCode: 0 };
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    stderr.write(`${program}: ${error.message}\n`);
+    return { run: false, exitCode: error.exitCode };
+  }
+}
