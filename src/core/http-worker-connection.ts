@@ -17,15 +17,16 @@
 import { CallTable, type CallInfo, type CallReply } from './call-table.js';
 import type { CallTableOptions } from './call-options.js';
 import { CallTableDriver } from './call-table-driver.js';
-import { jsonSerialization, noCompression, type Serialization } from './codec.js';
-import { ErrorCode, TotoError, boundText } from './errors.js';
+import { jsonSerialization, noCompression } from './codec.js';
+import { ErrorCode, TotoError } from './errors.js';
 import { parseHttpUrl } from './address.js';
 import { parseRequestUrl } from './http-message.js';
 import { silentLogger, type Logger } from './ports.js';
 import { RoundRobin } from './round-robin.js';
 import type { HttpResponse, TransportPort } from './transport.js';
 import { checkFunction, checkNonEmptyString, checkOptions, expected } from './validate.js';
-import { decodeReply, encodeInvocation, httpRequestHeaders, serializationForContentType, type Reply, type WireCodecs, type WireOptions } from './wire.js';
+import { encodeInvocation, httpRequestHeaders, type WireCodecs, type WireOptions } from './wire.js';
+import { readWorkerResponse } from './http-worker-connection-reply.js';
 import { parseAddresses } from './zmq-worker-connection-addresses.js';
 import { methodProxyRoot, type MethodProxyRoot, type ProxyOf } from './zmq-worker-connection-proxy.js';
 import {
@@ -44,9 +45,6 @@ const DEFAULT_CODECS: WireCodecs = { serialization: jsonSerialization, compressi
 const TIMEOUT_MS_DEFAULT = 10_000;
 /** The longest timeoutMs httpRequest takes (a longer Node timer fires at once). */
 const REQUEST_TIMEOUT_MS_MAX = 2 ** 31 - 1;
-/** How much of a body that is no reply an error message repeats. */
-const BODY_PREVIEW_BYTES = 200;
-const previewDecoder = new TextDecoder();
 
 /** What the call table carries for each call: the body every attempt sends, and each request's timeout. */
 interface HttpPayload {
@@ -63,8 +61,6 @@ export class HttpWorkerConnection {
   private readonly codecs: WireCodecs;
   private readonly wireOptions: WireOptions | undefined;
   private readonly headers: Record<string, string>;
-  /** What a reply body may be in: the request's serialization, and JSON (a worker's errors always are). */
-  private readonly replySerializations: readonly Serialization[];
   private readonly timeoutMs: number;
   private readonly autoRetryCount: number;
   /** In the order added (activeConnections); `order` is the shuffled cycle calls go round. */
@@ -94,7 +90,6 @@ export class HttpWorkerConnection {
     this.codecs = codecs;
     this.wireOptions = options.wireOptions;
     this.headers = httpRequestHeaders(codecs);
-    this.replySerializations = codecs.serialization.mime.toLowerCase() === jsonSerialization.mime ? [codecs.serialization] : [codecs.serialization, jsonSerialization];
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS_DEFAULT;
     this.autoRetryCount = autoRetryCount;
     this.order = new RoundRobin<string>({ random });
@@ -228,36 +223,23 @@ export class HttpWorkerConnection {
     );
   }
 
-  /** What a response says: the value, the worker's error, or why it is no reply. */
+  /** What a response says, as the table takes it; counted, and logged when it is no reply. */
   private replyOf(call: CallInfo, url: string, response: HttpResponse): CallReply {
     const callId = call.id;
-    if (response.status === 202) {
-      // An @asynchronous method's acknowledgement (its body is null): resolved as ZmqWorkerConnection's ack is.
-      this.extra.acks++;
-      return { callId, value: undefined };
-    }
-    const ok = response.status >= 200 && response.status < 300;
-    let decoded: Reply | undefined;
-    let failure: unknown;
-    try {
-      decoded = decodeReply(response.body, { serialization: this.replySerializationOf(response), compression: noCompression }, this.wireOptions);
-    } catch (error) {
-      failure = error;
-    }
-    if (decoded !== undefined && !decoded.ok) return { callId, error: decoded.error };
-    if (decoded !== undefined && ok) return { callId, value: decoded.value };
-    this.extra.malformedReplies++;
-    const why = ok ? `malformed reply from ${url}: ${(failure as Error).message}` : `HTTP ${response.status} from ${url} without a worker error: ${preview(response.body)}`;
-    this.logger.warn({ callId, method: call.method, url, status: response.status, code: (failure as { code?: unknown } | undefined)?.code }, `http worker connection: ${why}`);
-    return { callId, error: new TotoError(ErrorCode.SERVER, why) };
-  }
-
-  /** The serialization the Content-Type names; without a known one, the connection's own (Toto read every body with loads). */
-  private replySerializationOf(response: HttpResponse): Serialization {
-    try {
-      return serializationForContentType(response.headers['content-type'], this.replySerializations);
-    } catch {
-      return this.codecs.serialization;
+    const read = readWorkerResponse(response, url, this.codecs, this.wireOptions);
+    switch (read.kind) {
+      case 'ack':
+        // An @asynchronous method's acknowledgement (its body is null): resolved as ZmqWorkerConnection's ack is.
+        this.extra.acks++;
+        return { callId, value: undefined };
+      case 'value':
+        return { callId, value: read.value };
+      case 'error':
+        return { callId, error: read.error };
+      case 'malformed':
+        this.extra.malformedReplies++;
+        this.logger.warn({ callId, method: call.method, url, status: response.status, code: read.code }, `http worker connection: ${read.why}`);
+        return { callId, error: new TotoError(ErrorCode.SERVER, read.why) };
     }
   }
 
@@ -296,13 +278,6 @@ function checkWorkerUrl(address: string): void {
 
 function noConnections(method: string): TotoError {
   return new TotoError(ErrorCode.NO_CONNECTIONS, `call (${method}): no active connections`);
-}
-
-/** A body that is no reply, for an error message: its first bytes as text, bounded. */
-function preview(body: Uint8Array): string {
-  if (body.byteLength === 0) return '(empty body)';
-  const text = previewDecoder.decode(body.subarray(0, BODY_PREVIEW_BYTES));
-  return body.byteLength > BODY_PREVIEW_BYTES ? `${JSON.stringify(text)}... (${body.byteLength} bytes)` : JSON.stringify(boundText(text));
 }
 
 function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
