@@ -10,6 +10,8 @@ h1 { font-size: 15px; margin: 0 0 4px; }
 #outcome.ok { color: #1e7d32; }
 #outcome.failed { color: #fff; background: #c0392b; padding: 4px 8px; border-radius: 3px; white-space: pre-wrap; }
 #outcome code { font: 12px ui-monospace, monospace; }
+#outcome details { margin: 2px 0; }
+#outcome details pre { max-height: 40vh; overflow: auto; margin: 2px 0; font: 12px ui-monospace, monospace; }
 #controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
 #controls button { font: inherit; padding: 1px 9px; }
 #hosts label { margin-right: 6px; }

@@ -151,7 +151,14 @@ function showOutcome() {
   const o = M.outcome;
   if (!o) { box.textContent = M.failure >= 0 ? 'failed: ' + (parsed(M.failure).message || M.kinds[KIND[M.failure]]) : ''; box.className = M.failure >= 0 ? 'failed' : ''; return; }
   box.className = o.ok ? 'ok' : 'failed';
-  box.append(el('span', (o.scenario || '') + (o.seed !== undefined ? ' seed ' + o.seed : '') + ': ' + (o.ok ? 'ok' : 'FAILED (' + (o.phase || '?') + ' phase): ' + (o.message || ''))));
+  // The message's first line in the banner; the rest (a stack, a trace tail) folded under it.
+  const [firstLine, ...rest] = String(o.message || '').split('\n');
+  box.append(el('span', (o.scenario || '') + (o.seed !== undefined ? ' seed ' + o.seed : '') + ': ' + (o.ok ? 'ok' : 'FAILED (' + (o.phase || '?') + ' phase): ' + firstLine)));
+  if (rest.length > 0) {
+    const more = el('details');
+    more.append(el('summary', 'the whole message (' + rest.length + ' more lines)'), el('pre', rest.join('\n')));
+    box.append(more);
+  }
   if (o.replay) { box.append(el('br')); box.append('replay: '); box.append(el('code', o.replay)); }
   if (o.traceHash) box.append(el('span', '  trace ' + o.traceHash));
 }
@@ -235,7 +242,7 @@ document.body.dataset.loadMs = loadMs.toFixed(0);
 window.__viewer = {
   events: N, arrows: NA, arrowsByStyle: countsByStyle, hosts: M.hosts.slice(networkUsed ? 0 : 1), windows: M.windows.length, failure: M.failure, loadMs: loadMs,
   stats: stats, lanes: () => lanes.map((l) => l.label), view: () => ({ t0: state.t0, t1: state.t1, scrollY: state.scrollY }),
-  select: select, selected: () => state.selected, fit: fit, pan: pan, zoomAt: zoomAt, draw: draw, filterCall: setCallFilter,
+  select: select, selected: () => state.selected, fit: fit, setView: (t0, t1) => { state.t0 = t0; state.t1 = t1; requestDraw(); }, pan: pan, zoomAt: zoomAt, draw: draw, filterCall: setCallFilter,
   hideHost: (name) => setHostHidden(M.hosts.indexOf(name), true),
   // Where event i is drawn, in page coordinates (for clicking it).
   screenPos: (i) => { const r = canvas.getBoundingClientRect(); return { x: r.left + xOf(T[i]), y: r.top + yOf(laneOf[i]) }; },
