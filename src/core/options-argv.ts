@@ -14,8 +14,6 @@ export interface ArgvParse {
   /** Option key -> value, for the options the arguments gave. */
   values: Map<string, unknown>;
   positionals: string[];
-  /** `--help` or `-h` was given: the caller prints help and exits 0 rather than running. */
-  help: boolean;
 }
 
 /** Looks up an option by any spelling (`a-b` or `a_b`). */
@@ -43,22 +41,17 @@ function negatedBool(name: string, find: FindOption): OptionDefinition | undefin
   return def && def.type === 'bool' && !def.multiple ? def : undefined;
 }
 
-/** Parses `argv` (without the program's own path) against the defined options. */
+/** Parses `argv` (without the program's own path) against the defined options; the caller has handled --help. */
 export function parseArgv(argv: readonly string[], find: FindOption, knownKeys: () => Iterable<string>): ArgvParse {
   const values = new Map<string, unknown>();
   const positionals: string[] = [];
-  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = String(argv[i]);
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1).map(String));
       break;
     }
-    if (isShortOption(arg)) {
-      if (arg === '-h') help = true;
-      else throw fail('UNKNOWN_OPTION', arg, 'unknown option (options are long, like --name; -h or --help lists them)');
-      continue;
-    }
+    if (isShortOption(arg)) throw fail('UNKNOWN_OPTION', arg, 'unknown option (options are long, like --name; -h or --help lists them)');
     if (!arg.startsWith('--')) {
       positionals.push(arg);
       continue;
@@ -67,10 +60,6 @@ export function parseArgv(argv: readonly string[], find: FindOption, knownKeys: 
     const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
     const option = `--${name}`;
     let text = equals === -1 ? undefined : arg.slice(equals + 1);
-    if (name === 'help') {
-      help = true;
-      continue;
-    }
     if (name === '') throw fail('UNKNOWN_OPTION', arg, 'expected an option name after --');
     const negated = find(name) ? undefined : negatedBool(name, find);
     const def = find(name) ?? negated;
@@ -95,5 +84,5 @@ export function parseArgv(argv: readonly string[], find: FindOption, knownKeys: 
     const before = values.get(def.key);
     values.set(def.key, def.multiple && Array.isArray(before) ? [...before, ...(coerced.value as unknown[])] : coerced.value);
   }
-  return { values, positionals, help };
+  return { values, positionals };
 }

@@ -233,7 +233,7 @@ describe('JSON config files', () => {
   });
 
   it('jsonErrorOffset agrees with JSON.parse on what is valid', () => {
-    const samples = ['{}', '[]', '{"a":[1,2,{"b":null}]}', '"\\u00e9"', '-0.5e+3', '{"a":1,}', '[1,]', '{a:1}', '01', '"\\x"', '"\u0001"', 'tru', '{"a" 1}', '[1 2]', '', ' ', '{"a":1}}'];
+    const samples = ['{}', '[]', '[true, false, null]', 'fals', '{"a":[1,2,{"b":null}]}', '"\\u00e9"', '-0.5e+3', '{"a":1,}', '[1,]', '{a:1}', '01', '"\\x"', '"\u0001"', 'tru', '{"a" 1}', '[1 2]', '', ' ', '{"a":1}}'];
     for (const text of samples) {
       let valid = true;
       try {
