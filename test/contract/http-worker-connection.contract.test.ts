@@ -1,4 +1,4 @@
-// Proves, in one body per case on the simulated network and on the real TransportHttp, every error status a client of the HTTP worker server sees and its JSON {error: {code, value}} body (400, 404, 413 from the server's limit and from the transport's own, 415, 500), and what HttpWorkerConnection makes of each: a TotoError keeping the worker's code and value, or a connection failure with its code.
+// Proves, in one body per case on the simulated network and on the real TransportHttp, every error status a client of the HTTP worker server sees and its JSON {error: {code, value}} body (400, 404, 413 from the server's limit and from the transport's own, 415, 500), and what HttpWorkerConnection makes of each: a TotoError keeping the worker's code and value, or a connection failure with its code; a handler's payloadTooLarge hook that fails leaves the transport's own 413.
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoopNode } from '../../src/adapters/loop-node.js';
 import { jsonSerialization, noCompression } from '../../src/core/codec.js';
@@ -119,6 +119,26 @@ for (const made of worlds) {
       expect(seen(await post(huge))).toEqual([413, 'application/json', { error: { code: 1000, value: `request body exceeds the transport's maxBodyBytes (${HTTP_MAX_BODY_BYTES_DEFAULT})` } }]);
       expect(server.stats.refused[413]).toBe(3);
       // The real server's graceful close() waits ~3 s on the connection that sent 16 MiB; the transport's close destroys it.
+      await w.close();
+    });
+
+    it("a handler's payloadTooLarge hook that throws or answers another status falls back to the transport's own text 413", async () => {
+      const w: World = made.make();
+      teardown.push(() => w.close());
+      const huge = new Uint8Array(HTTP_MAX_BODY_BYTES_DEFAULT + 1);
+      const hooks = [
+        () => {
+          throw new Error('hook bug');
+        },
+        () => ({ status: 200, headers: {}, body: new Uint8Array(0) }),
+      ];
+      for (const payloadTooLarge of hooks) {
+        const handler = Object.assign(() => ({ status: 200, headers: {}, body: new Uint8Array(0) }), { payloadTooLarge });
+        const server = await w.transport.httpListen('http://127.0.0.1:0', handler);
+        const res = await w.settle(w.transport.httpRequest(server.address, { method: 'POST', body: huge }));
+        expect([res.status, res.headers['content-type'], dec.decode(res.body)]).toEqual([413, 'text/plain; charset=utf-8', `Payload Too Large: request body exceeds maxBodyBytes=${HTTP_MAX_BODY_BYTES_DEFAULT}`]);
+      }
+      // As above: the transport's close destroys what a graceful close would wait on.
       await w.close();
     });
 
