@@ -38,14 +38,17 @@ export function reportFailed(error: unknown): Promise<void> {
 /**
  * Ends this process when the parent goes away (its IPC channel closes: the parent exited or was
  * killed): `cleanup` gets `graceMs` to close what it opened, then the process exits regardless.
+ * Returns a function that stops watching (call it before disconnecting on purpose).
  */
-export function exitWithParent(cleanup: () => Promise<void> | void = () => undefined, graceMs = 2_000): void {
-  if (!process.send) return;
-  process.once('disconnect', () => {
+export function exitWithParent(cleanup: () => Promise<void> | void = () => undefined, graceMs = 2_000): () => void {
+  if (!process.send) return () => undefined;
+  const onDisconnect = (): void => {
     setTimeout(() => process.exit(0), graceMs).unref();
     Promise.resolve()
       .then(cleanup)
       .catch(() => undefined)
       .finally(() => process.exit(0));
-  });
+  };
+  process.once('disconnect', onDisconnect);
+  return () => process.removeListener('disconnect', onDisconnect);
 }

@@ -20,15 +20,17 @@ async function main(): Promise<void> {
   const loop = new LoopNode();
   const transport = new TransportZmq();
   let role: WorkerRole | undefined;
+  let stopWatching = (): void => undefined;
   const finish = async (code: number): Promise<void> => {
     await transport.close();
     loop.close();
     process.exitCode = code;
     // Without the IPC channel nothing holds the process: it exits once libzmq's linger is done.
+    stopWatching();
     if (process.connected) process.disconnect();
     setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   };
-  exitWithParent(async () => {
+  stopWatching = exitWithParent(async () => {
     await role?.close();
     await transport.close();
   });
