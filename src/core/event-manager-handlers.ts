@@ -49,8 +49,11 @@ export class EventHandlerHandle {
 const OPTION_NAMES = ['runOnMainLoop', 'until', 'persist'];
 
 export class HandlerRegistry {
-  private readonly byName = new Map<string, Set<EventHandlerHandle>>();
+  /** Per name, in registration order. Copy-on-write: a list handed out by take() never changes under its reader. */
+  private readonly byName = new Map<string, readonly EventHandlerHandle[]>();
   private size = 0;
+  /** Handlers removed unfired because their `until` had finished. */
+  expired = 0;
 
   constructor(private readonly handlerMax: number) {}
 
@@ -81,9 +84,7 @@ export class HandlerRegistry {
       handle.active = false;
       return handle;
     }
-    let set = this.byName.get(name);
-    if (set === undefined) this.byName.set(name, (set = new Set()));
-    set.add(handle);
+    this.byName.set(name, [...(this.byName.get(name) ?? []), handle]);
     this.size++;
     if (until !== undefined && isSignal(until)) {
       // An aborted signal frees its handler at once; a `finished` flag is only read when an event comes.
@@ -101,40 +102,50 @@ export class HandlerRegistry {
     handle.active = false;
     handle.detach?.();
     handle.detach = undefined;
-    const set = this.byName.get(handle.name);
-    if (set?.delete(handle)) this.size--;
-    if (set?.size === 0) this.byName.delete(handle.name);
+    const rest = (this.byName.get(handle.name) ?? []).filter((h) => h !== handle);
+    this.size--;
+    if (rest.length === 0) this.byName.delete(handle.name);
+    else this.byName.set(handle.name, rest);
     return true;
   }
 
   /**
    * The handlers that fire for one event of `name`, in registration order: each one whose `until`
-   * has finished is removed and left out, each one without `persist` is removed. The caller runs
-   * what is returned; a handler removed meanwhile by another (same event) is still in the list,
-   * so check `registered` only for handlers that persist.
+   * has finished is removed and left out (counted in `expired`), each one without `persist` is
+   * removed. The caller runs what is returned, and must not change the list. When every handler
+   * persists with no `until` (the common case) the stored list itself is returned: no copy per event.
    */
-  take(name: string): { fire: EventHandlerHandle[]; expired: number } {
-    const set = this.byName.get(name);
-    if (set === undefined) return { fire: [], expired: 0 };
+  take(name: string): readonly EventHandlerHandle[] {
+    const list = this.byName.get(name);
+    if (list === undefined) return NONE;
+    let simple = true;
+    for (const handle of list) {
+      if (!handle.persist || handle.until !== undefined) {
+        simple = false;
+        break;
+      }
+    }
+    if (simple) return list;
     const fire: EventHandlerHandle[] = [];
-    let expired = 0;
-    for (const handle of [...set]) {
+    for (const handle of list) {
       if (handle.until !== undefined && isFinished(handle.until)) {
         this.remove(handle);
-        expired++;
+        this.expired++;
         continue;
       }
       if (!handle.persist) this.remove(handle);
       fire.push(handle);
     }
-    return { fire, expired };
+    return fire;
   }
 
   /** Removes every handler (close()). */
   clear(): void {
-    for (const set of [...this.byName.values()]) for (const handle of [...set]) this.remove(handle);
+    for (const list of [...this.byName.values()]) for (const handle of list) this.remove(handle);
   }
 }
+
+const NONE: readonly EventHandlerHandle[] = Object.freeze([]);
 
 function isSignal(until: EventHandlerUntil): until is AbortSignalLike {
   return typeof (until as AbortSignalLike).aborted === 'boolean' && typeof (until as AbortSignalLike).addEventListener === 'function';

@@ -44,13 +44,12 @@ export class EventManager {
   private addresses: readonly string[] = Object.freeze([]);
   private readonly streams = new Set<EventStream<unknown>>();
   private readonly backoff: FailureBackoff;
-  private readonly counts: Omit<EventManagerStats, 'queued'> = {
+  private readonly counts: Omit<EventManagerStats, 'queued' | 'expired'> = {
     received: 0,
     malformed: 0,
     unhandled: 0,
     handled: 0,
     handlerErrors: 0,
-    expired: 0,
     sent: 0,
     sendFailures: 0,
     dropped: 0,
@@ -287,7 +286,7 @@ export class EventManager {
   get stats(): EventManagerStats {
     let queued = 0;
     for (const outbox of this.outboxes.values()) queued += outbox.queued;
-    return { ...this.counts, queued };
+    return { ...this.counts, expired: this.registry.expired, queued };
   }
 
   /**
@@ -355,9 +354,7 @@ export class EventManager {
       this.counts.unhandled++;
       return;
     }
-    const { fire, expired } = this.registry.take(name);
-    this.counts.expired += expired;
-    for (const handle of fire) {
+    for (const handle of this.registry.take(name)) {
       if (handle.runOnMainLoop) this.options.loop.addCallback(() => this.run(handle, args));
       else this.run(handle, args);
     }

@@ -1,0 +1,160 @@
+// `npm run bench -- events` (`-- events --quick` for a short run): a broadcast to three event
+// servers, each its own child process, through EventManager (TransportZmq, JSON frames) beside
+// raw zeromq.js: one PUSH per server to three PULLs, sending the very bytes of our event frame.
+// A run sends N events (each to all three servers), then an end marker; it ends when every
+// server has reported its count (checked: exactly N each). One warm-up per side, then repeats
+// alternating the sides; medians, and the median of the ours/raw pairs as the ratio.
+// Target: ours >= 0.8 of raw.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as zmq from 'zeromq';
+import { LoopNode } from '../src/adapters/loop-node.js';
+import { TransportZmq } from '../src/adapters/transport-zmq.js';
+import { jsonSerialization, noCompression } from '../src/core/codec.js';
+import { EventManager, encodeEvent } from '../src/core/event-manager.js';
+import { Random } from '../src/core/random.js';
+import { benchLine, formatRate, median, ratioLine } from './lib/harness.js';
+
+/** ours_burst: the same EventManager, all N events queued by one synchronous loop before any is sent. */
+type Side = 'ours' | 'ours_burst' | 'raw';
+const here = dirname(fileURLToPath(import.meta.url));
+const SERVERS = 3;
+const START_TIMEOUT_MS = 20_000;
+const RUN_TIMEOUT_MS = 120_000;
+/** The args of every event: a small chat message, as Toto's chat template sent. */
+const ARGS = { seq: 12345, user: 'bench-user', text: 'hello from the event bench, forty chars!' };
+const FRAME = encodeEvent('tick', ARGS, { serialization: jsonSerialization, compression: noCompression }, { maxPayloadBytes: 1 << 20, maxDepth: 8, maxContainers: 8 });
+const END = new Uint8Array([0]);
+const YIELD_EVERY = 256;
+
+interface Server {
+  child: ChildProcess;
+  endpoint: string;
+  /** The count of the next `done <count>` line. */
+  nextDone(): Promise<number>;
+}
+
+async function startServer(side: Side): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'lib/events-server.ts'), side], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
+  const dones: number[] = [];
+  let wake: (() => void) | undefined;
+  let endpoint: ((address: string) => void) | undefined;
+  const ready = new Promise<string>((resolve) => (endpoint = resolve));
+  lines.on('line', (line) => {
+    const match = /^(endpoint|done) (\S+)$/.exec(line);
+    if (match?.[1] === 'endpoint') endpoint?.(match[2] as string);
+    if (match?.[1] === 'done') dones.push(Number(match[2]));
+    wake?.();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
+  const address = await Promise.race([ready, once(child, 'exit').then(() => Promise.reject(new Error(`bench events: the ${side} server exited before it was ready`)))]);
+  clearTimeout(timer);
+  const nextDone = async (): Promise<number> => {
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while (dones.length === 0) {
+      if (Date.now() > deadline) throw new Error(`bench events: a ${side} server reported nothing within ${RUN_TIMEOUT_MS}ms`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 1000);
+      });
+    }
+    return dones.shift() as number;
+  };
+  return { child, endpoint: address, nextDone };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = once(server.child, 'exit');
+  server.child.stdin?.end();
+  const kill = setTimeout(() => server.child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(kill);
+}
+
+/** Sends `total` events to every server of `side`; resolves with events per second once each server counted them all. */
+async function runOnce(side: Side, servers: Server[], send: (total: number) => Promise<void>, total: number): Promise<number> {
+  const reports = servers.map((s) => s.nextDone());
+  const start = performance.now();
+  await send(total);
+  const counts = await Promise.all(reports);
+  const ms = performance.now() - start;
+  if (counts.some((c) => c !== total)) throw new Error(`bench events: ${side} servers counted ${counts.join(', ')} of ${total} each`);
+  return (total / ms) * 1000;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const repeats = quick ? 3 : 7;
+  const given = args.find((a) => a.startsWith('--events='));
+  const total = given !== undefined ? Number(given.slice('--events='.length)) : quick ? 20_000 : 100_000;
+  console.log(`events: EventManager broadcast vs raw zeromq.js PUSH (libzmq ${zmq.version}), ${FRAME.byteLength}-byte frames to ${SERVERS} servers (each a child process) over tcp://127.0.0.1, ${total} events a run, medians of ${repeats}`);
+  const servers: Record<'ours' | 'raw', Server[]> = { ours: [], raw: [] };
+  const transport = new TransportZmq();
+  const loop = new LoopNode();
+  const events = new EventManager({ transport, loop, random: new Random(1), sendQueueMax: total + 1, serverSocketOptions: { lingerMs: 0 } });
+  const pushes: zmq.Push[] = [];
+  try {
+    for (const side of ['ours', 'raw'] as const) for (let i = 0; i < SERVERS; i++) servers[side].push(await startServer(side));
+    for (const server of servers.ours) events.registerServer(server.endpoint);
+    for (const server of servers.raw) {
+      // What a user would write with zeromq.js directly: a PUSH per server, each send awaited.
+      const push = new zmq.Push({ linger: 0 });
+      push.connect(server.endpoint);
+      pushes.push(push);
+    }
+    const senders: Record<Side, (n: number) => Promise<void>> = {
+      ours: async (n) => {
+        // An application sends as it goes; letting the loop turn every few hundred events keeps
+        // the sockets busy while the next ones are encoded (as raw's awaited sends do).
+        for (let i = 0; i < n; i++) {
+          events.send('tick', ARGS);
+          if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        events.send('end');
+        await events.flush();
+      },
+      ours_burst: async (n) => {
+        for (let i = 0; i < n; i++) events.send('tick', ARGS);
+        events.send('end');
+        await events.flush();
+      },
+      raw: async (n) => {
+        await Promise.all(
+          pushes.map(async (push) => {
+            for (let i = 0; i < n; i++) await push.send(FRAME);
+            await push.send(END);
+          }),
+        );
+      },
+    };
+    const rates: Record<Side, number[]> = { ours: [], ours_burst: [], raw: [] };
+    const serversOf = (side: Side): Server[] => (side === 'raw' ? servers.raw : servers.ours);
+    for (const side of ['raw', 'ours', 'ours_burst'] as const) await runOnce(side, serversOf(side), senders[side], Math.ceil(total / 2));
+    for (let i = 0; i < repeats; i++) {
+      const order: Side[] = i % 2 === 0 ? ['raw', 'ours', 'ours_burst'] : ['ours_burst', 'ours', 'raw'];
+      for (const side of order) rates[side].push(await runOnce(side, serversOf(side), senders[side], total));
+    }
+    for (const side of ['raw', 'ours', 'ours_burst'] as const) {
+      console.log(`  ${side.padEnd(10)} median ${formatRate(median(rates[side]))} events/s (${formatRate(median(rates[side]) * SERVERS)} deliveries/s) over ${repeats} runs (${rates[side].map(formatRate).join(', ')})`);
+    }
+    const pairs = (side: Side): number[] => rates[side].map((r, i) => r / (rates.raw[i] as number));
+    console.log(`  ours/raw per pair: ${pairs('ours').map((x) => x.toFixed(2)).join(' ')}; ours_burst/raw: ${pairs('ours_burst').map((x) => x.toFixed(2)).join(' ')}`);
+    benchLine('events', 'ours_broadcast_events_per_s', Math.round(median(rates.ours)));
+    benchLine('events', 'ours_burst_broadcast_events_per_s', Math.round(median(rates.ours_burst)));
+    benchLine('events', 'raw_push_events_per_s', Math.round(median(rates.raw)));
+    ratioLine('events', 'ours_broadcast', 'raw_push', median(pairs('ours')));
+    ratioLine('events', 'ours_burst_broadcast', 'raw_push', median(pairs('ours_burst')));
+  } finally {
+    await events.close();
+    for (const push of pushes) push.close();
+    await transport.close();
+    loop.close();
+    await Promise.all([...servers.ours, ...servers.raw].map(stopServer));
+  }
+}
