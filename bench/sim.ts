@@ -2,7 +2,13 @@
 // runAllAsync) on one 100,000-timer workload, then the simulated network: 10 hosts of
 // PUSH/PULL and DEALER/ROUTER traffic at 10k, 100k and 1M messages (cost per message must
 // stay flat), plus the worst case where jittered latency gives every message its own event.
+// Then the reference worker scenario (scenarios/worker-crash.ts: a client with autoRetry, a
+// router and three workers, one crashing mid-load): a sweep of 1,000 seeds on one core, as runs
+// per second, simulated events per second and simulated time over wall time (target >= 1,000x).
+// `npm run bench -- sim worker` runs that part alone.
 
+import workerCrash from '../scenarios/worker-crash.js';
+import { runScenario } from '../src/sim/run-scenario.js';
 import { benchLine, median } from './lib/harness.js';
 import { benchKernel, printKernelBench } from './lib/sim-kernel.js';
 import { benchNetwork, type NetworkBenchOptions, type NetworkBenchResult } from './lib/sim-network.js';
@@ -15,8 +21,43 @@ async function networkMedian(messages: number, repeats: number, options: Network
   return { msgsPerSec, usPerMsg: 1e6 / msgsPerSec, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
 }
 
+/** One sweep of seeds [first, first + seeds) of the worker-crash scenario, in this process (one core). */
+async function workerSweep(first: number, seeds: number): Promise<{ runs: number; failed: number; wallMs: number; virtualMs: number; steps: number }> {
+  const started = performance.now();
+  let failed = 0;
+  let virtualMs = 0;
+  let steps = 0;
+  for (let seed = first; seed < first + seeds; seed++) {
+    const result = await runScenario(workerCrash, { seed });
+    if (!result.ok) failed++;
+    virtualMs += result.virtualMs;
+    steps += result.steps;
+  }
+  return { runs: seeds, failed, wallMs: performance.now() - started, virtualMs, steps };
+}
+
+async function benchWorkerScenario(quick: boolean): Promise<void> {
+  const seeds = quick ? 200 : 1000;
+  console.log(`\nreference worker scenario: worker-crash, ${seeds} seeds on one core (after ${quick ? 20 : 100} seeds of warm-up)`);
+  await workerSweep(1_000_000, quick ? 20 : 100);
+  const r = await workerSweep(0, seeds);
+  const runsPerSec = (r.runs / r.wallMs) * 1000;
+  const eventsPerSec = (r.steps / r.wallMs) * 1000;
+  const speedup = r.virtualMs / r.wallMs;
+  console.log(
+    `  ${r.runs} runs (${r.failed} failed) in ${(r.wallMs / 1000).toFixed(2)}s: ${runsPerSec.toFixed(1)} runs/s/core, ` +
+      `${Math.round(eventsPerSec)} events/s (${Math.round(r.steps / r.runs)} per run), ` +
+      `${(r.virtualMs / 1000).toFixed(0)}s simulated = ${Math.round(speedup)}x wall time`,
+  );
+  benchLine('sim', 'worker_crash_runs_per_s_per_core', runsPerSec);
+  benchLine('sim', 'worker_crash_events_per_s', Math.round(eventsPerSec));
+  benchLine('sim', 'worker_crash_sim_over_wall', Math.round(speedup));
+  benchLine('sim', 'worker_crash_failed_runs', r.failed);
+}
+
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  if (args.includes('worker')) return benchWorkerScenario(quick);
   console.log('kernel: 100,000 timers, simulation vs fake-timers (medians)');
   const kernel = await benchKernel(quick ? 20_000 : 100_000, quick ? 3 : 7, quick ? 1 : 2);
   printKernelBench(kernel);
@@ -36,4 +77,6 @@ export async function run(args: string[]): Promise<void> {
   const jitter = await networkMedian(worst, 3, { latencyMs: { min: 0.5, max: 1.5 }, reorder: true });
   console.log(`  ${String(worst).padStart(9)} msgs, jittered 0.5-1.5ms latency with reordering: ${Math.round(jitter.msgsPerSec)} msgs/s, ${jitter.usPerMsg.toFixed(2)} us/msg`);
   benchLine('sim', `network_msgs_per_s_${worst}_jitter_reorder`, Math.round(jitter.msgsPerSec));
+
+  await benchWorkerScenario(quick);
 }

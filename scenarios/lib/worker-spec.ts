@@ -23,8 +23,8 @@ export const INTERVAL_MS = 20;
 export const WORKERS = 3;
 export const WORKER_DURATION_MS = 1500;
 export const WORKER_LIVENESS_MS = 3000;
-/** Each attempt waits 100ms, then a full-jitter backoff from 20ms doubling to 200ms. */
-export const CLIENT: ClientOptions = { timeoutMs: 100, retryDelayMs: 20, retryDelayMsMax: 200 };
+/** Each attempt waits 100ms, then a full-jitter backoff from 20ms doubling to 1s (a cap much lower than Toto's 30s would turn a long stall into a storm of queued retries). */
+export const CLIENT: ClientOptions = { timeoutMs: 100, retryDelayMs: 20, retryDelayMsMax: 1000 };
 /** A worker's `apply` works a uniform 5-50ms: a worker is busy about half the time, so a crash often lands mid-call. */
 export const WORK_MS_MIN = 5;
 export const WORK_MS_MAX = 50;
