@@ -10,10 +10,12 @@ import { VIEWER_DIR_DEFAULT } from './sim-plan.js';
 import { traceViewCommand, type TraceViewOptions } from './trace-command.js';
 
 export function buildProgram(onExit: (code: number) => void): Command {
-  const program = new Command('toto').description('Toto-TS: distributed Node services and their deterministic simulation').exitOverride();
+  // Positional options all the way down: `toto sim merge ... --json x` gives --json to merge, not to sim.
+  const program = new Command('toto').description('Toto-TS: distributed Node services and their deterministic simulation').exitOverride().enablePositionalOptions();
   const sim = program
     .command('sim')
     .description('run scenario files under the deterministic simulation over many seeds')
+    .enablePositionalOptions()
     .argument('<path>', 'a scenario file, or a directory of them (every *.ts exporting a scenario)')
     .option('--seed <n>', 'run this one seed')
     .option('--runs <n>', 'run N consecutive seeds from a random first one')
