@@ -34,27 +34,27 @@ const YIELD_EVERY = 256;
 interface Server {
   child: ChildProcess;
   endpoint: string;
-  /** The count of the next `done <count>` line. */
-  nextDone(): Promise<number>;
+  /** The next `done <count> <cpu µs>` line: the events counted, and the server's CPU time so far. */
+  nextDone(): Promise<{ count: number; cpuUs: number }>;
 }
 
 async function startServer(side: Side): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'lib/events-server.ts'), side], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
-  const dones: number[] = [];
+  const dones: { count: number; cpuUs: number }[] = [];
   let wake: (() => void) | undefined;
   let endpoint: ((address: string) => void) | undefined;
   const ready = new Promise<string>((resolve) => (endpoint = resolve));
   lines.on('line', (line) => {
-    const match = /^(endpoint|done) (\S+)$/.exec(line);
+    const match = /^(endpoint|done) (\S+)(?: (\d+))?$/.exec(line);
     if (match?.[1] === 'endpoint') endpoint?.(match[2] as string);
-    if (match?.[1] === 'done') dones.push(Number(match[2]));
+    if (match?.[1] === 'done') dones.push({ count: Number(match[2]), cpuUs: Number(match[3]) });
     wake?.();
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
   const address = await Promise.race([ready, once(child, 'exit').then(() => Promise.reject(new Error(`bench events: the ${side} server exited before it was ready`)))]);
   clearTimeout(timer);
-  const nextDone = async (): Promise<number> => {
+  const nextDone = async (): Promise<{ count: number; cpuUs: number }> => {
     const deadline = Date.now() + RUN_TIMEOUT_MS;
     while (dones.length === 0) {
       if (Date.now() > deadline) throw new Error(`bench events: a ${side} server reported nothing within ${RUN_TIMEOUT_MS}ms`);
@@ -63,7 +63,7 @@ async function startServer(side: Side): Promise<Server> {
         setTimeout(resolve, 1000);
       });
     }
-    return dones.shift() as number;
+    return dones.shift() as { count: number; cpuUs: number };
   };
   return { child, endpoint: address, nextDone };
 }
@@ -77,15 +77,39 @@ async function stopServer(server: Server): Promise<void> {
   clearTimeout(kill);
 }
 
-/** Sends `total` events to every server of `side`; resolves with events per second once each server counted them all. */
-async function runOnce(side: Side, servers: Server[], send: (total: number) => Promise<void>, total: number): Promise<number> {
+interface Run {
+  /** Events per second, each delivered to every server. */
+  perSec: number;
+  /** The sender's CPU time per event (µs). */
+  senderCpuUs: number;
+  /** One server's CPU time per event it handled (µs, mean of the three). */
+  serverCpuUs: number;
+}
+
+/** Server CPU time so far, per server: a run's cost is the difference. */
+const serverCpuSeen = new Map<Server, number>();
+
+/**
+ * Sends `total` events to every server of `side`; resolves once each server counted them all.
+ * CPU time per event is reported beside the rate: on a shared machine the rate moves with the
+ * load, the CPU each side spends per event much less.
+ */
+async function runOnce(side: Side, servers: Server[], send: (total: number) => Promise<void>, total: number): Promise<Run> {
   const reports = servers.map((s) => s.nextDone());
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await send(total);
-  const counts = await Promise.all(reports);
+  const done = await Promise.all(reports);
   const ms = performance.now() - start;
-  if (counts.some((c) => c !== total)) throw new Error(`bench events: ${side} servers counted ${counts.join(', ')} of ${total} each`);
-  return (total / ms) * 1000;
+  const senderCpu = process.cpuUsage(cpu);
+  if (done.some((d) => d.count !== total)) throw new Error(`bench events: ${side} servers counted ${done.map((d) => d.count).join(', ')} of ${total} each`);
+  let serverCpuUs = 0;
+  servers.forEach((server, i) => {
+    const now = (done[i] as { cpuUs: number }).cpuUs;
+    serverCpuUs += now - (serverCpuSeen.get(server) ?? now);
+    serverCpuSeen.set(server, now);
+  });
+  return { perSec: (total / ms) * 1000, senderCpuUs: (senderCpu.user + senderCpu.system) / total, serverCpuUs: serverCpuUs / servers.length / total };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -133,21 +157,29 @@ export async function run(args: string[]): Promise<void> {
         );
       },
     };
-    const rates: Record<Side, number[]> = { ours: [], ours_burst: [], raw: [] };
+    const runs: Record<Side, Run[]> = { ours: [], ours_burst: [], raw: [] };
     const serversOf = (side: Side): Server[] => (side === 'raw' ? servers.raw : servers.ours);
     for (const side of ['raw', 'ours', 'ours_burst'] as const) await runOnce(side, serversOf(side), senders[side], Math.ceil(total / 2));
     for (let i = 0; i < repeats; i++) {
       const order: Side[] = i % 2 === 0 ? ['raw', 'ours', 'ours_burst'] : ['ours_burst', 'ours', 'raw'];
-      for (const side of order) rates[side].push(await runOnce(side, serversOf(side), senders[side], total));
+      for (const side of order) runs[side].push(await runOnce(side, serversOf(side), senders[side], total));
     }
+    const rates = Object.fromEntries((['raw', 'ours', 'ours_burst'] as const).map((side) => [side, runs[side].map((r) => r.perSec)])) as Record<Side, number[]>;
+    const cpu = (side: Side, key: 'senderCpuUs' | 'serverCpuUs'): number => median(runs[side].map((r) => r[key]));
     for (const side of ['raw', 'ours', 'ours_burst'] as const) {
-      console.log(`  ${side.padEnd(10)} median ${formatRate(median(rates[side]))} events/s (${formatRate(median(rates[side]) * SERVERS)} deliveries/s) over ${repeats} runs (${rates[side].map(formatRate).join(', ')})`);
+      console.log(
+        `  ${side.padEnd(10)} median ${formatRate(median(rates[side]))} events/s (${formatRate(median(rates[side]) * SERVERS)} deliveries/s) over ${repeats} runs (${rates[side].map(formatRate).join(', ')}); CPU per event: sender ${cpu(side, 'senderCpuUs').toFixed(1)} µs, each server ${cpu(side, 'serverCpuUs').toFixed(1)} µs`,
+      );
     }
     const pairs = (side: Side): number[] => rates[side].map((r, i) => r / (rates.raw[i] as number));
     console.log(`  ours/raw per pair: ${pairs('ours').map((x) => x.toFixed(2)).join(' ')}; ours_burst/raw: ${pairs('ours_burst').map((x) => x.toFixed(2)).join(' ')}`);
     benchLine('events', 'ours_broadcast_events_per_s', Math.round(median(rates.ours)));
     benchLine('events', 'ours_burst_broadcast_events_per_s', Math.round(median(rates.ours_burst)));
     benchLine('events', 'raw_push_events_per_s', Math.round(median(rates.raw)));
+    for (const side of ['ours', 'raw'] as const) {
+      benchLine('events', `${side}_sender_cpu_us_per_event`, cpu(side, 'senderCpuUs'));
+      benchLine('events', `${side}_server_cpu_us_per_event`, cpu(side, 'serverCpuUs'));
+    }
     ratioLine('events', 'ours_broadcast', 'raw_push', median(pairs('ours')));
     ratioLine('events', 'ours_burst_broadcast', 'raw_push', median(pairs('ours_burst')));
   } finally {

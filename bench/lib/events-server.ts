@@ -1,7 +1,8 @@
 // An event server of `npm run bench -- events`, run as a child process: `ours` is an EventManager
 // (TransportZmq) listening on tcp://127.0.0.1:* whose persistent 'tick' handler counts events;
 // `raw` is a bare zeromq.js Pull counting messages. An end marker (the 'end' event; a 1-byte
-// message for raw) makes it print `done <count>` and start counting again. Prints
+// message for raw) makes it print `done <count> <cpu µs>` (its CPU time so far, user + system)
+// and start counting again. Prints
 // `endpoint <tcp://...>` once bound; exits when its stdin closes (the parent went away).
 
 import * as zmq from 'zeromq';
@@ -13,7 +14,8 @@ import { Random } from '../../src/core/random.js';
 const mode = process.argv[2];
 let count = 0;
 const done = (): void => {
-  process.stdout.write(`done ${count}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`done ${count} ${cpu.user + cpu.system}\n`);
   count = 0;
 };
 
