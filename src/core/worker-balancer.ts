@@ -39,6 +39,7 @@ import { RouterIdempotency, type RouterIdempotencyOptions, type RouterIdempotenc
 import { BalancerSendError, IdempotentForwarding } from './worker-balancer-idempotency.js';
 import type { Message, Socket, SocketOptions, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
+import { MAX_PAYLOAD_BYTES_DEFAULT } from './wire.js';
 
 /** Toto's default worker_bind_address. */
 export const WORKER_BIND_ADDRESS_DEFAULT = 'tcp://*:55555';
@@ -52,7 +53,11 @@ export interface WorkerBalancerOptions {
   bindAddress?: string;
   /** Where the DEALER binds, for workers' REP sockets (Toto's worker_socket_address). */
   socketAddress: string;
-  /** Options of both sockets (e.g. lingerMs, high-water marks, heartbeats). */
+  /**
+   * Options of both sockets (e.g. lingerMs, high-water marks, heartbeats). maxMessageSize defaults
+   * to the wire's default payload bound (16 MiB), as a worker's: libzmq's own default is none, and
+   * a client declaring a 1 GiB frame would be buffered as it streams it.
+   */
   socketOptions?: SocketOptions;
   /** Options of the ROUTER only, over socketOptions (e.g. mandatory). */
   frontOptions?: SocketOptions;
@@ -137,9 +142,10 @@ export class WorkerBalancer {
     // One per direction: each loop's failures are its own.
     this.backoffs = { toWorkers: new FailureBackoff(loop, firstMs, maxMs), toClients: new FailureBackoff(loop, firstMs, maxMs) };
     // Bad socket options throw here, from the transport, with its message (the same in both worlds).
-    this.front = transport.socket('router', { ...options.socketOptions, ...options.frontOptions });
+    const bounded = { maxMessageSize: MAX_PAYLOAD_BYTES_DEFAULT, ...options.socketOptions };
+    this.front = transport.socket('router', { ...bounded, ...options.frontOptions });
     try {
-      this.back = transport.socket('dealer', { ...options.socketOptions, ...options.backOptions });
+      this.back = transport.socket('dealer', { ...bounded, ...options.backOptions });
     } catch (error) {
       this.front.close();
       throw error;

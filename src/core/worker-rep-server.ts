@@ -17,7 +17,7 @@ import { checkBackoffOptions, FailureBackoff, FAILURE_BACKOFF_MS_DEFAULT, FAILUR
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
 import type { Socket, SocketOptions, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
-import { messageIdKey } from './wire.js';
+import { MAX_PAYLOAD_BYTES_DEFAULT, messageIdKey } from './wire.js';
 import { WorkerDispatcher, type WorkerOutcome } from './worker-dispatch.js';
 
 export interface WorkerRepServerOptions<W = unknown> {
@@ -26,7 +26,11 @@ export interface WorkerRepServerOptions<W = unknown> {
   /** The clock of the backoff after a socket failure. */
   loop: LoopPort;
   logger?: Logger;
-  /** Options of the REP socket (e.g. routingId, lingerMs, heartbeats). */
+  /**
+   * Options of the REP socket (e.g. routingId, lingerMs, heartbeats). maxMessageSize defaults to
+   * the wire's default payload bound (16 MiB): libzmq's own default is none, and a peer declaring
+   * a 1 GiB frame would be buffered as it streams it. Give more with a larger wire maxPayloadBytes.
+   */
   socketOptions?: SocketOptions;
   /** Wait for an @asynchronous method to finish before the next request (Toto's behaviour). Default false. */
   awaitAsynchronous?: boolean;
@@ -93,7 +97,7 @@ export class WorkerRepServer<W = unknown> {
     this.awaitAsynchronous = awaitAsynchronous;
     this.backoff = new FailureBackoff(loop, firstMs, maxMs);
     // Bad socket options throw here, from the transport, with its message (the same in both worlds).
-    this.socket = transport.socket('rep', socketOptions);
+    this.socket = transport.socket('rep', { maxMessageSize: MAX_PAYLOAD_BYTES_DEFAULT, ...socketOptions });
     this.stopped = new Promise<void>((resolve) => {
       this.wake = resolve;
     });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startFixture, type Fixture } from './fixtures/bad-input-harness.js';
 import { describeZmqCampaign } from './fixtures/bad-input-zmq-campaign.js';
-import { describeZmqReplyTable } from './fixtures/bad-input-zmq-table.js';
+import { describeDefaultFrameBound, describeZmqReplyTable } from './fixtures/bad-input-zmq-table.js';
 
 describe('router process (WorkerBalancer + WorkerRepServer): the replies', () => {
   let fixture: Fixture;
@@ -11,6 +11,7 @@ describe('router process (WorkerBalancer + WorkerRepServer): the replies', () =>
   }, 60_000);
   afterAll(() => fixture?.stop());
   describeZmqReplyTable(() => fixture);
+  describeDefaultFrameBound(() => fixture);
 });
 
 describeZmqCampaign('router');
