@@ -4,6 +4,7 @@
 
 import { WireFormatError, boundText } from './errors.js';
 import { describe } from './validate.js';
+import { encodeUtf8 } from './wire-utf8.js';
 
 /** Bounds a decoder must honour (each defaults when absent); the wire passes its own (WireOptions). */
 export interface DecodeLimits {
@@ -47,7 +48,6 @@ export interface Compression {
   decompress(bytes: Uint8Array, maxOutputBytes?: number): Uint8Array;
 }
 
-const encoder = new TextEncoder();
 // fatal: a payload that is not UTF-8 is an error, not a string full of U+FFFD.
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -67,7 +67,8 @@ export const jsonSerialization: Serialization = {
     if (text === undefined) {
       throw new TypeError(`json: cannot encode ${describe(value)}: JSON has no representation for it`);
     }
-    return encoder.encode(text);
+    // Pooled: a fresh ArrayBuffer per payload was a tenth of a worker connection's CPU (wire-utf8.ts).
+    return encodeUtf8(text);
   },
   loads(bytes: Uint8Array, limits?: DecodeLimits): unknown {
     if (!(bytes instanceof Uint8Array)) {

@@ -87,9 +87,18 @@ export function parseDealerReply(frames: unknown): DealerReply {
  */
 export function messageIdKey(id: Uint8Array): string {
   checkMessageId('messageIdKey', id, typeError);
-  const printable = id.every((byte) => byte >= 0x21 && byte <= 0x7e);
-  const text = printable ? String.fromCharCode(...id) : '';
-  if (printable && !text.startsWith('0x')) return text;
+  // One pass building the text (ids are short): every() with a closure and then a spread into
+  // String.fromCharCode cost 8% of a connection's CPU per call at 256 in flight (bench rpc).
+  let text = '';
+  for (let i = 0; i < id.length; i++) {
+    const byte = id[i] as number;
+    if (byte < 0x21 || byte > 0x7e) return hexKey(id);
+    text += String.fromCharCode(byte);
+  }
+  return text.startsWith('0x') ? hexKey(id) : text;
+}
+
+function hexKey(id: Uint8Array): string {
   return `0x${Array.from(id, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 

@@ -22,6 +22,7 @@ import type { Socket } from './transport.js';
 import { checkFunction, checkNonEmptyString, checkOptions, expected } from './validate.js';
 import { decodeReply, dealerRequestFrames, encodeInvocation, messageIdKey, parseDealerReply, type WireCodecs, type WireOptions } from './wire.js';
 import { methodProxyRoot, type MethodProxyRoot, type ProxyOf } from './zmq-worker-connection-proxy.js';
+import { encodeUtf8 } from './wire-utf8.js';
 import { parseAddresses } from './zmq-worker-connection-addresses.js';
 import { OPTION_NAMES, type InvokeCallback, type InvokeOptions, type ZmqWorkerConnectionOptions, type ZmqWorkerConnectionStats } from './zmq-worker-connection-options.js';
 
@@ -30,7 +31,6 @@ export type { InvokeCallback, InvokeOptions, ZmqWorkerConnectionOptions, ZmqWork
 export type { MethodProxy, MethodProxyRoot, ProxyOf } from './zmq-worker-connection-proxy.js';
 
 const DEFAULT_CODECS: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
-const encoder = new TextEncoder();
 
 export class ZmqWorkerConnection {
   /** `conn.proxy.a.b(params, options?)` is `conn.invoke('a.b', params, options?)`. */
@@ -41,6 +41,7 @@ export class ZmqWorkerConnection {
   private readonly codecs: WireCodecs;
   private readonly wireOptions: WireOptions | undefined;
   private readonly autoRetry: boolean;
+  private readonly defaultCallOptions: Readonly<InvokeOptions>;
   private readonly connections = new Set<string>();
   private readonly extra = { malformedReplies: 0, acks: 0, sendFailures: 0, receiveFailures: 0 };
   private readonly queue: Uint8Array[][] = [];
@@ -80,6 +81,7 @@ export class ZmqWorkerConnection {
     this.codecs = codecs;
     this.wireOptions = options.wireOptions;
     this.autoRetry = autoRetry;
+    this.defaultCallOptions = Object.freeze({ autoRetry });
     this.driver = new CallTableDriver({ loop, table, logger, send: (call, attempt) => this.send(call, attempt) });
     this.socket = transport.socket('dealer', options.socketOptions);
     try {
@@ -111,6 +113,11 @@ export class ZmqWorkerConnection {
 
   get closed(): boolean {
     return this.closing;
+  }
+
+  /** Requests waiting for the socket to take them (a DEALER send waits while no peer can take it). */
+  get queuedSends(): number {
+    return this.queue.length;
   }
 
   get stats(): ZmqWorkerConnectionStats {
@@ -191,14 +198,16 @@ export class ZmqWorkerConnection {
     const payload = encodeInvocation({ method, parameters }, this.codecs, this.wireOptions);
     if (this.closing) return Promise.reject(new TotoError(ErrorCode.CLOSED, `call (${method}): the connection is closed`));
     if (this.connections.size === 0) return Promise.reject(noConnections(method));
-    const { autoRetry = this.autoRetry, ...rest } = options ?? {};
+    // No options (the usual call): one shared object, not a rest and a spread per call.
+    if (options === undefined) return this.driver.call(method, payload, this.defaultCallOptions);
+    const { autoRetry = this.autoRetry, ...rest } = options;
     return this.driver.call(method, payload, { ...rest, autoRetry });
   }
 
   /** The driver's send: queue attempt `attempt` of `call` for the pump. A throw settles the call. */
   private send(call: CallInfo, attempt: number): void {
     if (this.connections.size === 0) throw noConnections(call.method);
-    this.queue.push(dealerRequestFrames(encoder.encode(call.id), call.payload as Uint8Array));
+    this.queue.push(dealerRequestFrames(encodeUtf8(call.id), call.payload as Uint8Array));
     if (attempt > 1) this.logger.debug({ callId: call.id, method: call.method, attempt }, 'worker connection: retry');
     if (!this.pumping) void this.pump();
   }
