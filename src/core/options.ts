@@ -24,6 +24,12 @@ import {
   type OptionValue,
   type OptionValueAt,
 } from './options-spec.js';
+
+/** What setValues() takes for an option: its value, or text as on the command line; null or undefined for "not given". */
+type InputOf<V> = V | string | null | undefined | (V extends readonly (infer I)[] ? readonly (I | string)[] : never);
+
+/** setValues()'s argument: any defined option by any spelling of its name. */
+export type OptionValuesInput<T> = { [N in OptionName<T>]?: InputOf<OptionValueAt<T, N>> };
 import { nearestKey } from './options-suggest.js';
 
 export interface ParseCommandLineOptions {
@@ -92,13 +98,13 @@ export class Options<T extends object = Record<never, never>> {
    * ms, or text as on the command line ("10s"); undefined and null mean "not given". Replaces
    * what an earlier call gave; checks everything before changing anything.
    */
-  setValues(values: Partial<T> | Record<string, unknown>): this {
+  setValues(values: OptionValuesInput<T>): this {
     if (values === null || typeof values !== 'object') {
       throw new OptionsError('BAD_VALUE', `constructor: expected an object of option values, got ${values === null ? 'null' : typeof values}`, { where: 'constructor' });
     }
     const layer = new Map<string, unknown>();
     for (const [name, raw] of Object.entries(values)) {
-      const def = this.known(name, 'constructor', name);
+      const def = this.known(name, 'constructor');
       if (raw !== undefined && raw !== null) layer.set(def.key, this.coerce(def, raw, 'ms', 'constructor', name));
     }
     this.layers.set('constructor', layer);
@@ -132,9 +138,15 @@ export class Options<T extends object = Record<never, never>> {
     }
     if (helpRequested(argv)) return { values: this.values(), positionals: [], help: true };
     const parsed = parseArgv(argv, (name) => this.definition(name), () => this.defs.keys());
+    const before = this.layer('command line');
     this.layers.set('command line', parsed.values);
     const path = this.configFileKey === undefined ? undefined : this.resolve(this.configFileKey);
-    if (typeof path === 'string' && readConfigFile) this.parseConfigText(readConfigFile(path), path);
+    try {
+      if (typeof path === 'string' && readConfigFile) this.parseConfigText(readConfigFile(path), path);
+    } catch (error) {
+      this.layers.set('command line', before); // a failed parse changes nothing
+      throw error;
+    }
     return { values: this.values(), positionals: parsed.positionals, help: false };
   }
 
@@ -143,7 +155,7 @@ export class Options<T extends object = Record<never, never>> {
    * typed, so a misspelt name fails to compile (and throws UNKNOWN_OPTION if it gets through).
    */
   get<N extends OptionName<T>>(name: N): OptionValueAt<T, N> {
-    const def = this.known(name, undefined, name);
+    const def = this.known(name, undefined);
     const value = this.resolve(def.key);
     return (Array.isArray(value) ? [...value] : value) as OptionValueAt<T, N>;
   }
@@ -160,7 +172,7 @@ export class Options<T extends object = Record<never, never>> {
 
   /** Which source gave the value `get(name)` returns. */
   source(name: string): OptionSource {
-    const def = this.known(name, undefined, name);
+    const def = this.known(name, undefined);
     return [...LAYERS_LOW_TO_HIGH].reverse().find((layer) => this.layer(layer).has(def.key)) ?? 'default';
   }
 
@@ -192,12 +204,12 @@ export class Options<T extends object = Record<never, never>> {
     return this.defs.get(key)?.default;
   }
 
-  private known(name: string, where: string | undefined, shown: string): OptionDefinition {
+  private known(name: string, where: string | undefined): OptionDefinition {
     const def = typeof name === 'string' ? this.definition(name) : undefined;
     if (def) return def;
     const near = nearestKey(optionKey(String(name)), this.defs.keys());
-    const hint = near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`;
-    throw new OptionsError('UNKNOWN_OPTION', optionsMessage(where, shown, `unknown option${hint}`), { option: shown, ...(where ? { where } : {}) });
+    const hint = near === undefined ? '' : `; did you mean ${JSON.stringify(this.defs.get(near)?.name)}?`;
+    throw new OptionsError('UNKNOWN_OPTION', optionsMessage(where, name, `unknown option${hint}`), { option: name, ...(where ? { where } : {}) });
   }
 
   private coerce(def: OptionDefinition, raw: unknown, unit: NumberUnit, where: string, shown: string): unknown {
@@ -208,7 +220,7 @@ export class Options<T extends object = Record<never, never>> {
 
   private applyFileEntry(entry: ConfigEntry, path: string, layer: Map<string, unknown>, where: Map<string, string>): void {
     const at = `${path}:${entry.line}`;
-    const def = this.known(entry.name, at, entry.name);
+    const def = this.known(entry.name, at);
     if (def.key === this.configFileKey) {
       throw new OptionsError('BAD_VALUE', optionsMessage(at, entry.name, 'names the config file, so it cannot be set inside one'), { option: entry.name, where: at });
     }

@@ -163,6 +163,13 @@ describe('the config file named on the command line', () => {
     expect([error.code, error.message]).toEqual(['FILE_UNREADABLE', 'nope.conf: cannot read the config file: no such file']);
   });
 
+  it('a config file that fails leaves the earlier command line in place', () => {
+    const options = workerOptions();
+    options.parseCommandLine(['--processes=3']);
+    optionsError(() => options.parseCommandLine(['--processes=5', '--config=nope.conf'], { configFileOption: 'config', readConfigFile }));
+    expect([options.get('processes'), options.source('processes')]).toEqual([3, 'command line']);
+  });
+
   it('without --config nothing is read', () => {
     const reader = () => {
       throw new Error('must not be called');

@@ -136,6 +136,8 @@ describe('Options values', () => {
     expectTypeOf(dashed.get('run_timeout')).toEqualTypeOf<number>();
     expectTypeOf(dashed.get('a-b-c')).toEqualTypeOf<number | undefined>();
     expectTypeOf(dashed.get('a_b_c')).toEqualTypeOf<number | undefined>();
+    // @ts-expect-error setValues() checks names at compile time too (and throws UNKNOWN_OPTION at run time)
+    expect(() => dashed.setValues({ run_timout: 1 })).toThrow('constructor: run_timout: unknown option; did you mean "run-timeout"?');
   });
 
   it('names with - and _ are one option; values() keys are the defined names', () => {
