@@ -47,7 +47,7 @@ function comparable(json: Record<string, unknown>): Record<string, unknown> {
 
 /** The summary lines a person compares: not the header, wall time, throughput or viewer paths. */
 function summaryLines(stdout: string): string[] {
-  return stdout.split('\n').filter((l) => /^(runs|virtual time|sometimes|failures|  \S|    replay|    trace)/.test(l)).map((l) => l.replace(/, viewer: .*$/, ''));
+  return stdout.split('\n').filter((l) => /^(runs|virtual time|sometimes|failures| {2}\S| {4}replay| {4}trace)/.test(l)).map((l) => l.replace(/, viewer: .*$/, ''));
 }
 
 describe('toto sim --shard and merge', () => {
