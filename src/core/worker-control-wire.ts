@@ -51,6 +51,27 @@ export interface WorkerReport extends WorkerInfo {
   errors: number;
 }
 
+export type WorkerEntry = WorkerReport | (WorkerInfo & { status: 'Unresponsive' });
+
+export interface WorkerServiceStatus {
+  role: 'router';
+  pid?: number | string;
+  host?: string;
+  uptimeMs: number;
+  /** Workers known (heard from within workerTimeoutMs). */
+  workerCount: number;
+  /** Replies sent by the workers that answered. */
+  served: number;
+  workers: WorkerEntry[];
+  [more: string]: unknown;
+}
+
+export interface ShutdownResult {
+  /** The workers' last reports (Finished once drained; Unresponsive if silent until the deadline). */
+  workers: WorkerEntry[];
+  tookMs: number;
+}
+
 export interface ControlMessage {
   kind: ControlKind;
   id: string;

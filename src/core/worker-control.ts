@@ -17,6 +17,7 @@
 
 import { ErrorCode, TotoError } from './errors.js';
 import { FailureBackoff } from './failure-backoff.js';
+import { WorkerRegistry, type KnownWorker } from './worker-control-registry.js';
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
 import type { Socket, TransportPort } from './transport.js';
 import { checkNonEmptyString, checkOptions, expected } from './validate.js';
@@ -26,9 +27,14 @@ import {
   parseControlFrames,
   parseWorkerInfo,
   type ControlCommand,
+  type ShutdownResult,
+  type WorkerEntry,
   type WorkerInfo,
   type WorkerReport,
+  type WorkerServiceStatus,
 } from './worker-control-wire.js';
+
+export type { ShutdownResult, WorkerEntry, WorkerServiceStatus } from './worker-control-wire.js';
 
 export interface WorkerControlServerOptions {
   transport: TransportPort;
@@ -50,33 +56,6 @@ export interface WorkerControlServerOptions {
   workerTimeoutMs?: number;
 }
 
-export type WorkerEntry = WorkerReport | (WorkerInfo & { status: 'Unresponsive' });
-
-export interface WorkerServiceStatus {
-  role: 'router';
-  pid?: number | string;
-  host?: string;
-  uptimeMs: number;
-  /** Workers known (heard from within workerTimeoutMs). */
-  workerCount: number;
-  /** Replies sent by the workers that answered. */
-  served: number;
-  workers: WorkerEntry[];
-  [more: string]: unknown;
-}
-
-export interface ShutdownResult {
-  /** The workers' last reports (Finished once drained; Unresponsive if silent until the deadline). */
-  workers: WorkerEntry[];
-  tookMs: number;
-}
-
-interface KnownWorker {
-  identity: Uint8Array;
-  info: WorkerInfo;
-  lastSeenMs: number;
-}
-
 const OPTION_NAMES = ['transport', 'loop', 'logger', 'address', 'info', 'describe', 'onShutdown', 'askTimeoutMs', 'shutdownDeadlineMs', 'workerTimeoutMs'];
 
 export class WorkerControlServer {
@@ -89,9 +68,8 @@ export class WorkerControlServer {
   private readonly onShutdown: (remainingMs: number) => Promise<void>;
   private readonly askTimeoutMs: number;
   private readonly shutdownDeadlineMs: number;
-  private readonly workerTimeoutMs: number;
   private readonly startedMs: number;
-  private readonly workers = new Map<string, KnownWorker>();
+  private readonly workers: WorkerRegistry;
   private readonly questions = new Map<string, { info: WorkerInfo; settle: (entry: WorkerEntry | undefined) => void }>();
   private readonly backoff: FailureBackoff;
   private questionSeq = 0;
@@ -114,7 +92,7 @@ export class WorkerControlServer {
     if (typeof onShutdown !== 'function') throw new TypeError(expected('onShutdown', 'a function', onShutdown));
     this.askTimeoutMs = positive('askTimeoutMs', options.askTimeoutMs ?? 2_000);
     this.shutdownDeadlineMs = positive('shutdownDeadlineMs', options.shutdownDeadlineMs ?? 5_000);
-    this.workerTimeoutMs = positive('workerTimeoutMs', options.workerTimeoutMs ?? 5_000);
+    this.workers = new WorkerRegistry(positive('workerTimeoutMs', options.workerTimeoutMs ?? 5_000));
     this.loop = loop;
     this.logger = logger;
     this.address = address;
@@ -152,12 +130,12 @@ export class WorkerControlServer {
 
   /** The workers heard from within workerTimeoutMs. */
   knownWorkers(): WorkerInfo[] {
-    return this.live().map((worker) => worker.info);
+    return this.workers.live(this.loop.now()).map((worker) => worker.info);
   }
 
   /** What the status command answers. */
   async status(): Promise<WorkerServiceStatus> {
-    const workers = present(await Promise.all(this.live().map((worker) => this.ask(worker, 'status', undefined, this.askTimeoutMs))));
+    const workers = present(await Promise.all(this.workers.live(this.loop.now()).map((worker) => this.ask(worker, 'status', undefined, this.askTimeoutMs))));
     return {
       role: 'router',
       ...this.info,
@@ -194,10 +172,10 @@ export class WorkerControlServer {
 
   private async shutdownNow(deadlineMs: number): Promise<ShutdownResult> {
     const startMs = this.loop.now();
-    this.log('info', { deadlineMs, workers: this.live().length }, 'worker control: shutdown');
+    this.log('info', { deadlineMs, workers: this.workers.live(this.loop.now()).length }, 'worker control: shutdown');
     // A worker answers 'shutdown' once drained; a little past the deadline covers its report's trip.
-    const workers = present(await Promise.all(this.live().map((worker) => this.ask(worker, 'shutdown', deadlineMs, deadlineMs + this.askTimeoutMs))));
-    for (const report of workers) if (report.status === 'Finished') this.forget(report.name);
+    const workers = present(await Promise.all(this.workers.live(this.loop.now()).map((worker) => this.ask(worker, 'shutdown', deadlineMs, deadlineMs + this.askTimeoutMs))));
+    for (const report of workers) if (report.status === 'Finished') this.workers.forget(report.name);
     const remainingMs = Math.max(0, deadlineMs - (this.loop.now() - startMs));
     try {
       await this.onShutdown(remainingMs);
@@ -205,16 +183,6 @@ export class WorkerControlServer {
       this.log('error', { err: error }, 'worker control: stopping the router failed');
     }
     return { workers, tookMs: this.loop.now() - startMs };
-  }
-
-  private live(): KnownWorker[] {
-    const now = this.loop.now();
-    for (const [key, worker] of this.workers) if (now - worker.lastSeenMs > this.workerTimeoutMs) this.workers.delete(key);
-    return [...this.workers.values()].sort((a, b) => (a.info.name < b.info.name ? -1 : a.info.name > b.info.name ? 1 : 0));
-  }
-
-  private forget(name: string): void {
-    for (const [key, worker] of this.workers) if (worker.info.name === name) this.workers.delete(key);
   }
 
   /** Asks one worker: its report, Unresponsive at the timeout, undefined if it is gone. Never rejects. */
@@ -232,7 +200,7 @@ export class WorkerControlServer {
       this.send([worker.identity, ...controlFrames('ask', id, body)]).catch((error: unknown) => {
         // EHOSTUNREACH (mandatory): the worker's connection is gone, so is the worker.
         this.log('info', { worker: worker.info.name, code: (error as { code?: unknown })?.code }, 'worker control: a worker is gone');
-        this.forget(worker.info.name);
+        this.workers.forget(worker.info.name);
         settle(undefined);
       });
     });
@@ -289,14 +257,11 @@ export class WorkerControlServer {
       this.log('warn', { reason: (error as Error).message }, 'worker control: malformed hello dropped');
       return;
     }
-    const key = keyOf(identity);
-    if (!this.workers.has(key)) this.log('info', { worker: info.name, pid: info.pid }, 'worker control: worker joined');
-    this.workers.set(key, { identity, info, lastSeenMs: this.loop.now() });
+    if (this.workers.heard(identity, info, this.loop.now())) this.log('info', { worker: info.name, pid: info.pid }, 'worker control: worker joined');
   }
 
   private report(identity: Uint8Array, id: string, body: unknown): void {
-    const worker = this.workers.get(keyOf(identity));
-    if (worker) worker.lastSeenMs = this.loop.now();
+    this.workers.touch(identity, this.loop.now());
     const question = this.questions.get(id);
     if (question === undefined) return; // late: its question timed out
     try {
@@ -340,12 +305,6 @@ export class WorkerControlServer {
 
 function present(entries: (WorkerEntry | undefined)[]): WorkerEntry[] {
   return entries.filter((entry): entry is WorkerEntry => entry !== undefined);
-}
-
-function keyOf(identity: Uint8Array): string {
-  let key = '';
-  for (const byte of identity) key += byte.toString(16).padStart(2, '0');
-  return key;
 }
 
 function positive(name: string, value: unknown): number {

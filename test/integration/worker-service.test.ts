@@ -73,7 +73,11 @@ describe('startWorkerService: real worker processes', () => {
 
     const workerPids = service.pids;
     const slow = conn.invoke('slow', { ms: 800 });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the call reaches a worker (it runs 800 ms)
+    // The call is in a worker's hands (it runs 800 ms) when the shutdown comes.
+    for (let inHand = 0, untilMs = Date.now() + 10_000; inHand === 0; ) {
+      if (Date.now() > untilMs) throw new Error('the slow call never reached a worker');
+      inHand = (await service.status()).workers.reduce((sum, w) => sum + ('inFlight' in w ? w.inFlight : 0), 0);
+    }
     const result = await sendWorkerCommand({ transport, loop, address: service.addresses.control!, command: 'shutdown', deadlineMs: 5000 });
     expect(((await slow) as { waitedMs: number }).waitedMs).toBe(800);
     expect(result.workers.map((w) => w.status)).toEqual(['Finished', 'Finished']);
