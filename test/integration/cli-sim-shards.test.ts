@@ -126,6 +126,7 @@ describe('toto sim --shard and merge', () => {
       [['--seeds', '1..10', '--json', path.join(tmp, 'no', 'dir', 'x.json')], `toto sim: --json: cannot write ${path.join(tmp, 'no', 'dir', 'x.json')}: no folder ${path.join(tmp, 'no', 'dir')}`],
       [['--seeds', '1..10', '--json', tmp], `toto sim: --json: cannot write ${tmp}: it exists and is not a regular file`],
       [['--seeds', '1..10', '--failures', 'some'], 'toto sim: --failures: expected an integer >= 0 (failures listed), got "some"'],
+      [['--seed', '1', '--trace', path.join(tmp, 'no', 'dir', 't.jsonl')], `toto sim: --trace: cannot write ${path.join(tmp, 'no', 'dir', 't.jsonl')}: no folder ${path.join(tmp, 'no', 'dir')}`],
     ])('sim %j', async (args, message) => {
       const r = await sim(file('never.ts'), ...args);
       expect(r.code).toBe(2);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resultTraceLine, traceFileLines, logTraceLine } from '../../../src/cli/trace-file.js';
 import { ARROW_STYLES, NETWORK_LANE, traceModel } from '../../../src/cli/trace-model.js';
 import { viewerHtml } from '../../../src/cli/trace-viewer.js';
+import { VIEWER_SCRIPT } from '../../../src/cli/trace-viewer-script.js';
 import { defineScenario, runScenario } from '../../../src/sim/index.js';
 import { payloadPreview, Trace } from '../../../src/sim/trace.js';
 
@@ -84,6 +85,10 @@ describe('traceModel', () => {
     ['{"tMs":1}', /^line 1: expected a trace event/],
   ])('names a bad line: %j', (text, message) => {
     expect(() => traceModel(text.split('\n'), 't')).toThrow(message);
+  });
+
+  it('the page script is valid JavaScript (the browser test runs it; this catches a syntax slip without one)', () => {
+    expect(() => new Function(VIEWER_SCRIPT)).not.toThrow();
   });
 
   it('the page embeds no raw "<" from the trace, so a payload cannot close its script block', () => {
