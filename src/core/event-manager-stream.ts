@@ -4,6 +4,40 @@
 // never a silent gap). The iteration ends cleanly when the signal aborts, when the consumer
 // breaks out of the loop, or when the manager closes (after what was already buffered).
 
+import type { EventHandlerHandle, HandlerRegistry } from './event-manager-handlers.js';
+import { ON_BUFFER_MAX_DEFAULT, type OnOptions } from './event-manager-options.js';
+import { checkInteger, checkNonEmptyString, checkOptions, expected } from './validate.js';
+
+/**
+ * A stream of the events `name`, fed by a persistent handler in `registry`, kept in `open` (so
+ * the manager's close() can end it) until it ends; an aborted signal ends it at once.
+ */
+export function openStream<T>(registry: HandlerRegistry, open: Set<EventStream<unknown>>, name: string, options: OnOptions | undefined): EventStream<T> {
+  checkNonEmptyString('on: name', name);
+  checkOptions('on options', options, ['signal', 'bufferMax']);
+  const { signal, bufferMax = ON_BUFFER_MAX_DEFAULT } = options ?? {};
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
+    throw new TypeError(expected('on: signal', 'an AbortSignal', signal));
+  }
+  checkInteger('on: bufferMax', bufferMax, 1);
+  // The handle exists only once registered, after the stream it feeds.
+  const registered: { handle?: EventHandlerHandle } = {};
+  const onAbort = (): void => stream.end(false);
+  const stream: EventStream<T> = new EventStream<T>(name, bufferMax, () => {
+    if (registered.handle !== undefined) registry.remove(registered.handle);
+    signal?.removeEventListener('abort', onAbort);
+    open.delete(stream as EventStream<unknown>);
+  });
+  if (signal?.aborted) {
+    stream.end(false);
+    return stream;
+  }
+  registered.handle = registry.register(name, (args: T) => stream.push(args), { persist: true });
+  open.add(stream as EventStream<unknown>);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return stream;
+}
+
 export class EventStream<T> implements AsyncIterableIterator<T> {
   private buffer: T[] = [];
   private head = 0;

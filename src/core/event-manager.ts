@@ -1,35 +1,29 @@
 // Toto's EventManager over the TransportPort: events between server processes. It listens with
 // a PULL bound on `address` and sends through one PUSH per registered server; an event is one
 // frame, compress(dumps({name, args})) (event-manager-wire.ts). send() goes to every server, or
-// with broadcast false to the next one in a shuffled round-robin order (RoundRobin, reshuffled by
-// the injected random on every membership change, as Toto's refresh_server_queue). Handlers fire
-// once unless they persist, and never once their `until` has finished (event-manager-handlers.ts).
-// The same code runs on the simulated network and on real zeromq.js.
+// with broadcast false to the next one in a shuffled round-robin order (event-manager-servers.ts).
+// Handlers fire once unless they persist, and never once their `until` has finished
+// (event-manager-handlers.ts); the receive loop is event-manager-receiver.ts. This class holds
+// them together with Toto's API. The same code runs on the simulated network and on real zeromq.js.
 //
 // Unlike Toto: a handler's error is logged and the receive loop goes on (Toto's thread died with
 // it); a malformed frame is counted, logged (the first ten, then every power of ten) and dropped;
 // each server's queue is bounded (sendQueueMax); `on(name)` streams events to a for-await loop.
 
-import { ErrorCode, TotoError, WireFormatError } from './errors.js';
+import { ErrorCode, TotoError } from './errors.js';
 import { FailureBackoff } from './failure-backoff.js';
 import { HandlerRegistry, type EventHandler, type EventHandlerHandle, type RegisterHandlerOptions } from './event-manager-handlers.js';
-import { resolveOptions, ON_BUFFER_MAX_DEFAULT, type EventManagerOptions, type EventManagerStats, type OnOptions, type ResolvedEventManagerOptions, type SendOptions } from './event-manager-options.js';
-import { ServerOutbox } from './event-manager-outbox.js';
-import { EventStream } from './event-manager-stream.js';
-import { decodeEvent, encodeEvent } from './event-manager-wire.js';
+import { resolveOptions, type EventManagerOptions, type EventManagerStats, type OnOptions, type ResolvedEventManagerOptions, type SendOptions } from './event-manager-options.js';
+import { openStream, type EventStream } from './event-manager-stream.js';
+import { EventReceiver } from './event-manager-receiver.js';
+import { ServerSet } from './event-manager-servers.js';
 import type { Logger } from './ports.js';
-import { RoundRobin } from './round-robin.js';
 import type { Socket } from './transport.js';
-import { checkInteger, checkNonEmptyString, checkOptions, expected } from './validate.js';
+import { checkNonEmptyString, checkOptions, expected } from './validate.js';
 
 export { EventHandlerHandle, type EventHandler, type EventHandlerUntil, type RegisterHandlerOptions } from './event-manager-handlers.js';
 export type { EventManagerOptions, EventManagerStats, OnOptions, SendOptions } from './event-manager-options.js';
 export { decodeEvent, encodeEvent, type EventMessage } from './event-manager-wire.js';
-
-/** Malformed frames logged one by one before the log thins out to every power of ten. */
-const MALFORMED_LOGGED_EACH = 10;
-/** Registered addresses named in an error message at most. */
-const ADDRESSES_SHOWN = 5;
 
 export class EventManager {
   private static shared: EventManager | undefined;
@@ -38,12 +32,10 @@ export class EventManager {
   private readonly options: ResolvedEventManagerOptions;
   private readonly logger: Logger;
   private readonly registry: HandlerRegistry;
-  private readonly outboxes = new Map<string, ServerOutbox>();
-  private readonly order: RoundRobin<string>;
-  /** The registered addresses (registration order), frozen: send() returns it for a broadcast. */
-  private addresses: readonly string[] = Object.freeze([]);
+  private readonly serverSet: ServerSet;
   private readonly streams = new Set<EventStream<unknown>>();
   private readonly backoff: FailureBackoff;
+  private readonly receiver: EventReceiver;
   private readonly counts: Omit<EventManagerStats, 'queued' | 'expired'> = {
     received: 0,
     malformed: 0,
@@ -66,8 +58,28 @@ export class EventManager {
     this.logger = this.options.logger;
     this.listenAddress = this.options.address;
     this.registry = new HandlerRegistry(this.options.handlerMax);
-    this.order = new RoundRobin<string>({ random: this.options.random });
     this.backoff = new FailureBackoff(this.options.loop, this.options.backoff.firstMs, this.options.backoff.maxMs);
+    const { loop, codecs, limits } = this.options;
+    this.serverSet = new ServerSet({
+      transport: this.options.transport,
+      socketOptions: this.options.serverSocketOptions,
+      sendQueueMax: this.options.sendQueueMax,
+      random: this.options.random,
+      codecs,
+      limits,
+      counts: this.counts,
+      log: (level, context, message) => this.log(level, context, message),
+    });
+    this.receiver = new EventReceiver({
+      registry: this.registry,
+      loop,
+      codecs,
+      limits,
+      backoff: this.backoff,
+      counts: this.counts,
+      stopping: () => this.closing,
+      log: (level, context, message) => this.log(level, context, message),
+    });
   }
 
   // ---- the process-wide instance (Toto's EventManager.instance()) ----
@@ -138,7 +150,7 @@ export class EventManager {
     this.listening = socket.bind(address).then(
       () => {
         if (this.closing) return;
-        this.receiving = this.receiveLoop(socket).catch((error: unknown) => this.log('error', { err: error }, 'event manager: receive loop failed'));
+        this.receiving = this.receiver.run(socket).catch((error: unknown) => this.log('error', { err: error }, 'event manager: receive loop failed'));
       },
       (error: unknown) => {
         // A refused bind leaves nothing behind: the socket is closed and listening may be tried again.
@@ -155,48 +167,33 @@ export class EventManager {
 
   /** The registered server addresses, in registration order. */
   get servers(): readonly string[] {
-    return this.addresses;
+    return this.serverSet.list;
   }
 
   /** Adds a server: a PUSH connects to `address`. A server registered already throws (as Toto's register_server). */
   registerServer(address: string): void {
     this.checkOpen('registerServer');
     checkNonEmptyString('registerServer: address', address);
-    if (this.outboxes.has(address)) throw new RangeError(`registerServer: ${JSON.stringify(address)} is already registered`);
-    const outbox = new ServerOutbox(address, this.options.transport, this.options.serverSocketOptions, this.options.sendQueueMax, {
-      sent: () => void this.counts.sent++,
-      failed: (to, error) => {
-        this.counts.sendFailures++;
-        this.log('warn', { err: error, code: codeOf(error), server: to }, 'event manager: send failed; the event is dropped for this server');
-      },
-    });
-    this.outboxes.set(address, outbox);
-    this.membershipChanged();
+    this.serverSet.add(address);
   }
 
   /** Removes a server; events still queued for it are dropped (counted in stats.dropped). */
   removeServer(address: string): void {
     this.checkOpen('removeServer');
     checkNonEmptyString('removeServer: address', address);
-    const outbox = this.outboxes.get(address);
-    if (outbox === undefined) throw new RangeError(`removeServer: ${JSON.stringify(address)} is not registered (registered: ${this.shownAddresses()})`);
-    this.outboxes.delete(address);
-    this.dropped(address, outbox.close());
-    this.membershipChanged();
+    this.serverSet.remove(address);
   }
 
   /** Removes every server. */
   removeAllServers(): void {
     this.checkOpen('removeAllServers');
-    for (const [address, outbox] of this.outboxes) this.dropped(address, outbox.close());
-    this.outboxes.clear();
-    this.membershipChanged();
+    this.serverSet.clear();
   }
 
   /** Reshuffles the round-robin order of non-broadcast events (Toto's refresh_server_queue). */
   refreshServerQueue(): void {
     this.checkOpen('refreshServerQueue');
-    this.order.set(this.outboxes.keys());
+    this.serverSet.reshuffle();
   }
 
   // ---- handlers ----
@@ -215,29 +212,7 @@ export class EventManager {
   /** The events called `name` as an async iterator of their args (see EventStream for how it ends). */
   on<T = unknown>(name: string, options?: OnOptions): AsyncIterableIterator<T> {
     this.checkOpen('on');
-    checkNonEmptyString('on: name', name);
-    checkOptions('on options', options, ['signal', 'bufferMax']);
-    const { signal, bufferMax = ON_BUFFER_MAX_DEFAULT } = options ?? {};
-    if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
-      throw new TypeError(expected('on: signal', 'an AbortSignal', signal));
-    }
-    checkInteger('on: bufferMax', bufferMax, 1);
-    // The handle exists only once registered, after the stream it feeds.
-    const registered: { handle?: EventHandlerHandle } = {};
-    const onAbort = (): void => stream.end(false);
-    const stream: EventStream<T> = new EventStream<T>(name, bufferMax, () => {
-      if (registered.handle !== undefined) this.registry.remove(registered.handle);
-      signal?.removeEventListener('abort', onAbort);
-      this.streams.delete(stream as EventStream<unknown>);
-    });
-    if (signal?.aborted) {
-      stream.end(false);
-      return stream;
-    }
-    registered.handle = this.registry.register(name, (args: T) => stream.push(args), { persist: true });
-    this.streams.add(stream as EventStream<unknown>);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    return stream;
+    return openStream<T>(this.registry, this.streams, name, options);
   }
 
   // ---- sending ----
@@ -254,16 +229,7 @@ export class EventManager {
     if (options !== undefined) checkOptions('send options', options, ['broadcast']);
     const broadcast = options?.broadcast ?? true;
     if (typeof broadcast !== 'boolean') throw new TypeError(expected('send: broadcast', 'a boolean', broadcast));
-    if (this.outboxes.size === 0) return this.addresses;
-    if (!broadcast) {
-      const address = this.order.next();
-      this.queue(this.outboxes.get(address) as ServerOutbox, name, args);
-      return [address];
-    }
-    for (const outbox of this.outboxes.values()) if (outbox.full) throw this.queueFull(outbox);
-    const frame = encodeEvent(name, args, this.options.codecs, this.options.limits);
-    for (const outbox of this.outboxes.values()) outbox.push(frame);
-    return this.addresses;
+    return this.serverSet.send(name, args, broadcast);
   }
 
   /** Sends an event to one registered server only; an address not registered throws. */
@@ -271,22 +237,16 @@ export class EventManager {
     this.checkOpen('sendToServer');
     checkNonEmptyString('sendToServer: address', address);
     checkNonEmptyString('sendToServer: name', name);
-    const outbox = this.outboxes.get(address);
-    if (outbox === undefined) {
-      throw new RangeError(`sendToServer: ${JSON.stringify(address)} is not a registered server (call registerServer first; registered: ${this.shownAddresses()})`);
-    }
-    this.queue(outbox, name, args);
+    this.serverSet.sendTo(address, name, args);
   }
 
   /** Resolves once every event queued so far was taken by its server's socket (or dropped). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.outboxes.values()].map((outbox) => outbox.drained()));
+  flush(): Promise<void> {
+    return this.serverSet.flush();
   }
 
   get stats(): EventManagerStats {
-    let queued = 0;
-    for (const outbox of this.outboxes.values()) queued += outbox.queued;
-    return { ...this.counts, expired: this.registry.expired, queued };
+    return { ...this.counts, expired: this.registry.expired, queued: this.serverSet.queued };
   }
 
   /**
@@ -304,10 +264,7 @@ export class EventManager {
       } catch (error) {
         this.log('warn', { err: error }, 'event manager: socket close failed');
       }
-      for (const [address, outbox] of this.outboxes) this.dropped(address, outbox.close());
-      this.outboxes.clear();
-      this.order.clear();
-      this.addresses = Object.freeze([]);
+      this.serverSet.clear();
       for (const stream of [...this.streams]) stream.end(true);
       this.registry.clear();
     }
@@ -316,101 +273,6 @@ export class EventManager {
   }
 
   // ---- internals ----
-
-  private queue(outbox: ServerOutbox, name: string, args: unknown): void {
-    if (outbox.full) throw this.queueFull(outbox);
-    outbox.push(encodeEvent(name, args, this.options.codecs, this.options.limits));
-  }
-
-  private async receiveLoop(socket: Socket): Promise<void> {
-    for (;;) {
-      let message: Uint8Array[];
-      try {
-        message = await socket.receive();
-      } catch (error) {
-        if (this.closing || socket.closed) return;
-        this.counts.receiveFailures++;
-        const { consecutive, delayMs } = this.backoff.fail();
-        this.log('warn', { err: error, code: codeOf(error), consecutive, backoffMs: delayMs }, 'event manager: receive failed');
-        await this.backoff.wait(delayMs);
-        continue;
-      }
-      this.backoff.succeed();
-      this.onMessage(message);
-    }
-  }
-
-  private onMessage(message: Uint8Array[]): void {
-    this.counts.received++;
-    let name: string;
-    let args: unknown;
-    try {
-      ({ name, args } = decodeEvent(message, this.options.codecs, this.options.limits));
-    } catch (error) {
-      this.malformed(error, message);
-      return;
-    }
-    if (!this.registry.has(name)) {
-      this.counts.unhandled++;
-      return;
-    }
-    for (const handle of this.registry.take(name)) {
-      if (handle.runOnMainLoop) this.options.loop.addCallback(() => this.run(handle, args));
-      else this.run(handle, args);
-    }
-  }
-
-  private run(handle: EventHandlerHandle, args: unknown): void {
-    this.counts.handled++;
-    try {
-      const result = handle.handler(args);
-      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-        (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.handlerFailed(handle.name, error));
-      }
-    } catch (error) {
-      this.handlerFailed(handle.name, error);
-    }
-  }
-
-  private handlerFailed(name: string, error: unknown): void {
-    this.counts.handlerErrors++;
-    this.log('error', { err: error, event: name }, `event manager: handler for ${JSON.stringify(name)} failed; the receive loop goes on`);
-  }
-
-  private malformed(error: unknown, message: Uint8Array[]): void {
-    const count = ++this.counts.malformed;
-    if (!(error instanceof WireFormatError)) {
-      // A bug of ours or of a custom codec, not a peer's bytes: said loudly.
-      this.log('error', { err: error }, 'event manager: decoding a frame failed');
-      return;
-    }
-    if (count > MALFORMED_LOGGED_EACH && !isPowerOfTen(count)) return;
-    const bytes = message.reduce((sum, frame) => sum + frame.byteLength, 0);
-    this.log('warn', { err: error, code: error.code, frames: message.length, bytes, malformedSoFar: count }, `event manager: malformed frame dropped: ${error.message}`);
-  }
-
-  private membershipChanged(): void {
-    this.addresses = Object.freeze([...this.outboxes.keys()]);
-    this.order.set(this.addresses);
-  }
-
-  private dropped(address: string, count: number): void {
-    if (count === 0) return;
-    this.counts.dropped += count;
-    this.log('info', { server: address, dropped: count }, 'event manager: events still queued for a removed server were dropped');
-  }
-
-  private queueFull(outbox: ServerOutbox): RangeError {
-    return new RangeError(
-      `send: ${outbox.queued} events queued for ${JSON.stringify(outbox.address)} already (sendQueueMax ${this.options.sendQueueMax}): the server is not taking events; nothing was sent`,
-    );
-  }
-
-  private shownAddresses(): string {
-    if (this.addresses.length === 0) return 'none';
-    const shown = this.addresses.slice(0, ADDRESSES_SHOWN).map((a) => JSON.stringify(a)).join(', ');
-    return this.addresses.length > ADDRESSES_SHOWN ? `${shown}, ... (${this.addresses.length})` : shown;
-  }
 
   private checkOpen(what: string): void {
     if (this.closing) throw closedError(what);
@@ -430,11 +292,3 @@ function closedError(what: string): TotoError {
   return new TotoError(ErrorCode.CLOSED, `${what}: the event manager is closed`);
 }
 
-function isPowerOfTen(n: number): boolean {
-  while (n >= 10 && n % 10 === 0) n /= 10;
-  return n === 1;
-}
-
-function codeOf(error: unknown): unknown {
-  return error !== null && typeof error === 'object' && 'code' in error ? error.code : undefined;
-}
