@@ -19,3 +19,7 @@ export type { HttpRequest, HttpResponse, HttpHandler, HttpServerHandle, HttpRequ
 export { TransportHttp } from './adapters/transport-http.js';
 export type { TransportHttpOptions } from './adapters/transport-http.js';
 export { HTTP_MAX_BODY_BYTES_DEFAULT, HTTP_METHODS } from './core/http-message.js';
+
+// Toto's HTTP workers: the connection (round-robin, timeouts, retries) and the worker server.
+export { HttpWorkerConnection, HttpWorkerServer, httpWorkerCodecs } from './index.js';
+export type { HttpWorkerConnectionOptions, HttpInvokeOptions, HttpWorkerConnectionStats, HttpWorkerServerOptions } from './index.js';

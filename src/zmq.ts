@@ -35,3 +35,10 @@ export type {
 } from './core/transport.js';
 export { TransportZmq } from './adapters/transport-zmq.js';
 export type { TransportZmqOptions } from './adapters/transport-zmq.js';
+
+// Toto's ZeroMQ workers: the connection, the worker's REP server, the router, and the worker
+// service that runs the router here and N worker processes (Toto's TotoWorkerService).
+export { ZmqWorkerConnection, WorkerRepServer, WorkerBalancer, sendWorkerCommand, WORKER_BIND_ADDRESS_DEFAULT, WORKER_SOCKET_ADDRESS_DEFAULT, CONTROL_ADDRESS_DEFAULT } from './index.js';
+export type { ZmqWorkerConnectionOptions, InvokeOptions, WorkerRepServerOptions, WorkerBalancerOptions, WorkerCommandOptions } from './index.js';
+export { startWorkerService } from './adapters/worker-service-node.js';
+export type { WorkerServiceOptions, WorkerServiceHandle } from './adapters/worker-service-node.js';

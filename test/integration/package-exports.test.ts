@@ -17,10 +17,10 @@ async function exportsOf(specifier: string): Promise<string[]> {
 
 describe('package entry points (npm test builds dist first)', () => {
   it.each([
-    ['toto-ts', ['IOLoop', 'LoopNode', 'PeriodicCallback', 'TaskQueue', 'InstancePool', 'AwaitableInstance', 'RoundRobin', 'Random', 'TotoError', 'createCodecs']],
+    ['toto-ts', ['IOLoop', 'LoopNode', 'PeriodicCallback', 'TaskQueue', 'InstancePool', 'AwaitableInstance', 'RoundRobin', 'Random', 'TotoError', 'createCodecs', 'ZmqWorkerConnection', 'HttpWorkerConnection', 'WorkerDispatcher', 'WorkerRepServer', 'WorkerBalancer', 'HttpWorkerServer', 'asynchronous', 'ProcessGroup', 'Options', 'OptionsError']],
     ['toto-ts/sim', ['Simulation', 'NetworkSim', 'defineScenario', 'runScenario', 'runMain', 'simProperty', 'faultPlanArbitrary', 'applyFaultPlan', 'checkDeterminism', 'History']],
-    ['toto-ts/zmq', ['TransportZmq', 'dealerRequestFrames', 'parseDealerReply', 'encodeInvocation', 'decodeReply', 'SOCKET_TYPES']],
-    ['toto-ts/http', ['TransportHttp', 'httpRequestHeaders', 'serializationForContentType', 'encodeInvocation', 'decodeReply']],
+    ['toto-ts/zmq', ['TransportZmq', 'dealerRequestFrames', 'parseDealerReply', 'encodeInvocation', 'decodeReply', 'SOCKET_TYPES', 'ZmqWorkerConnection', 'startWorkerService', 'sendWorkerCommand']],
+    ['toto-ts/http', ['TransportHttp', 'httpRequestHeaders', 'serializationForContentType', 'encodeInvocation', 'decodeReply', 'HttpWorkerConnection', 'HttpWorkerServer']],
   ])('%s exports its public API', async (specifier, names) => {
     const keys = await exportsOf(specifier);
     for (const name of names) expect(keys).toContain(name);
