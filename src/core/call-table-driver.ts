@@ -181,7 +181,11 @@ export class CallTableDriver {
   private rearm(): void {
     const nextMs = this.table.nextDeadlineMs();
     if (this.timer !== undefined) {
-      if (this.timerMs === nextMs) return;
+      // A timer armed earlier than the next deadline is kept: it fires, finds nothing due and
+      // re-arms then. Moving it later on every reply (the earliest call is usually the one just
+      // answered) cost a cancel and a new loop timer per call, 4% of a connection's CPU at 256
+      // in flight (bench rpc); this costs one early wake-up per timeout period.
+      if (nextMs !== undefined && (this.timerMs as number) <= nextMs) return;
       this.loop.cancel(this.timer);
       this.timer = undefined;
       this.timerMs = undefined;
