@@ -1,8 +1,8 @@
-// Proves EventManager's delivery in every world (sim, tcp, ipc, inproc and the simulation over ipc and inproc): a broadcast reaches each of three servers exactly once, non-broadcast events split evenly in a round-robin order that refreshServerQueue reshuffles, sendToServer reaches one server, a removed server gets nothing more, events queued before a server listens arrive once it does, and a Toto peer's JSON frames (plain or zlib) are read and ours are Toto's.
+// Proves EventManager's delivery in every world (sim, tcp, ipc, inproc and the simulation over ipc and inproc): a broadcast reaches each of three servers exactly once, non-broadcast events split evenly in a round-robin order that refreshServerQueue reshuffles, sendToServer reaches one server, a removed server gets nothing more, events queued before a server listens arrive once it does, and a Toto peer's JSON frames (plain or zlib) are read and ours are Toto's; events sent while a server is away arrive when it listens again (stream worlds).
 import { expect } from 'vitest';
 import { createZlibCompression } from '../../../src/adapters/codec-zlib.js';
 import { jsonSerialization } from '../../../src/core/codec.js';
-import { EVERY_WORLD, describeWorlds } from './worlds.js';
+import { EVERY_STREAM_WORLD, EVERY_WORLD, describeWorlds } from './worlds.js';
 import { withEventRig } from './event-manager-rig.js';
 
 const encoder = new TextEncoder();
@@ -128,5 +128,27 @@ describeWorlds('EventManager: startListening on tcp://host:* binds a free port, 
     client.send('tick', 'x');
     await w.waitFor(() => got.length === 1);
     expect(() => (server.address = 'tcp://a:1')).toThrow(/^address: cannot change once listening/);
+  }),
+);
+
+describeWorlds('EventManager: events sent while a server is away arrive once it listens at its address again (the PUSH keeps its pipe)', EVERY_STREAM_WORLD, (w) =>
+  withEventRig(w, async (rig) => {
+    const first = await rig.server('a');
+    const client = rig.manager('client');
+    client.registerServer(first.address);
+    client.send('tick', 'before');
+    await w.waitFor(() => first.got.length === 1, { what: 'the event before the restart' });
+    await first.events.close();
+    for (let i = 0; i < 10; i++) client.send('tick', i);
+    await client.flush();
+    await w.sleep(300);
+    const again = rig.manager('a', { address: first.address });
+    const got: unknown[] = [];
+    again.registerHandler('tick', (args) => void got.push(args), { persist: true });
+    await again.startListening();
+    await w.waitFor(() => got.length === 10, { what: 'the ten events sent while it was away', timeoutMs: 10_000 });
+    await w.sleep(50);
+    expect(got).toEqual([...Array(10).keys()]);
+    expect(client.stats).toMatchObject({ sendFailures: 0, dropped: 0 });
   }),
 );
