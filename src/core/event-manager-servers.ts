@@ -35,6 +35,8 @@ export interface ServerSetParts {
 
 export class ServerSet {
   private readonly outboxes = new Map<string, ServerOutbox>();
+  /** outboxes' values, kept as an array: a broadcast walks it twice per event. */
+  private targets: ServerOutbox[] = [];
   private readonly order: RoundRobin<string>;
   /** The registered addresses (registration order), frozen: send() returns it for a broadcast. */
   private addresses: readonly string[] = Object.freeze([]);
@@ -95,9 +97,10 @@ export class ServerSet {
       this.queue(this.outboxes.get(address) as ServerOutbox, name, args);
       return [address];
     }
-    for (const outbox of this.outboxes.values()) if (outbox.full) throw this.queueFull(outbox);
+    const targets = this.targets;
+    for (let i = 0; i < targets.length; i++) if ((targets[i] as ServerOutbox).full) throw this.queueFull(targets[i] as ServerOutbox);
     const frame = encodeEvent(name, args, this.parts.codecs, this.parts.limits);
-    for (const outbox of this.outboxes.values()) outbox.push(frame);
+    for (let i = 0; i < targets.length; i++) (targets[i] as ServerOutbox).push(frame);
     return this.addresses;
   }
 
@@ -120,6 +123,7 @@ export class ServerSet {
 
   private changed(): void {
     this.addresses = Object.freeze([...this.outboxes.keys()]);
+    this.targets = [...this.outboxes.values()];
     this.order.set(this.addresses);
   }
 

@@ -25,6 +25,8 @@ export { EventHandlerHandle, type EventHandler, type EventHandlerUntil, type Reg
 export type { EventManagerOptions, EventManagerStats, OnOptions, SendOptions } from './event-manager-options.js';
 export { decodeEvent, encodeEvent, type EventMessage } from './event-manager-wire.js';
 
+const SEND_OPTION_NAMES = ['broadcast'];
+
 export class EventManager {
   private static shared: EventManager | undefined;
   private static defaultFactory: (() => EventManager) | undefined;
@@ -226,7 +228,7 @@ export class EventManager {
   send(name: string, args?: unknown, options?: SendOptions): readonly string[] {
     this.checkOpen('send');
     checkNonEmptyString('send: name', name);
-    if (options !== undefined) checkOptions('send options', options, ['broadcast']);
+    if (options !== undefined) checkOptions('send options', options, SEND_OPTION_NAMES);
     const broadcast = options?.broadcast ?? true;
     if (typeof broadcast !== 'boolean') throw new TypeError(expected('send: broadcast', 'a boolean', broadcast));
     return this.serverSet.send(name, args, broadcast);
