@@ -30,63 +30,26 @@
 // router-idempotency.ts): behind a router a retried call may reach another worker, so the
 // worker's own window cannot stop it running twice; the router's can.
 //
+// stopAccepting() (a worker service's shutdown, before its workers drain): the ROUTER is no
+// longer read, so requests wait in its queue and then in the clients' own pipes (a client's call
+// times out, or its retry reaches a router that serves); replies still go back. A request the
+// pending receive hands over after it is dropped and counted (notForwarded): forwarded, it would
+// reach a worker that is leaving and be lost there, unanswered.
+//
 // Direct mode (Toto's empty worker_bind_address) needs no balancer: the workers bind (or the
 // client connects straight to worker_socket_address) and no WorkerBalancer is made.
 
-import { checkBackoffOptions, FailureBackoff, FAILURE_BACKOFF_MS_DEFAULT, FAILURE_BACKOFF_MS_MAX_DEFAULT } from './failure-backoff.js';
-import { silentLogger, type Logger, type LoopPort } from './ports.js';
-import { RouterIdempotency, type RouterIdempotencyOptions, type RouterIdempotencyStats } from './router-idempotency.js';
+import { FailureBackoff } from './failure-backoff.js';
+import type { Logger } from './ports.js';
+import { RouterIdempotency } from './router-idempotency.js';
+import { checkBalancerOptions, type WorkerBalancerOptions, type WorkerBalancerStats } from './worker-balancer-options.js';
 import { BalancerSendError, IdempotentForwarding } from './worker-balancer-idempotency.js';
-import type { Message, Socket, SocketOptions, TransportPort } from './transport.js';
-import { checkOptions, expected } from './validate.js';
+import type { Message, Socket } from './transport.js';
 import { MAX_PAYLOAD_BYTES_DEFAULT } from './wire.js';
 
-/** Toto's default worker_bind_address. */
-export const WORKER_BIND_ADDRESS_DEFAULT = 'tcp://*:55555';
-
-export interface WorkerBalancerOptions {
-  transport: TransportPort;
-  /** The clock of the backoff after a failing receive. */
-  loop: LoopPort;
-  logger?: Logger;
-  /** Where the ROUTER binds, for clients (Toto's worker_bind_address). Default `tcp://*:55555`. */
-  bindAddress?: string;
-  /** Where the DEALER binds, for workers' REP sockets (Toto's worker_socket_address). */
-  socketAddress: string;
-  /**
-   * Options of both sockets (e.g. lingerMs, high-water marks, heartbeats). maxMessageSize defaults
-   * to the wire's default payload bound (16 MiB), as a worker's: libzmq's own default is none, and
-   * a client declaring a 1 GiB frame would be buffered as it streams it.
-   */
-  socketOptions?: SocketOptions;
-  /** Options of the ROUTER only, over socketOptions (e.g. mandatory). */
-  frontOptions?: SocketOptions;
-  /** Options of the DEALER only, over socketOptions (e.g. sendTimeoutMs to drop requests nobody takes). */
-  backOptions?: SocketOptions;
-  /** First backoff after a failing receive; it doubles per consecutive failure. Default 10. */
-  backoffMs?: number;
-  /** Longest backoff. Default 1000. */
-  backoffMsMax?: number;
-  /**
-   * Beyond Toto: keep replies by call id for ttlMs, so a retried call is not run twice by
-   * different workers (see router-idempotency.ts). Off by default.
-   */
-  idempotency?: RouterIdempotencyOptions;
-}
-
-export interface WorkerBalancerStats {
-  /** Messages received on the ROUTER and sent out the DEALER (requests to workers). */
-  toWorkers: number;
-  /** Messages received on the DEALER and sent out the ROUTER (replies to clients). */
-  toClients: number;
-  /** Failed receives and sends, logged and survived (a failed send drops its message). */
-  errors: number;
-  /** The idempotency window's counters, when it is on. */
-  idempotency?: RouterIdempotencyStats;
-}
+export { WORKER_BIND_ADDRESS_DEFAULT, type WorkerBalancerOptions, type WorkerBalancerStats } from './worker-balancer-options.js';
 
 type Direction = 'toWorkers' | 'toClients';
-
 
 export class WorkerBalancer {
   private readonly front: Socket;
@@ -96,45 +59,17 @@ export class WorkerBalancer {
   private readonly socketAddress: string;
   private readonly backoffs: Readonly<Record<Direction, FailureBackoff>>;
   private readonly idempotent: IdempotentForwarding | undefined;
-  private readonly counts: WorkerBalancerStats = { toWorkers: 0, toClients: 0, errors: 0 };
+  private readonly counts: WorkerBalancerStats = { toWorkers: 0, toClients: 0, errors: 0, notForwarded: 0 };
   private starting: Promise<void> | undefined;
   private running: Promise<void> | undefined;
   private closing = false;
+  private acceptingRequests = true;
+  /** Resolves on close(): the request loop waits on it once it stops accepting. */
+  private readonly closeSignal: Promise<void>;
+  private signalClose!: () => void;
 
   constructor(options: WorkerBalancerOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError(expected('WorkerBalancer options', 'an options object', options));
-    checkOptions('WorkerBalancer options', options, [
-      'transport',
-      'loop',
-      'logger',
-      'bindAddress',
-      'socketAddress',
-      'socketOptions',
-      'frontOptions',
-      'backOptions',
-      'backoffMs',
-      'backoffMsMax',
-      'idempotency',
-    ]);
-    const { transport, loop, logger = silentLogger, bindAddress = WORKER_BIND_ADDRESS_DEFAULT, socketAddress } = options;
-    const { backoffMs = FAILURE_BACKOFF_MS_DEFAULT, backoffMsMax = FAILURE_BACKOFF_MS_MAX_DEFAULT } = options;
-    if (transport === null || typeof transport !== 'object' || typeof transport.socket !== 'function') {
-      throw new TypeError(expected('transport', 'a TransportPort', transport));
-    }
-    if (loop === null || typeof loop !== 'object' || typeof loop.callLater !== 'function' || typeof loop.cancel !== 'function') {
-      throw new TypeError(expected('loop', 'a LoopPort', loop));
-    }
-    if (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function' || typeof logger.info !== 'function') {
-      throw new TypeError(expected('logger', 'a Logger', logger));
-    }
-    if (typeof bindAddress !== 'string' || bindAddress === '') {
-      // Toto's empty worker_bind_address is direct mode: the workers are reached without a balancer.
-      throw new TypeError(expected('bindAddress', 'an address for the ROUTER (direct mode, with no bind address, needs no balancer)', bindAddress));
-    }
-    if (typeof socketAddress !== 'string' || socketAddress === '') {
-      throw new TypeError(expected('socketAddress', 'an address for the DEALER that workers connect to', socketAddress));
-    }
-    const { firstMs, maxMs } = checkBackoffOptions(backoffMs, backoffMsMax);
+    const { transport, loop, logger, bindAddress, socketAddress, firstMs, maxMs } = checkBalancerOptions(options);
     const window = options.idempotency === undefined ? undefined : new RouterIdempotency(options.idempotency);
     this.logger = logger;
     this.bindAddress = bindAddress;
@@ -151,6 +86,7 @@ export class WorkerBalancer {
       throw error;
     }
     this.idempotent = window && new IdempotentForwarding(window, this.front, this.back, loop, this.counts);
+    this.closeSignal = new Promise((resolve) => (this.signalClose = resolve));
   }
 
   /**
@@ -177,6 +113,21 @@ export class WorkerBalancer {
     return this.closing;
   }
 
+  /** False once stopAccepting() or close() was called. */
+  get accepting(): boolean {
+    return this.acceptingRequests && !this.closing;
+  }
+
+  /**
+   * Stops reading requests from clients, for good (see the top of this file); replies still go
+   * back. A shutdown calls it before its workers drain.
+   */
+  stopAccepting(): void {
+    if (!this.acceptingRequests) return;
+    this.acceptingRequests = false;
+    this.log('info', { front: this.front.lastEndpoint }, 'worker balancer: no longer accepting requests');
+  }
+
   get stats(): WorkerBalancerStats {
     return this.idempotent === undefined ? { ...this.counts } : { ...this.counts, idempotency: this.idempotent.window.stats };
   }
@@ -188,6 +139,7 @@ export class WorkerBalancer {
   close(): Promise<void> {
     if (!this.closing) {
       this.closing = true;
+      this.signalClose();
       // Wakes a loop out of its backoff.
       for (const backoff of Object.values(this.backoffs)) backoff.stop();
       for (const socket of [this.front, this.back]) {
@@ -231,6 +183,10 @@ export class WorkerBalancer {
   private async forward(direction: Direction, from: Socket, to: Socket): Promise<void> {
     const backoff = this.backoffs[direction];
     while (!this.stopping()) {
+      if (direction === 'toWorkers' && !this.acceptingRequests) {
+        await this.closeSignal;
+        return;
+      }
       let message: Message;
       try {
         message = await from.receive();
@@ -240,6 +196,10 @@ export class WorkerBalancer {
         continue;
       }
       backoff.succeed();
+      if (direction === 'toWorkers' && !this.acceptingRequests) {
+        this.counts.notForwarded++;
+        continue;
+      }
       try {
         if (this.idempotent === undefined) {
           await to.send(message);

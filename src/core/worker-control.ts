@@ -9,7 +9,7 @@
 // - status: this process (pid, host, role, uptime, and what `describe` adds, e.g. the balancer's
 //   counters) and each worker's report (pid, status, calls served, in flight), asked over the
 //   socket; a worker silent past askTimeoutMs is listed as Unresponsive.
-// - shutdown: every worker drains (the call in hand is answered, within the deadline), reports
+// - shutdown: `onShutdownBegin` runs (the router stops taking requests), every worker drains (the call in hand is answered, within the deadline), reports
 //   and closes; then `onShutdown` stops the rest of the router; then the answer goes out and the
 //   control socket closes. `done` resolves at that point.
 // Frames and bodies: worker-control-wire.ts. Nothing here throws on a peer's bytes: a malformed
@@ -46,6 +46,8 @@ export interface WorkerControlServerOptions {
   info?: { pid?: number | string; host?: string };
   /** More status fields about the router (addresses, balancer counters). */
   describe?: () => Record<string, unknown>;
+  /** Runs as a shutdown begins, before the workers drain (the balancer stops taking requests). */
+  onShutdownBegin?: () => void;
   /** Stops the rest of the router once the workers are done; gets the time left of the deadline. */
   onShutdown?: (remainingMs: number) => Promise<void>;
   /** How long status waits for each worker's report. Default 2000. */
@@ -56,7 +58,7 @@ export interface WorkerControlServerOptions {
   workerTimeoutMs?: number;
 }
 
-const OPTION_NAMES = ['transport', 'loop', 'logger', 'address', 'info', 'describe', 'onShutdown', 'askTimeoutMs', 'shutdownDeadlineMs', 'workerTimeoutMs'];
+const OPTION_NAMES = ['transport', 'loop', 'logger', 'address', 'info', 'describe', 'onShutdownBegin', 'onShutdown', 'askTimeoutMs', 'shutdownDeadlineMs', 'workerTimeoutMs'];
 
 export class WorkerControlServer {
   private readonly socket: Socket;
@@ -65,6 +67,7 @@ export class WorkerControlServer {
   private readonly address: string;
   private readonly info: { pid?: number | string; host?: string };
   private readonly describe: () => Record<string, unknown>;
+  private readonly onShutdownBegin: () => void;
   private readonly onShutdown: (remainingMs: number) => Promise<void>;
   private readonly askTimeoutMs: number;
   private readonly shutdownDeadlineMs: number;
@@ -84,11 +87,12 @@ export class WorkerControlServer {
   constructor(options: WorkerControlServerOptions) {
     if (options === null || typeof options !== 'object') throw new TypeError(expected('WorkerControlServer options', 'an options object', options));
     checkOptions('WorkerControlServer options', options, OPTION_NAMES);
-    const { transport, loop, logger = silentLogger, address, info = {}, describe = () => ({}), onShutdown = async () => undefined } = options;
+    const { transport, loop, logger = silentLogger, address, info = {}, describe = () => ({}), onShutdownBegin = () => undefined, onShutdown = async () => undefined } = options;
     if (transport === null || typeof transport !== 'object' || typeof transport.socket !== 'function') throw new TypeError(expected('transport', 'a TransportPort', transport));
     if (loop === null || typeof loop !== 'object' || typeof loop.callLater !== 'function') throw new TypeError(expected('loop', 'a LoopPort', loop));
     checkNonEmptyString('address', address);
     if (typeof describe !== 'function') throw new TypeError(expected('describe', 'a function', describe));
+    if (typeof onShutdownBegin !== 'function') throw new TypeError(expected('onShutdownBegin', 'a function', onShutdownBegin));
     if (typeof onShutdown !== 'function') throw new TypeError(expected('onShutdown', 'a function', onShutdown));
     this.askTimeoutMs = positive('askTimeoutMs', options.askTimeoutMs ?? 2_000);
     this.shutdownDeadlineMs = positive('shutdownDeadlineMs', options.shutdownDeadlineMs ?? 5_000);
@@ -98,6 +102,7 @@ export class WorkerControlServer {
     this.address = address;
     this.info = info;
     this.describe = describe;
+    this.onShutdownBegin = onShutdownBegin;
     this.onShutdown = onShutdown;
     this.startedMs = loop.now();
     this.backoff = new FailureBackoff(loop);
@@ -173,6 +178,11 @@ export class WorkerControlServer {
   private async shutdownNow(deadlineMs: number): Promise<ShutdownResult> {
     const startMs = this.loop.now();
     this.log('info', { deadlineMs, workers: this.workers.live(this.loop.now()).length }, 'worker control: shutdown');
+    try {
+      this.onShutdownBegin();
+    } catch (error) {
+      this.log('error', { err: error }, 'worker control: beginning the shutdown failed');
+    }
     // A worker answers 'shutdown' once drained; a little past the deadline covers its report's trip.
     const workers = present(await Promise.all(this.workers.live(this.loop.now()).map((worker) => this.ask(worker, 'shutdown', deadlineMs, deadlineMs + this.askTimeoutMs))));
     for (const report of workers) if (report.status === 'Finished') this.workers.forget(report.name);

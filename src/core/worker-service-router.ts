@@ -5,12 +5,13 @@
 // shared router that workers of other services connect to. Ports only: a real process and a
 // simulated host run this same code.
 //
-// Shutdown, in order: every worker known to the control socket drains (the call in hand is
-// answered within the deadline) and reports; `beforeClose` runs (the process layer stops what is
-// left of its worker processes); the balancer forwards the replies still on their way (until it
-// has sent back as many messages as it forwarded, or the deadline); then it closes, the answer
-// goes out and the control socket closes. Requests that reach the balancer during a shutdown
-// are forwarded to workers that are leaving: they are lost, and a caller with autoRetry re-sends.
+// Shutdown, in order: the balancer stops taking requests (they wait in the clients' pipes or time
+// out at their callers: none is handed to a worker that is leaving); every worker known to the
+// control socket drains (the call in hand is answered within the deadline) and reports;
+// `beforeClose` runs (the process layer stops what is left of its worker processes); the
+// balancer forwards the replies still on their way (until it has sent back as many messages as
+// it forwarded, or the deadline); then it closes, the answer goes out and the control socket
+// closes. A caller with autoRetry re-sends what it sent during the shutdown, to whoever serves next.
 
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
 import type { SocketOptions, TransportPort } from './transport.js';
@@ -115,6 +116,7 @@ export class RouterRole {
           address: controlAddress,
           info,
           describe: () => this.describe(),
+          onShutdownBegin: () => this.balancer?.stopAccepting(),
           onShutdown: (remainingMs) => this.stopRest(remainingMs),
           shutdownDeadlineMs,
           ...(options.askTimeoutMs === undefined ? {} : { askTimeoutMs: options.askTimeoutMs }),
@@ -153,6 +155,7 @@ export class RouterRole {
     }
     this.shuttingDown ??= (async () => {
       const startMs = this.loop.now();
+      this.balancer?.stopAccepting();
       await this.stopRest(deadlineMs);
       this.resolveDone();
       return { workers: [], tookMs: this.loop.now() - startMs };

@@ -159,7 +159,7 @@ describeWorlds("WorkerBalancer carries Toto's DEALER frames to two workers and e
     expect(byWorker).toEqual([20, 20]);
     const served = [...client.replies.values()].map((reply) => (value(reply) as { worker: string }).worker);
     expect(new Set(served)).toEqual(new Set(['worker1', 'worker2']));
-    expect(balancer.stats).toEqual({ toWorkers: warmup + 40, toClients: warmup + 40, errors: 0 });
+    expect(balancer.stats).toEqual({ toWorkers: warmup + 40, toClients: warmup + 40, errors: 0, notForwarded: 0 });
   }),
 );
 
@@ -304,7 +304,7 @@ describeWorlds('WorkerBalancer.close() ends both loops and closes both sockets, 
     track(client.invoke('after', 2));
     await w.sleep(300);
     expect(client.replies.has('after')).toBe(false);
-    expect(balancer.stats).toEqual({ toWorkers: 1, toClients: 1, errors: 0 });
+    expect(balancer.stats).toEqual({ toWorkers: 1, toClients: 1, errors: 0, notForwarded: 0 });
     expect(rig.logs.filter((line) => line.level !== 'info')).toEqual([]);
     // A second close() is harmless; start() again returns the first start's promise.
     await balancer.close();

@@ -24,6 +24,7 @@ describe('WorkerBalancer idempotency option', () => {
       toWorkers: 0,
       toClients: 0,
       errors: 0,
+      notForwarded: 0,
       idempotency: { hits: 0, joins: 0, reforwards: 0, duplicateReplies: 0, expirations: 0, forgotten: 0, evictions: 0, size: 0, inFlight: 0 },
     });
   });

@@ -59,6 +59,9 @@ describe('control options', () => {
     expect(() => new WorkerControlServer({ transport, loop, address: '' })).toThrow(new RangeError('address: expected a non-empty string, got ""'));
     expect(() => new WorkerControlServer({ transport, loop, address: 'tcp://h:1', askTimeoutMs: 0 })).toThrow(new RangeError('askTimeoutMs: expected a finite number > 0, got 0'));
     expect(() => new WorkerControlServer({ transport, loop, address: 'tcp://h:1', verbose: true } as never)).toThrow(/unknown option "verbose"/);
+    expect(() => new WorkerControlServer({ transport, loop, address: 'tcp://h:1', onShutdownBegin: 'stop' } as never)).toThrow(
+      new TypeError('onShutdownBegin: expected a function, got "stop"'),
+    );
     await expect(sendWorkerCommand({ transport, loop, address: 'tcp://h:1', command: 'restart' as never })).rejects.toThrow(
       new RangeError('command: expected one of "status", "shutdown", got "restart"'),
     );
