@@ -1,0 +1,143 @@
+// Proves TotoService's daemon with real processes in a temporary directory: --start writes the master's and each process's pidfile and the processes run (prepare's result reaches each); a second --start refuses and names the pidfiles; --stop leaves no process and no pidfile, after the work in hand finished and finish ran; --restart replaces every process; a stale pidfile (its process gone) is removed at start, saying so; --stop with nothing running says so.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { killChildren, runProcess } from '../support/run-process.js';
+
+const FIXTURE = 'test/integration/fixtures/service-ticker.ts';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-service-'));
+let dirCount = 0;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+/** Every pid in a pidfile of `dir`, for teardown. */
+function pidsIn(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.pid'))
+    .map((name) => Number(readFileSync(path.join(dir, name), 'utf8').trim()))
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  // Whatever a failed test left running is stopped by pid.
+  for (const dir of dirs.splice(0)) for (const pid of pidsIn(dir)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+});
+afterAll(() => {
+  killChildren();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function service(options: { processes?: number; workMs?: number } = {}) {
+  const dir = path.join(tmp, `d${dirCount++}`);
+  mkdirSync(dir);
+  dirs.push(dir);
+  const pidfile = path.join(dir, 'ticker.pid');
+  const journal = path.join(dir, 'journal.txt');
+  const base = [`--pidfile=${pidfile}`, `--journal=${journal}`, `--processes=${options.processes ?? 2}`, `--work-ms=${options.workMs ?? 150}`];
+  return {
+    dir,
+    journal: () => (existsSync(journal) ? readFileSync(journal, 'utf8').trim().split('\n') : []),
+    pidfiles: () => readdirSync(dir).filter((name) => name.endsWith('.pid')).sort(),
+    pids: () => pidsIn(dir),
+    run: (...args: string[]) => runProcess(process.execPath, ['--import', 'tsx', FIXTURE, ...base, ...args], 60_000),
+  };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const untilMs = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > untilMs) throw new Error(`not true after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Every `start x` line has its `end x`. */
+function unfinished(lines: string[]): string[] {
+  const ended = new Set(lines.filter((l) => l.startsWith('end ')).map((l) => l.slice(4)));
+  return lines.filter((l) => l.startsWith('start ') && !ended.has(l.slice(6)));
+}
+
+describe('TotoService daemon (real processes, temporary directory)', () => {
+  it('start -> pidfiles and running processes; a second start refuses naming them; stop -> no process, no pidfile, work in hand finished, finish ran', async () => {
+    const s = service();
+    const started = await s.run('--start');
+    expect(started.code, started.stderr).toBe(0);
+    expect(s.pidfiles()).toEqual(['ticker.0.pid', 'ticker.1.pid', 'ticker.master.pid']);
+    const pids = s.pids();
+    expect(pids.every(alive)).toBe(true);
+    const master = Number(readFileSync(path.join(s.dir, 'ticker.master.pid'), 'utf8'));
+    expect(started.stdout).toContain(`Started Ticker: master pid ${master} (${path.join(s.dir, 'ticker.master.pid')}), 2 processes`);
+    // Each process runs mainLoop with its service id and what prepare returned in the master.
+    await until(() => s.journal().filter((l) => l.startsWith('end ')).length >= 2, 'both processes worked');
+    expect(s.journal()).toEqual(expect.arrayContaining([`prepare ${master}`, expect.stringMatching(new RegExp(`^main 0 \\d+ t-${master}$`)), expect.stringMatching(new RegExp(`^main 1 \\d+ t-${master}$`))]));
+
+    const again = await s.run('--start');
+    expect(again.code).toBe(1);
+    const named = ['ticker.master.pid', 'ticker.0.pid', 'ticker.1.pid'].map((f) => path.join(s.dir, f));
+    expect(again.stderr).toBe(
+      `Not starting Ticker: pidfiles of running processes exist: ${named.map((f) => `${f} (pid ${Number(readFileSync(f, 'utf8'))})`).join(', ')}; stop it first (--stop), or --restart\n`,
+    );
+    expect(s.pids().every(alive)).toBe(true);
+
+    const stopped = await s.run('--stop');
+    expect(stopped.code, stopped.stderr).toBe(0);
+    for (const pid of pids) expect(stopped.stdout).toContain(`Stopped Ticker ${pid}\n`);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(s.pidfiles()).toEqual([]);
+    const lines = s.journal();
+    expect(unfinished(lines)).toEqual([]);
+    expect(lines.at(-1)).toBe(`finish ${master}`);
+    expect(lines.filter((l) => l.startsWith('leave ')).sort()).toEqual(['leave 0', 'leave 1']);
+  });
+
+  it('a stale pidfile (its process gone) is removed at start, saying so; restart replaces every process; --daemon=stop works like --stop; --stop with nothing running says so', async () => {
+    const s = service({ processes: 1 });
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    const stale = path.join(s.dir, 'ticker.master.pid');
+    writeFileSync(path.join(s.dir, 'ticker.0.pid'), 'garbage\n');
+    writeFileSync(stale, `${dead.pid}\n`);
+    const started = await s.run('--start');
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toContain(`Removed 2 stale pidfiles (no such process): ${stale} (pid ${dead.pid}), ${path.join(s.dir, 'ticker.0.pid')} (no pid in it)\n`);
+    const before = s.pids();
+    expect(before).toHaveLength(2);
+    expect(before.every(alive)).toBe(true);
+    expect(before).not.toContain(dead.pid);
+
+    const restarted = await s.run('--restart');
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stdout).toMatch(/^Stopped Ticker \d+\nStopped Ticker \d+\nStarted Ticker: master pid \d+/);
+    const after = s.pids();
+    expect(after).toHaveLength(2);
+    expect(before.filter(alive)).toEqual([]);
+    expect(after.every(alive)).toBe(true);
+    expect(after.some((pid) => before.includes(pid))).toBe(false);
+
+    const stopped = await s.run('--daemon=stop');
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(after.filter(alive)).toEqual([]);
+    expect(s.pidfiles()).toEqual([]);
+    const idle = await s.run('--stop');
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toBe(`Ticker is not running (no pidfiles at ${path.join(s.dir, 'ticker.master.pid')} or ${path.join(s.dir, 'ticker.0.pid')})\n`);
+  });
+
+  it('a daemon whose prepare fails: --start reports the reason from its log and leaves no pidfile', async () => {
+    const s = service({ processes: 1 });
+    const started = await s.run('--start', '--fail-prepare');
+    expect(started.code).toBe(1);
+    expect(started.stderr).toMatch(/^service-ticker: the daemon \(pid \d+\) failed to start: prepare failed on purpose\n/);
+    expect(s.pidfiles()).toEqual([]);
+  });
+});
