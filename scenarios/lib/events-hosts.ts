@@ -64,7 +64,8 @@ export function eventServer(ctx: ScenarioHostContext, options: EventServerOption
     },
     { persist: true },
   );
-  void events.startListening();
+  // A bind refused here would leave a server that hears nothing: that fails the run, saying so.
+  events.startListening().catch((error: unknown) => ctx.sim.always(false, `${ctx.name} listens on ${events.address}`, { error: String(error) }));
   return events;
 }
 
