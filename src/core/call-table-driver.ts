@@ -128,6 +128,13 @@ export class CallTableDriver {
     return accepted;
   }
 
+  /** The attempt failed before its deadline: its next one starts after the backoff (CallTable.retryNow). */
+  retryNow(callId: string, attempt: number): boolean {
+    const retrying = this.table.retryNow(callId, attempt, this.loop.now());
+    this.flush();
+    return retrying;
+  }
+
   /** Cancels a call by id (ABORTED unless `error` is given). */
   cancel(callId: string, error?: TotoError): boolean {
     const cancelled = this.table.cancel(callId, error);

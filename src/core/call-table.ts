@@ -275,6 +275,23 @@ export class CallTable {
     return true;
   }
 
+  /**
+   * Attempt `attempt` failed before its deadline (the connection was refused or reset): the next
+   * attempt starts after the backoff, as after a timeout, so an HTTP call moves on to the next
+   * worker at once. False, with nothing done, when the call is not in flight, `attempt` is not
+   * its current one, or it has no attempt left (the caller then settles it with its error).
+   */
+  retryNow(callId: string, attempt: number, nowMs: number): boolean {
+    checkFinite('nowMs', nowMs);
+    const entry = this.pending.get(callId);
+    if (entry === undefined || entry.attempt !== attempt || entry.phase !== 'waiting') return false;
+    if (!entry.autoRetry || entry.attempt >= entry.attemptsMax) return false;
+    if (entry.task !== undefined) this.deadlines.cancel(entry.task);
+    entry.phase = 'backoff';
+    entry.task = this.deadlines.schedule(nowMs + backoffDelayMs(this.settings, entry.attempt), unused, entry);
+    return true;
+  }
+
   /** Settles every call in flight with `error` (default CLOSED) and refuses new ones with it. Idempotent. */
   close(error?: TotoError): void {
     if (error !== undefined && !(error instanceof TotoError)) throw new TypeError(expected('error', 'a TotoError', error));

@@ -11,8 +11,10 @@
 //
 // Each attempt's request carries the call's timeout too, so an attempt the network lost (a lossy
 // link, a stalled peer) does not hold a request open forever; the request's own TIMEOUT is only
-// counted, the call's deadline decides. A transport failure (refused, reset, body too large)
-// settles the call with that error, unless a newer attempt is in flight: then that one decides.
+// counted, the call's deadline decides. A connection refused or reset moves the call on to the
+// next address after the backoff when it has attempts left (not at its timeout). Any other
+// transport failure (body too large), or one with no attempt left, settles the call with that
+// error, unless a newer attempt is in flight: then that one decides.
 
 import { CallTable, type CallInfo, type CallReply } from './call-table.js';
 import type { CallTableOptions } from './call-options.js';
@@ -43,6 +45,8 @@ export type { HttpInvokeOptions, HttpWorkerConnectionOptions, HttpWorkerConnecti
 
 const DEFAULT_CODECS: WireCodecs = { serialization: jsonSerialization, compression: noCompression };
 const TIMEOUT_MS_DEFAULT = 10_000;
+/** Failures where the worker did not take the call or went away with it: retried at once, not at the timeout. */
+const RETRIED_AT_ONCE: ReadonlySet<number> = new Set([ErrorCode.CONNECTION_REFUSED, ErrorCode.CONNECTION_RESET]);
 /** The longest timeoutMs httpRequest takes (a longer Node timer fires at once). */
 const REQUEST_TIMEOUT_MS_MAX = 2 ** 31 - 1;
 
@@ -253,6 +257,8 @@ export class HttpWorkerConnection {
     this.logger.warn({ callId: call.id, method: call.method, attempt, url, code: reason.code, err: error }, 'http worker connection: request failed');
     // A newer attempt is in flight (this one timed out before failing): that one decides.
     if (call.attempt !== attempt) return;
+    // Nobody took the call, or the worker went away under it: the next worker, after the backoff.
+    if (RETRIED_AT_ONCE.has(reason.code) && this.driver.retryNow(call.id, attempt)) return;
     this.driver.onReply({ callId: call.id, error: reason });
   }
 
