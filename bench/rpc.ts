@@ -8,14 +8,11 @@
 // With no row named, all of them. Targets (issue 7): ours >= 0.8 of raw in the same topology,
 // ahead of Moleculer at 256 in flight; memory < 1 KiB per pending call.
 
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CompareResult } from './lib/rpc-compare.js';
+import { runHttp } from './lib/rpc-http-bench.js';
 import { runMemory } from './lib/rpc-memory-run.js';
 import { runDirect, runRouter, type RowPlan } from './lib/rpc-zmq-bench.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const ROWS = ['direct', 'router', 'http', 'memory'] as const;
 type Row = (typeof ROWS)[number];
 
@@ -46,15 +43,7 @@ export async function run(args: string[]): Promise<void> {
   console.log(`rpc: bench.echo({seq, text}) over JSON, servers in child processes on 127.0.0.1, medians of ${p.repeats}`);
   if (rows.includes('direct')) results.push(['direct', await runDirect(p, !args.includes('--no-moleculer'))]);
   if (rows.includes('router')) results.push(['router', await runRouter(p)]);
-  if (rows.includes('http')) {
-    if (existsSync(join(here, '../src/core/http-worker-connection.ts'))) {
-      // Loaded only once the connection exists (another helper is writing it).
-      const { runHttp } = (await import(join(here, 'lib/rpc-http-bench.ts'))) as { runHttp(plan: RowPlan): Promise<CompareResult> };
-      results.push(['http', await runHttp(p)]);
-    } else {
-      console.log('http: skipped (src/core/http-worker-connection.ts is not there yet)');
-    }
-  }
+  if (rows.includes('http')) results.push(['http', await runHttp(p)]);
   if (rows.includes('memory')) await runMemory(quick ? 20_000 : 100_000);
   for (const [row, result] of results) summary(row, result);
 }

@@ -1,11 +1,12 @@
 // Drives one side of the RPC bench alone, for a CPU profile of both processes:
-//   RPC_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/rpc-profile.ts <client ours|raw|moleculer> <server ours|raw> direct|router [calls] [inFlight]
+//   RPC_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/rpc-profile.ts <client ours|raw|moleculer> <server ours|raw> direct|router|http [calls] [inFlight]
 // (this process and each server then write a profile).
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { moleculerClient, oursZmqClient, rawZmqClient, type RpcClient } from './rpc-clients.js';
+import { oursHttpClient, rawHttpClient } from './rpc-http-bench.js';
 import { freePort } from './rpc-moleculer-options.js';
 import { Fleet } from './rpc-processes.js';
 
@@ -31,6 +32,9 @@ try {
     const clientPort = await freePort();
     const serverPort = Number((await fleet.start(join(here, 'rpc-moleculer-server.ts'), [String(clientPort)], /^port (\d+)$/))[1]);
     client = await moleculerClient(clientPort, serverPort);
+  } else if (topology === 'http') {
+    const url = (await fleet.start(join(here, 'rpc-http-server.ts'), [serverSide], /^url (\S+)$/))[1] as string;
+    client = side === 'ours' ? oursHttpClient(url) : rawHttpClient(url);
   } else if (topology === 'direct') {
     address = (await fleet.start(SERVER, [`${serverSide}-worker`, 'bind', 'tcp://127.0.0.1:*'], ENDPOINT))[1] as string;
   } else {
