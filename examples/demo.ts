@@ -1,72 +1,70 @@
-// `npm start`: Toto-TS's pure core on Node's real event loop, in about a second.
-// The same TaskQueue, InstancePool, RoundRobin and IOLoop run unchanged in the simulation.
+// `npm start`: the whole product on one machine in about a minute. Real processes first: a
+// worker service (a router here, two worker processes) on 127.0.0.1 taking calls, and events
+// between this process and two event server processes that call the workers in turn. Then the
+// simulation: `toto sim` sweeps the bundled scenarios over 500 seeds, catches the planted bugs
+// and writes a trace viewer file of one. Ctrl-C at any point closes everything it started.
+//
+// Environment: TOTO_DEMO_SEEDS (default 500) seeds of the sweep; TOTO_DEMO_OUT (default
+// .toto-traces) where the viewer file and the sweep's JSON summary go.
 
-import { LoopNode } from '../src/adapters/loop-node.js';
-import { createCodecs } from '../src/adapters/codecs.js';
-import { ErrorCode, TotoError } from '../src/core/errors.js';
-import { InstancePool } from '../src/core/instance-pool.js';
-import { IOLoop } from '../src/core/io-loop.js';
-import { PeriodicCallback } from '../src/core/periodic-callback.js';
-import { Random } from '../src/core/random.js';
-import { RoundRobin } from '../src/core/round-robin.js';
-import { TaskQueue } from '../src/core/task-queue.js';
+import { resolve } from 'node:path';
+import { Cleanup, closeOnSignals } from './demo/cleanup.js';
+import { runEvents } from './demo/events.js';
+import { say } from './demo/say.js';
+import { runSweep } from './demo/sweep.js';
+import { startWorkers } from './demo/workers.js';
 
-const port = new LoopNode();
-const loop = new IOLoop({ port, keepAlive: port });
-const startMs = loop.time();
-const elapsed = (): string => `${String(Math.round(loop.time() - startMs)).padStart(4)}ms`;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => loop.callLater(ms, resolve));
+const SEEDS_DEFAULT = 500;
+const SEEDS_MAX = 100_000;
 
-async function main(): Promise<void> {
-  console.log('Toto-TS core on the Node loop\n');
-
-  // A bounded task queue: 3 runners, 9 jobs of 60ms each finish in 3 waves (~180ms, not 540ms).
-  const queue = new TaskQueue({ loop, concurrency: 3, idleTimeoutMs: 100, name: 'jobs' });
-  const ticker = new PeriodicCallback(() => console.log(`  [${elapsed()}] tick: ${queue.busy} busy, ${queue.queued} queued, ${queue.runners} runners`), 50, { loop });
-  ticker.start();
-  const jobs = Array.from({ length: 9 }, (_, i) => queue.yieldTask(async () => (await sleep(60), i * i)));
-  console.log(`TaskQueue: 9 jobs, concurrency 3 -> results ${(await Promise.all(jobs)).join(' ')} at ${elapsed()}`);
-  await sleep(120);
-  ticker.stop();
-  console.log(`  idle runners retired after idleTimeoutMs=100: runners now ${queue.runners}\n`);
-
-  // An instance pool: two "connections" shared by five concurrent callers, used alternately.
-  class Connection {
-    calls = 0;
-    constructor(readonly name: string) {}
-    async query(sql: string): Promise<string> {
-      this.calls++;
-      await sleep(20);
-      return `${this.name} ran "${sql}"`;
-    }
+function seedsFromEnv(): number {
+  const text = process.env.TOTO_DEMO_SEEDS;
+  if (text === undefined || text === '') return SEEDS_DEFAULT;
+  const seeds = Number(text);
+  if (!/^\d+$/.test(text) || seeds < 1 || seeds > SEEDS_MAX) {
+    process.stderr.write(`TOTO_DEMO_SEEDS: expected an integer in [1, ${SEEDS_MAX}], got ${JSON.stringify(text)}\n`);
+    process.exit(2);
   }
-  const a = new Connection('conn-a');
-  const b = new Connection('conn-b');
-  const pool = InstancePool.create([a, b], { loop });
-  const answers = await Promise.all(['q1', 'q2', 'q3', 'q4', 'q5'].map((q) => pool.query(q)));
-  for (const answer of answers) console.log(`InstancePool: ${answer}`);
-  console.log(`  conn-a served ${a.calls}, conn-b served ${b.calls}, never more than one caller each\n`);
-
-  // Round-robin over servers, reshuffled by a seeded random on every membership change.
-  const servers = new RoundRobin({ random: new Random(7), members: ['tcp://127.0.0.1:55551', 'tcp://127.0.0.1:55552', 'tcp://127.0.0.1:55553'] });
-  console.log(`RoundRobin (seed 7): ${Array.from({ length: 6 }, () => servers.next().slice(16)).join(' -> ')}`);
-  servers.remove('tcp://127.0.0.1:55552');
-  console.log(`  after removing :55552: ${Array.from({ length: 4 }, () => servers.next().slice(16)).join(' -> ')}\n`);
-
-  // Toto's errors and codecs: what goes on the wire.
-  const { serialization, compression } = createCodecs({ serialization: 'json', compression: 'zlib' });
-  const error = new TotoError(ErrorCode.MISSING_PARAMS, 'Missing parameter: user_id');
-  const wire = compression.compress(serialization.dumps({ error }));
-  console.log(`TotoError on the wire (json+zlib, ${wire.length} bytes): ${JSON.stringify(serialization.loads(compression.decompress(wire)))}`);
-
+  return seeds;
 }
 
-await loop.runSync(main, { timeoutMs: 10_000 });
-// runSync's timeout: a call that never finishes is cut off with a TimeoutError.
-try {
-  await loop.runSync(() => new Promise(() => {}), { timeoutMs: 50 });
-} catch (timeout) {
-  console.log(`runSync({ timeoutMs: 50 }) on a call that never settles: ${(timeout as Error).name}: ${(timeout as Error).message}`);
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
-port.close();
-console.log(`\ndone in ${elapsed()}; npm test runs everything, npm run bench -- <suite> measures.`);
+
+async function main(): Promise<number> {
+  const startedMs = performance.now();
+  const seeds = seedsFromEnv();
+  const outDir = resolve(process.env.TOTO_DEMO_OUT || '.toto-traces');
+  const cleanup = new Cleanup();
+  closeOnSignals(cleanup);
+  process.stdout.write(`Toto-TS (npm start): real processes on 127.0.0.1, then a simulated sweep. Demo pid ${process.pid}; Ctrl-C closes everything.\n`);
+  try {
+    const workers = await startWorkers(cleanup);
+    const servers = await runEvents(cleanup, workers.address);
+
+    say('3. Shutting down: the event servers stop, then the router drains its calls and stops its workers');
+    const pids = [...servers.pids, ...workers.service.pids];
+    await servers.close();
+    await workers.close();
+    const left = pids.filter(alive);
+    say(left.length === 0 ? `processes ${pids.join(' ')} have exited` : `STILL RUNNING: ${left.join(' ')}`);
+    if (left.length > 0) return 1;
+
+    const sweep = await runSweep(seeds, outDir);
+    say(`done in ${((performance.now() - startedMs) / 1000).toFixed(1)} s${sweep.asExpected ? '' : ': the sweep did not come out as expected (see above)'}`);
+    return sweep.asExpected ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await cleanup.closeAll();
+  }
+}
+
+process.exitCode = await main();

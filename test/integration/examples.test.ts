@@ -1,12 +1,12 @@
-// Proves the README's commands work as shown: `npm start`'s demo of the core on the Node loop, and the counter scenario passing one seed and being caught hanging on another.
+// Proves the examples run as shown: the core on the Node loop (examples/demo/core-loop.ts; npm start itself is test/integration/demo.test.ts), and the counter scenario passing one seed and being caught hanging on another.
 import { afterAll, describe, expect, it } from 'vitest';
 import { killChildren, runProcess } from '../support/run-process.js';
 
 afterAll(killChildren);
 
 describe('examples', () => {
-  it('npm start: the demo runs the core on the Node loop and exits', async () => {
-    const r = await runProcess(process.execPath, ['--import', 'tsx', 'examples/demo.ts']);
+  it('examples/demo/core-loop.ts runs the core on the Node loop and exits', async () => {
+    const r = await runProcess(process.execPath, ['--import', 'tsx', 'examples/demo/core-loop.ts']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('TaskQueue: 9 jobs, concurrency 3 -> results 0 1 4 9 16 25 36 49 64');
     expect(r.stdout).toContain('idle runners retired after idleTimeoutMs=100: runners now 0');
