@@ -10,7 +10,7 @@
 
 import { TimeoutError } from './errors.js';
 import { silentLogger, type Logger, type LoopPort, type TimerHandle } from './ports.js';
-import { checkFinite, checkFunction, checkNonNegative, checkOptions, expected } from './validate.js';
+import { checkBoolean, checkFinite, checkFunction, checkLogger, checkLoopPort, checkNonNegative, checkOptions, expected } from './validate.js';
 
 /** Something that keeps the host process alive while counted up (LoopNode implements it). */
 export interface KeepAlive {
@@ -67,13 +67,12 @@ export class IOLoop implements LoopPort {
 
   constructor(options: IOLoopOptions) {
     checkOptions('IOLoop options', options, ['port', 'logger', 'keepAlive', 'handleCallbackException', 'ownsPort']);
-    if (options === undefined || options.port === null || typeof options.port !== 'object' || typeof options.port.callAt !== 'function') {
-      throw new TypeError(expected('port', 'a LoopPort', options?.port));
-    }
+    if (options === undefined) throw new TypeError(expected('IOLoop options', 'an options object { port }', options));
+    // Every method, not just one: a port missing now() would fail later as "x is not a function".
+    checkLoopPort('port', options.port);
     const { logger = silentLogger, keepAlive = noKeepAlive } = options;
-    if (logger === null || typeof logger !== 'object' || typeof logger.error !== 'function') {
-      throw new TypeError(expected('logger', 'a Logger', logger));
-    }
+    checkLogger('logger', logger);
+    if (options.ownsPort !== undefined) checkBoolean('ownsPort', options.ownsPort);
     // Checked here: start() calls ref() after marking the loop running, so a bad one would wedge it.
     if (keepAlive === null || typeof keepAlive !== 'object' || typeof keepAlive.ref !== 'function' || typeof keepAlive.unref !== 'function') {
       throw new TypeError(expected('keepAlive', 'an object with ref() and unref()', keepAlive));

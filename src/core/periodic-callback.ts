@@ -6,7 +6,7 @@
 
 import { IOLoop } from './io-loop.js';
 import { silentLogger, type Logger, type LoopPort, type RandomPort, type TimerHandle } from './ports.js';
-import { checkFunction, checkOptions, checkRange, expected } from './validate.js';
+import { checkFunction, checkLogger, checkLoopPort, checkOptions, checkRandomPort, checkRange, expected } from './validate.js';
 
 export interface PeriodicCallbackOptions {
   /** The loop to run on; IOLoop.current() at start() when omitted (Tornado's behaviour). */
@@ -40,12 +40,10 @@ export class PeriodicCallback {
     checkOptions('PeriodicCallback options', options, ['loop', 'jitter', 'random', 'logger']);
     const jitter = options.jitter ?? 0;
     checkRange('jitter', jitter, 0, 1);
-    if (jitter > 0 && (options.random === undefined || typeof options.random.float !== 'function')) {
-      throw new TypeError(expected('random', 'a RandomPort when jitter > 0', options.random));
-    }
-    if (options.loop !== undefined && (options.loop === null || typeof options.loop.callAt !== 'function')) {
-      throw new TypeError(expected('loop', 'a LoopPort', options.loop));
-    }
+    if (jitter > 0 && options.random === undefined) throw new TypeError(expected('random', 'a RandomPort when jitter > 0', options.random));
+    if (options.random !== undefined) checkRandomPort('random', options.random);
+    if (options.loop !== undefined) checkLoopPort('loop', options.loop);
+    if (options.logger !== undefined) checkLogger('logger', options.logger);
     this.callback = callback;
     this.periodMs = periodMs;
     this.jitter = jitter;

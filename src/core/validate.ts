@@ -82,6 +82,44 @@ export function checkOptions(name: string, value: unknown, known: readonly strin
   }
 }
 
+export function checkBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(expected(name, 'a boolean (true or false)', value));
+}
+
+/** An array with no holes: `[, x]` reads as undefined wherever it is used, far from the mistake. */
+export function checkDenseArray(name: string, value: unknown, what = 'an array'): asserts value is unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(expected(name, what, value));
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) throw new TypeError(`${name}: expected ${what} without holes, got a sparse array (index ${i} is empty)`);
+  }
+}
+
+/** An object with every one of `methods` as a function (a port: loop, random, logger). */
+export function checkMethods(name: string, value: unknown, what: string, methods: readonly string[]): void {
+  const holder = value as Record<string, unknown> | null;
+  if (holder === null || (typeof holder !== 'object' && typeof holder !== 'function') || methods.some((m) => typeof holder[m] !== 'function')) {
+    const missing = holder !== null && typeof holder === 'object' ? methods.filter((m) => typeof holder[m] !== 'function') : [];
+    const detail = missing.length > 0 && missing.length < methods.length ? ` (no ${missing.map((m) => `${m}()`).join(', ')})` : '';
+    throw new TypeError(`${expected(name, what, value)}${detail}`);
+  }
+}
+
+export const LOOP_PORT_METHODS = ['now', 'callAt', 'callLater', 'addCallback', 'cancel'] as const;
+export const RANDOM_PORT_METHODS = ['int', 'float', 'bool', 'pick', 'shuffle', 'fork'] as const;
+export const LOGGER_METHODS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'child'] as const;
+
+export function checkLoopPort(name: string, value: unknown): void {
+  checkMethods(name, value, 'a LoopPort', LOOP_PORT_METHODS);
+}
+
+export function checkRandomPort(name: string, value: unknown): void {
+  checkMethods(name, value, 'a RandomPort', RANDOM_PORT_METHODS);
+}
+
+export function checkLogger(name: string, value: unknown): void {
+  checkMethods(name, value, 'a Logger', LOGGER_METHODS);
+}
+
 /** An always-on assertion for states that must be impossible. */
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`assertion failed: ${message}`);

@@ -2,7 +2,7 @@
 // pasted from a failure report, so every field is checked against the scenario's hosts and
 // every problem is reported with its path ("faults[2].host: expected ..., got ...").
 
-import { checkNonNegative, checkFinite, checkOneOf, checkOptions, checkRange, expected } from '../core/validate.js';
+import { checkDenseArray, checkNonNegative, checkFinite, checkOneOf, checkOptions, checkRange, expected } from '../core/validate.js';
 import { covers } from './link-composition.js';
 import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan, type LinkScope, type LossyLinks } from './fault-plan.js';
 
@@ -47,15 +47,23 @@ export function checkFaultPlan(plan: unknown, hostNames: readonly string[], loss
 }
 
 function collectProblems(plan: unknown, hostNames: readonly string[], lossyLinks: LossyLinks): Problem[] {
-  if (!Array.isArray(hostNames) || hostNames.some((h) => typeof h !== 'string')) {
-    throw new TypeError(expected('hostNames', 'an array of host names', hostNames));
-  }
+  checkDenseArray('hostNames', hostNames, 'an array of host names');
+  if (hostNames.some((h) => typeof h !== 'string')) throw new TypeError(expected('hostNames', 'an array of host names', hostNames));
   if (!Array.isArray(plan)) return [{ message: expected('faults', 'an array of faults', plan), isType: true }];
   const problems: Problem[] = [];
-  plan.forEach((fault: unknown, i) => {
+  // An index loop, not forEach: forEach skips the holes of a sparse array, which the injector would read as undefined.
+  for (let i = 0; i < plan.length; i++) {
     const path = `faults[${i}]`;
+    if (!(i in plan)) {
+      problems.push({ message: `${path}: expected a fault object, got an empty slot (a sparse array)`, isType: true });
+      continue;
+    }
+    const fault: unknown = plan[i];
     const shape = run(() => checkShape(path, fault));
-    if (shape) return problems.push(shape);
+    if (shape) {
+      problems.push(shape);
+      continue;
+    }
     const before = problems.length;
     for (const check of fieldChecks(path, fault as Fault, hostNames)) {
       const problem = run(check);
@@ -66,7 +74,7 @@ function collectProblems(plan: unknown, hostNames: readonly string[], lossyLinks
       const problem = run(() => checkLossy(path, fault as Fault, hostNames, lossyLinks));
       if (problem) problems.push(problem);
     }
-  });
+  }
   return problems;
 }
 
@@ -198,11 +206,11 @@ function checkHost(name: string, value: unknown, hosts: readonly string[]): void
 }
 
 function checkHostList(name: string, value: unknown, hosts: readonly string[]): void {
-  if (!Array.isArray(value)) throw new TypeError(expected(name, 'a non-empty array of host names', value));
+  checkDenseArray(name, value, 'a non-empty array of host names');
   if (value.length === 0) throw new RangeError(expected(name, 'a non-empty array of host names', value));
   value.forEach((host: unknown, i) => checkHost(`${name}[${i}]`, host, hosts));
   const seen = new Set<string>();
-  value.forEach((host: string, i) => {
+  (value as string[]).forEach((host, i) => {
     if (seen.has(host)) throw new RangeError(expected(`${name}[${i}]`, 'a host not already listed', host));
     seen.add(host);
   });
@@ -223,7 +231,7 @@ function checkOptionalBoolean(name: string, value: unknown): void {
 
 /** Checks a lossyLinks declaration against the hosts ("lossyLinks[0].from[1]: expected ..."). */
 export function checkLossyLinks(name: string, value: unknown, hosts: readonly string[]): asserts value is LossyLinks {
-  if (!Array.isArray(value)) throw new TypeError(expected(name, 'an array of { from?, to? } link scopes', value));
+  checkDenseArray(name, value, 'an array of { from?, to? } link scopes');
   value.forEach((scope: unknown, i) => {
     const path = `${name}[${i}]`;
     if (scope === null || typeof scope !== 'object' || Array.isArray(scope)) throw new TypeError(expected(path, 'a link scope { from?: string[], to?: string[] }', scope));

@@ -7,7 +7,8 @@
 // links are declared, and then only on those links.
 
 import type { RandomPort } from '../core/ports.js';
-import { checkInteger, checkNonNegative, checkOptions, checkRange, expected } from '../core/validate.js';
+import { checkDenseArray, checkInteger, checkNonEmptyString, checkNonNegative, checkOptions, checkRandomPort, checkRange, expected } from '../core/validate.js';
+import { checkLossyLinks } from './fault-plan-check.js';
 import { FAULT_KINDS, LOSSY_KINDS, type Fault, type FaultKind, type FaultPlan, type LossyLinks } from './fault-plan.js';
 
 export interface NemesisOptions {
@@ -60,7 +61,15 @@ const PAIR_KINDS: readonly FaultKind[] = ['partition', 'disconnect', 'hold'];
 
 /** The kinds a set of hosts and lossy links allows: drop and duplicate only with lossy links. */
 export function feasibleKinds(hosts: readonly string[], lossyLinks: LossyLinks = []): FaultKind[] {
+  checkHostNames(hosts);
+  checkLossyLinks('lossyLinks', lossyLinks, hosts);
   return FAULT_KINDS.filter((kind) => (hosts.length >= 2 || !PAIR_KINDS.includes(kind)) && (lossyLinks.length > 0 || !LOSSY_KINDS.includes(kind)));
+}
+
+function checkHostNames(hosts: unknown): asserts hosts is readonly string[] {
+  checkDenseArray('hosts', hosts, 'a non-empty array of host names');
+  if (hosts.length === 0) throw new RangeError(expected('hosts', 'a non-empty array of host names', hosts));
+  hosts.forEach((host, i) => checkNonEmptyString(`hosts[${i}]`, host));
 }
 
 function whyInfeasible(kind: FaultKind): string {
@@ -69,6 +78,7 @@ function whyInfeasible(kind: FaultKind): string {
 
 /** A random fault plan, sorted by atMs. Same random state and options, same plan. */
 export function randomFaultPlan(random: RandomPort, options: NemesisOptions): FaultPlan {
+  checkRandomPort('random', random);
   const o = resolve(options);
   const count = random.int(o.faultsMin, o.faultsMax);
   const plan: FaultPlan = [];
@@ -79,14 +89,15 @@ export function randomFaultPlan(random: RandomPort, options: NemesisOptions): Fa
 
 function resolve(options: NemesisOptions): Resolved {
   checkOptions('nemesis options', options, OPTION_NAMES);
+  if (options === undefined) throw new TypeError(expected('nemesis options', 'an options object { hosts, durationMs }', options));
   const { hosts, durationMs } = options;
-  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string')) {
-    throw new TypeError(expected('hosts', 'a non-empty array of host names', hosts));
-  }
+  checkHostNames(hosts);
   checkInteger('durationMs', durationMs, 1);
   const lossyLinks = options.lossyLinks ?? [];
-  if (!Array.isArray(lossyLinks)) throw new TypeError(expected('lossyLinks', 'an array of { from?, to? } link scopes', lossyLinks));
   const feasible = feasibleKinds(hosts, lossyLinks);
+  // A string would spread into its letters: 'crash' is not ['crash'].
+  if (options.kinds !== undefined) checkDenseArray('kinds', options.kinds, 'an array of fault kinds');
+  if (options.weights !== undefined) checkOptions('weights', options.weights, FAULT_KINDS);
   const kinds = [...(options.kinds ?? feasible)];
   if (kinds.length === 0) throw new RangeError(expected('kinds', 'a non-empty array of fault kinds', kinds));
   for (const [i, kind] of kinds.entries()) {
@@ -215,6 +226,7 @@ function lossyScope(random: RandomPort, o: Resolved): { from?: string[]; to?: st
 
 /** Swarm mode: nemesis options drawn per seed. Same random state, same options. */
 export function swarmOptions(random: RandomPort, hosts: readonly string[], durationMs: number, lossyLinks: LossyLinks = []): NemesisOptions {
+  checkRandomPort('random', random);
   checkInteger('durationMs', durationMs, 1);
   const feasible = feasibleKinds(hosts, lossyLinks);
   let kinds = feasible.filter(() => random.bool(0.5));
@@ -250,6 +262,7 @@ export function swarmFaultPlan(random: RandomPort, hosts: readonly string[], dur
 
 /** One line naming the kinds, weights and the intensities that matter for them; printed before a swarm run. */
 export function describeSwarm(options: NemesisOptions): string {
+  resolve(options);
   const kinds = options.kinds ?? feasibleKinds(options.hosts, options.lossyLinks);
   const parts = [`kinds=${kinds.map((k) => `${k}:${options.weights?.[k] ?? 1}`).join(',')}`];
   parts.push(`faults=${options.faultsMin ?? 1}..${options.faultsMax ?? 8}`);

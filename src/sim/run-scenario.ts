@@ -4,7 +4,7 @@
 // fails (a host's exception, an assertion, the workload, a stuck call, an invariant, a step
 // budget) becomes the result's error, with the one command that replays the run.
 
-import { checkInteger, checkOptions, expected } from '../core/validate.js';
+import { checkBoolean, checkFunction, checkInteger, checkNonEmptyString, checkOptions, expected } from '../core/validate.js';
 import type { SometimesReport } from './assertions.js';
 import { History } from './checkers/history.js';
 import { applyFaultPlan, healAll } from './fault-injector.js';
@@ -13,6 +13,7 @@ import type { FaultKind, FaultPlan } from './fault-plan.js';
 import { describeSwarm, feasibleKinds, randomFaultPlan, swarmOptions } from './nemesis.js';
 import { commandPath, isScenario, runsItself, scenarioFile, type Phase, type Scenario, type ScenarioContext } from './scenario.js';
 import { Simulation, type RunHazard } from './simulation.js';
+import { checkTraceOptions } from './simulation-options.js';
 import type { TraceOptions } from './trace.js';
 
 export interface RunScenarioOptions {
@@ -82,8 +83,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   checkOptions('runScenario options', options, OPTION_NAMES);
   if (options === undefined) throw new TypeError(expected('runScenario options', 'an options object { seed }', options));
   checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
+  // Every option before the run: a bad one found after it (the replay command's file) would waste the run.
   if (options.faults !== undefined) checkFaultPlan(options.faults, scenario.hostNames, scenario.lossyLinks);
+  if (options.swarm !== undefined) checkBoolean('swarm', options.swarm);
+  if (options.nemesis !== undefined) checkBoolean('nemesis', options.nemesis);
   if (options.swarm && options.nemesis) throw new RangeError('runScenario options: give swarm or nemesis, not both');
+  if (options.file !== undefined) checkNonEmptyString('file', options.file);
+  if (options.logSink !== undefined) checkFunction('logSink', options.logSink);
+  if (options.trace !== undefined) checkTraceOptions('trace', options.trace);
 
   const startedMs = performance.now();
   const sim = new Simulation({ seed: options.seed, stepsMax: scenario.stepsMax, ...(options.trace ? { trace: options.trace } : {}), ...(options.logSink ? { logSink: options.logSink } : {}) });

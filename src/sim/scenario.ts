@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoopPort, RandomPort } from '../core/ports.js';
-import { checkFunction, checkInteger, checkNonEmptyString, checkOptions, expected } from '../core/validate.js';
+import { checkDenseArray, checkFunction, checkInteger, checkNonEmptyString, checkOptions, expected } from '../core/validate.js';
 import { History } from './checkers/history.js';
 import { checkFaultPlan, checkLossyLinks } from './fault-plan-check.js';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type LinkScope } from './fault-plan.js';
@@ -151,6 +151,8 @@ function checkHosts(hosts: unknown): string[] {
 function checkNemesis(nemesis: ScenarioNemesisOptions | undefined, hostNames: readonly string[]): void {
   if (nemesis === undefined) return;
   checkOptions('nemesis', nemesis, ['kinds', 'crashable']);
+  if (nemesis.kinds !== undefined) checkDenseArray('nemesis.kinds', nemesis.kinds, 'an array of fault kinds');
+  if (nemesis.crashable !== undefined) checkDenseArray('nemesis.crashable', nemesis.crashable, 'an array of host names');
   nemesis.kinds?.forEach((kind, i) => {
     if (!FAULT_KINDS.includes(kind)) throw new RangeError(expected(`nemesis.kinds[${i}]`, `one of ${FAULT_KINDS.join(', ')}`, kind));
   });

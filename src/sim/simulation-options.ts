@@ -1,7 +1,7 @@
 // The Simulation's options (checked up front, "expected X, got Y") and its defaults, and the
 // determinism hazard a run reports: real work that escaped virtual time.
 
-import { checkFinite, checkFunction, checkInteger, checkNonNegative, checkOneOf, checkOptions, describe } from '../core/validate.js';
+import { checkBoolean, checkFinite, checkFunction, checkInteger, checkNonNegative, checkOneOf, checkOptions, describe, expected } from '../core/validate.js';
 import type { Hazard } from './hazard-detector.js';
 import { LOG_LEVELS, type LogLevelName } from './sim-logger.js';
 import type { TraceOptions } from './trace.js';
@@ -36,6 +36,9 @@ export interface SimulationOptions {
 }
 
 export const OPTION_NAMES = ['seed', 'trace', 'logSink', 'logLevel', 'stepsMax', 'fakeTimers', 'epochMs', 'traceEvents', 'eventCpuMs', 'hazards'];
+/** Bounds of the trace options: a tail or a preview larger than these is a mistake, not a need. */
+export const TRACE_TAIL_LINES_MAX = 10_000_000;
+export const TRACE_PREVIEW_CHARS_MAX = 1_000_000;
 /** The wall clock's default start: 2024-01-01T00:00:00Z. */
 export const DEFAULT_EPOCH_MS = Date.UTC(2024, 0, 1);
 
@@ -64,10 +67,25 @@ export function checkSimulationOptions(options: SimulationOptions): void {
   checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
   if (options.stepsMax !== undefined) checkInteger('stepsMax', options.stepsMax, 1);
   if (options.logSink !== undefined) checkFunction('logSink', options.logSink);
-  if (options.logLevel !== undefined && !(options.logLevel in LOG_LEVELS)) {
+  // Own keys only: `'toString' in LOG_LEVELS` is true.
+  if (options.logLevel !== undefined && !(typeof options.logLevel === 'string' && Object.hasOwn(LOG_LEVELS, options.logLevel))) {
     throw new RangeError(`logLevel: expected one of ${Object.keys(LOG_LEVELS).join(', ')}, got ${describe(options.logLevel)}`);
   }
   if (options.epochMs !== undefined) checkFinite('epochMs', options.epochMs);
   if (options.eventCpuMs !== undefined) checkNonNegative('eventCpuMs', options.eventCpuMs);
   if (options.hazards !== undefined) checkOneOf('hazards', options.hazards, ['fail', 'report', 'off']);
+  // A string 'false' is truthy: without the check it would turn fake timers on.
+  if (options.fakeTimers !== undefined) checkBoolean('fakeTimers', options.fakeTimers);
+  if (options.traceEvents !== undefined) checkBoolean('traceEvents', options.traceEvents);
+  if (options.trace !== undefined) checkTraceOptions('trace', options.trace);
+}
+
+/** Checks a TraceOptions object (Simulation's and runScenario's `trace`). */
+export function checkTraceOptions(name: string, trace: unknown): asserts trace is TraceOptions {
+  if (trace === undefined) throw new TypeError(expected(name, 'an options object { keepAll?, tailLines?, previewChars? }', trace));
+  checkOptions(name, trace, ['keepAll', 'tailLines', 'previewChars']);
+  const { keepAll, tailLines, previewChars } = trace as TraceOptions;
+  if (keepAll !== undefined) checkBoolean(`${name}.keepAll`, keepAll);
+  if (tailLines !== undefined) checkInteger(`${name}.tailLines`, tailLines, 1, TRACE_TAIL_LINES_MAX);
+  if (previewChars !== undefined) checkInteger(`${name}.previewChars`, previewChars, 0, TRACE_PREVIEW_CHARS_MAX);
 }
