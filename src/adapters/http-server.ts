@@ -6,17 +6,28 @@
 // methods outside HTTP_METHODS a 405 (the handler only sees what a TransportPort client sends).
 // Headers reach the handler lower-cased, without the transport's framing headers, as in the
 // simulation.
+//
+// Bounded against slow and hostile clients (issue 7): a request's headers and body must arrive
+// within requestTimeoutMs (node's requestTimeout/headersTimeout, checked every
+// connectionsCheckingInterval), else 408 and the connection closes; and the request bodies the
+// server holds at once -- being received, or handed to the handler until its response ends --
+// stay within bufferedBytesMax: a body that would pass it gets 503 (the handler is not called)
+// and the rest of it is read and discarded, as for a 413. Both refusals go through the handler's
+// transportRefusal hook when it has one (HttpWorkerServer answers them as JSON {error}).
 
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   HTTP_METHODS,
   HTTP_TRANSPORT_HEADERS,
   checkHandlerResponse,
   methodNotAllowedResponse,
   payloadTooLargeFor,
+  requestTimeoutReason,
   responseHasBody,
+  serverBusyReason,
   serverErrorResponse,
+  transportRefusalFor,
 } from '../core/http-message.js';
 import type { Logger } from '../core/ports.js';
 import type { HttpHandler, HttpRequest, HttpResponse, HttpServerHandle } from '../core/transport.js';
@@ -28,6 +39,19 @@ export interface HttpServerNodeOptions {
   keepAliveTimeoutMs: number;
   /** How long close() lets requests in progress finish before it closes their connections. */
   closeGraceMs: number;
+  /** Headers and body of a request must arrive within this long (else 408, connection closed). */
+  requestTimeoutMs: number;
+  /** Most bytes of request bodies held at once (received, or with the handler); past it, 503. */
+  bufferedBytesMax: number;
+}
+
+/**
+ * How often node looks for requests past their deadline: a tenth of it, between 10 ms and 1 s, so
+ * a request is cut at most 10% (or 1 s) late, and the check (a walk over active connections)
+ * runs no more than once per second at the default.
+ */
+function connectionsCheckingIntervalMs(requestTimeoutMs: number): number {
+  return Math.min(1_000, Math.max(10, Math.ceil(requestTimeoutMs / 10)));
 }
 
 const EMPTY = new Uint8Array(0);
@@ -38,6 +62,8 @@ interface Serving {
   readonly options: HttpServerNodeOptions;
   /** Set by close(): responses from then on close their connection, so close() ends when they do. */
   closing: boolean;
+  /** Bytes of request bodies held now (bufferedBytesMax bounds it). */
+  bufferedBytes: number;
 }
 
 export class HttpServerNode implements HttpServerHandle {
@@ -56,8 +82,18 @@ export class HttpServerNode implements HttpServerHandle {
 
   /** Listens on host:port (port 0: any free port; host '*': every interface). */
   static async listen(host: string, port: number, handler: HttpHandler, options: HttpServerNodeOptions, onClosed: (server: HttpServerNode) => void): Promise<HttpServerNode> {
-    const serving: Serving = { handler, options, closing: false };
-    const server = http.createServer({ keepAliveTimeout: options.keepAliveTimeoutMs }, (req, res) => serve(req, res, serving));
+    const serving: Serving = { handler, options, closing: false, bufferedBytes: 0 };
+    const server = http.createServer(
+      {
+        keepAliveTimeout: options.keepAliveTimeoutMs,
+        // One deadline for the whole request: node counts both from the request's first byte.
+        requestTimeout: options.requestTimeoutMs,
+        headersTimeout: options.requestTimeoutMs,
+        connectionsCheckingInterval: connectionsCheckingIntervalMs(options.requestTimeoutMs),
+      },
+      (req, res) => serve(req, res, serving),
+    );
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => onClientError(error, socket, serving));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: host === '*' ? undefined : host, port }, () => {
@@ -85,6 +121,11 @@ export class HttpServerNode implements HttpServerHandle {
       this.server.closeIdleConnections();
     });
     return this.closing;
+  }
+
+  /** Bytes of request bodies this server holds now (being received or with the handler). */
+  get bufferedBytes(): number {
+    return this.serving.bufferedBytes;
   }
 
   /** Closes at once, connections with requests in progress too. */
@@ -120,15 +161,33 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, serving: Ser
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
+  // The body's bytes count against bufferedBytesMax until its response ends or its connection goes.
+  let held = 0;
+  const release = (): void => {
+    serving.bufferedBytes -= held;
+    held = 0;
+  };
+  res.once('close', release);
   req.on('data', (chunk: Buffer) => {
     if (over) return;
     size += chunk.length;
     if (size > limit) {
       over = true;
       chunks.length = 0;
+      release();
       answer(req, res, payloadTooLargeFor(serving.handler, limit), serving);
       return;
     }
+    if (serving.bufferedBytes + chunk.length > options.bufferedBytesMax) {
+      over = true;
+      chunks.length = 0;
+      release();
+      options.logger.warn({ method: req.method, path: req.url, bufferedBytes: serving.bufferedBytes }, `httpListen: 503, ${serverBusyReason(options.bufferedBytesMax)}`);
+      answer(req, res, transportRefusalFor(serving.handler, 503, serverBusyReason(options.bufferedBytesMax)), serving);
+      return;
+    }
+    held += chunk.length;
+    serving.bufferedBytes += chunk.length;
     chunks.push(chunk);
   });
   req.on('end', () => {
@@ -138,6 +197,38 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse, serving: Ser
   });
   // A client that goes away mid-body: nothing to answer, the socket is gone.
   req.on('error', (error) => options.logger.debug({ err: error, method: req.method, path: req.url }, 'httpListen: request aborted'));
+}
+
+/**
+ * node's clientError: a request past requestTimeoutMs gets 408 (the handler's own when it has the
+ * hook); anything else gets node's own answer, which this listener replaces (the same bytes).
+ */
+function onClientError(error: NodeJS.ErrnoException, socket: Socket, serving: Serving): void {
+  // As node: answer only if no response of this connection has started, or the peer would read a mix.
+  const response = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  if (socket.writable && !response?.headersSent) {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      const reason = requestTimeoutReason(serving.options.requestTimeoutMs);
+      serving.options.logger.debug({ remote: socket.remoteAddress }, `httpListen: 408, ${reason}`);
+      socket.write(rawResponse(transportRefusalFor(serving.handler, 408, reason)));
+    } else socket.write(NODE_CLIENT_ERRORS.get(error.code as string) ?? BAD_REQUEST);
+  }
+  socket.destroy(error);
+}
+
+// node:http's own answers to a request it cannot parse (lib/_http_server.js, socketOnError).
+const NODE_CLIENT_ERRORS = new Map([
+  ['HPE_HEADER_OVERFLOW', 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n'],
+  ['HPE_CHUNK_EXTENSIONS_OVERFLOW', 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n'],
+]);
+const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
+
+/** A checked response as bytes, for a connection the server closes right after. */
+function rawResponse(response: HttpResponse): Buffer {
+  let head = `HTTP/1.1 ${response.status} ${http.STATUS_CODES[response.status] ?? ''}\r\n`;
+  for (const [name, value] of Object.entries(response.headers)) head += `${name}: ${value}\r\n`;
+  head += `content-length: ${response.body.length}\r\nconnection: close\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), response.body]);
 }
 
 function toBytes(chunks: Buffer[], size: number): Uint8Array {

@@ -10,6 +10,7 @@ import { checkSocketOptions } from '../core/socket-options.js';
 import {
   SOCKET_TYPES,
   type HttpHandler,
+  type HttpListenOptions,
   type HttpRequestOptions,
   type HttpResponse,
   type HttpServerHandle,
@@ -91,9 +92,9 @@ export class TransportZmq implements TransportPort {
     return socket;
   }
 
-  httpListen(address: string, handler: HttpHandler): Promise<HttpServerHandle> {
+  httpListen(address: string, handler: HttpHandler, options?: HttpListenOptions): Promise<HttpServerHandle> {
     if (this.closed) return transportClosed('httpListen');
-    return this.httpSide().httpListen(address, handler);
+    return this.httpSide().httpListen(address, handler, options);
   }
 
   httpRequest(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {

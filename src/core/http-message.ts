@@ -6,13 +6,58 @@
 
 import { parseHttpUrl, type HttpUrl } from './address.js';
 import { ErrorCode, TimeoutError, TotoError } from './errors.js';
-import type { HttpHandler, HttpRequestOptions, HttpResponse } from './transport.js';
+import type { HttpHandler, HttpListenOptions, HttpRequestOptions, HttpResponse } from './transport.js';
 import { checkInteger, checkNonNegative, checkOptions, describe, expected } from './validate.js';
 
 /** Default body limit of both directions (request bodies on a server, response bodies on a client). */
 export const HTTP_MAX_BODY_BYTES_DEFAULT = 16 * 1024 * 1024;
 /** Upper bound of maxBodyBytes: a body is one contiguous buffer. */
 export const HTTP_MAX_BODY_BYTES_LIMIT = 2 ** 31 - 1;
+
+/**
+ * Default requestTimeoutMs of a server: headers and body must arrive within 30 s. A 16 MiB body
+ * (the default maxBodyBytes) takes about 13 s at 10 Mbit/s, so honest slow clients get through,
+ * while a slowloris connection is cut ten times sooner than by node's own 300 s requestTimeout.
+ */
+export const HTTP_REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
+/**
+ * Default bufferedBytesMax of a server: the request bodies it holds at once (being received or
+ * handled). 64 MiB is four bodies of the default maxBodyBytes; a larger maxBodyBytes raises it to
+ * that (one body must always fit). Stalled partial bodies past it get 503, not more memory.
+ */
+export const HTTP_BUFFERED_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
+const REQUEST_TIMEOUT_MS_MAX = 2 ** 31 - 1;
+
+/** A server's limits, every field set. */
+export type HttpListenLimits = Required<HttpListenOptions>;
+
+/** The default limits of a server whose bodies may reach maxBodyBytes. */
+export function defaultListenLimits(maxBodyBytes: number): HttpListenLimits {
+  return { requestTimeoutMs: HTTP_REQUEST_TIMEOUT_MS_DEFAULT, bufferedBytesMax: Math.max(HTTP_BUFFERED_BYTES_MAX_DEFAULT, maxBodyBytes) };
+}
+
+/**
+ * Checks the limit fields present in `options` (httpListen's options, or a transport's defaults
+ * for its servers) and fills the others from `defaults`. bufferedBytesMax below maxBodyBytes would
+ * answer 503 to a body the server accepts, forever: refused here, naming both.
+ */
+export function checkListenLimits(options: HttpListenOptions, maxBodyBytes: number, defaults: HttpListenLimits): HttpListenLimits {
+  const { requestTimeoutMs, bufferedBytesMax } = options;
+  if (requestTimeoutMs !== undefined) checkInteger('requestTimeoutMs', requestTimeoutMs, 1, REQUEST_TIMEOUT_MS_MAX);
+  if (bufferedBytesMax !== undefined) {
+    checkInteger('bufferedBytesMax', bufferedBytesMax, 0, Number.MAX_SAFE_INTEGER);
+    if (bufferedBytesMax < maxBodyBytes) {
+      throw new RangeError(`bufferedBytesMax: expected at least maxBodyBytes (${maxBodyBytes}), or a body the server accepts could never be received, got ${bufferedBytesMax}`);
+    }
+  }
+  return { requestTimeoutMs: requestTimeoutMs ?? defaults.requestTimeoutMs, bufferedBytesMax: bufferedBytesMax ?? defaults.bufferedBytesMax };
+}
+
+/** Checks httpListen's options (see checkListenLimits). */
+export function checkListenOptions(options: unknown, maxBodyBytes: number, defaults: HttpListenLimits): HttpListenLimits {
+  checkOptions('httpListen options', options, ['requestTimeoutMs', 'bufferedBytesMax']);
+  return checkListenLimits((options ?? {}) as HttpListenOptions, maxBodyBytes, defaults);
+}
 
 /** Methods a request may use (what llhttp parses and undici sends without a special mode). */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -203,6 +248,41 @@ export function payloadTooLargeFor(handler: HttpHandler, maxBodyBytes: number): 
     // A hook that throws gets the transport's own answer: the client still learns why.
   }
   return payloadTooLargeResponse(maxBodyBytes);
+}
+
+/**
+ * A handler may answer the transport's other refusals in its own format too: 408 (the request did
+ * not arrive within requestTimeoutMs) and 503 (bufferedBytesMax reached), both made before the
+ * handler saw the request. `reason` is the transport's sentence; the hook chooses the body.
+ */
+export interface TransportRefusalHook {
+  transportRefusal?: (status: 408 | 503, reason: string) => HttpResponse;
+}
+
+/** The 408 a server answers when a request's headers and body did not arrive within requestTimeoutMs. */
+export function requestTimeoutReason(requestTimeoutMs: number): string {
+  return `the request did not arrive within requestTimeoutMs=${requestTimeoutMs}`;
+}
+
+/** The 503 a server answers when a request body would take the bodies it holds past bufferedBytesMax. */
+export function serverBusyReason(bufferedBytesMax: number): string {
+  return `request bodies held by this server would exceed bufferedBytesMax=${bufferedBytesMax}`;
+}
+
+const REFUSAL_TITLES = { 408: 'Request Timeout', 503: 'Service Unavailable' } as const;
+
+/** The 408 or 503 for a request to `handler`: the handler's own when it gives one with that status, else plain text. */
+export function transportRefusalFor(handler: HttpHandler, status: 408 | 503, reason: string): HttpResponse {
+  const own = (handler as HttpHandler & TransportRefusalHook).transportRefusal;
+  if (typeof own === 'function') {
+    try {
+      const response = checkHandlerResponse(own(status, reason));
+      if (typeof response !== 'string' && response.status === status) return response;
+    } catch {
+      // A hook that throws gets the transport's own answer, as payloadTooLargeFor does.
+    }
+  }
+  return { status, headers: textHeaders(), body: encoder.encode(`${REFUSAL_TITLES[status]}: ${reason}`) };
 }
 
 /** `host:port` as the URL wrote it, for error messages (both worlds name the same peer). */

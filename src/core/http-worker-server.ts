@@ -18,7 +18,7 @@
 
 import { jsonSerialization, noCompression, type Serialization } from './codec.js';
 import { ErrorCode, TotoError } from './errors.js';
-import { checkMaxBodyBytes, HTTP_MAX_BODY_BYTES_DEFAULT, type PayloadTooLargeHook } from './http-message.js';
+import { checkMaxBodyBytes, HTTP_MAX_BODY_BYTES_DEFAULT, type PayloadTooLargeHook, type TransportRefusalHook } from './http-message.js';
 import { silentLogger, type Logger } from './ports.js';
 import type { HttpHandler, HttpRequest, HttpResponse, HttpServerHandle, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
@@ -103,9 +103,10 @@ export class HttpWorkerServer {
     if (this.handle !== undefined || this.starting) throw new Error('HttpWorkerServer: already started');
     this.starting = true;
     try {
-      // The transport's own 413 (a body over its limit, refused before the handler) as JSON too.
-      const handler: HttpHandler & PayloadTooLargeHook = Object.assign((request: HttpRequest) => this.answer(request), {
+      // The transport's own 413, 408 and 503 (refused before the handler) as JSON too.
+      const handler: HttpHandler & PayloadTooLargeHook & TransportRefusalHook = Object.assign((request: HttpRequest) => this.answer(request), {
         payloadTooLarge: (maxBodyBytes: number) => this.tooLarge(maxBodyBytes),
+        transportRefusal: (status: 408 | 503, reason: string) => errorResponse(status, new TotoError(ErrorCode.SERVER, reason), {}),
       });
       this.handle = await this.transport.httpListen(address, handler);
     } finally {

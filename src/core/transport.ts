@@ -172,9 +172,21 @@ export interface HttpRequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Limits of one HTTP server (httpListen's options), the same in both worlds. Defaults:
+ * HTTP_REQUEST_TIMEOUT_MS_DEFAULT and HTTP_BUFFERED_BYTES_MAX_DEFAULT (src/core/http-message.ts),
+ * or what the transport was built with.
+ */
+export interface HttpListenOptions {
+  /** Headers and body of a request must arrive within this long; then 408 and the connection closes. */
+  requestTimeoutMs?: number;
+  /** Request bodies the server holds at once (being received or handled), in bytes; a body past it gets 503. */
+  bufferedBytesMax?: number;
+}
+
 /** Everything a component needs to talk to the network. */
 export interface TransportPort {
   socket(type: SocketType, options?: SocketOptions): Socket;
-  httpListen(address: string, handler: HttpHandler): Promise<HttpServerHandle>;
+  httpListen(address: string, handler: HttpHandler, options?: HttpListenOptions): Promise<HttpServerHandle>;
   httpRequest(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
 }

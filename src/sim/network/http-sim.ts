@@ -6,11 +6,23 @@
 // crashing mid-request CONNECTION_RESET, a handler that throws a 500, a request body over the
 // limit a 413 without calling the handler, a response body over it BODY_TOO_LARGE, and
 // timeoutMs TIMEOUT. Both sides use the default limit, HTTP_MAX_BODY_BYTES_DEFAULT.
+//
+// httpListen's limits (HttpListenOptions) are checked as the real transport checks them. A body
+// the server holds (from its arrival until the response leaves) counts against bufferedBytesMax,
+// and one that would pass it gets the real server's 503, as test/contract/http-limits.contract
+// .test.ts holds. requestTimeoutMs is accepted and never fires: a request arrives here whole, in
+// one message, so no server ever waits for the rest of one (a real server's slowloris deadline is
+// tested against node:http, test/unit/adapters/http-server-limits.test.ts).
 
 import type { HttpUrl } from '../../core/address.js';
 import {
   HTTP_MAX_BODY_BYTES_DEFAULT,
   checkHandlerResponse,
+  checkListenOptions,
+  defaultListenLimits,
+  serverBusyReason,
+  transportRefusalFor,
+  type HttpListenLimits,
   checkRequestOptions,
   connectionRefused,
   connectionReset,
@@ -25,7 +37,7 @@ import {
   type CheckedRequest,
 } from '../../core/http-message.js';
 import type { ScheduledTask } from '../../core/scheduler.js';
-import type { HttpHandler, HttpRequest, HttpRequestOptions, HttpResponse, HttpServerHandle } from '../../core/transport.js';
+import type { HttpHandler, HttpListenOptions, HttpRequest, HttpRequestOptions, HttpResponse, HttpServerHandle } from '../../core/transport.js';
 import { checkFunction } from '../../core/validate.js';
 import { isAnyInterface, isLoopback, tcpKey } from './address.js';
 import type { HostState, NetContext } from './net-context.js';
@@ -37,12 +49,15 @@ import { addBinding, removeBinding } from './wiring.js';
 const EMPTY = new Uint8Array(0);
 /** Linux's default ephemeral range starts here (net.ipv4.ip_local_port_range). */
 const EPHEMERAL_PORT_MIN = 32768;
+const DEFAULT_LIMITS = defaultListenLimits(HTTP_MAX_BODY_BYTES_DEFAULT);
 
 export class HttpServerSim implements HttpServerHandle {
   closed = false;
   binding: Binding | undefined;
   /** Resets of the requests being handled: a crash sends them, a graceful close lets them finish. */
   readonly inFlight = new Set<() => void>();
+  /** Bytes of request bodies held now (from arrival until the response leaves); bounded by limits.bufferedBytesMax. */
+  bufferedBytes = 0;
 
   constructor(
     private readonly ctx: NetContext,
@@ -50,6 +65,7 @@ export class HttpServerSim implements HttpServerHandle {
     readonly address: string,
     readonly port: number,
     readonly handler: HttpHandler,
+    readonly limits: HttpListenLimits,
   ) {}
 
   get host(): string {
@@ -66,6 +82,7 @@ export class HttpServerSim implements HttpServerHandle {
     this.stop();
     for (const reset of [...this.inFlight]) reset();
     this.inFlight.clear();
+    this.bufferedBytes = 0;
   }
 
   /** Stops accepting; requests in progress still get their responses (node's server.close()). */
@@ -77,10 +94,11 @@ export class HttpServerSim implements HttpServerHandle {
   }
 }
 
-export function httpListen(ctx: NetContext, hostState: HostState, address: string, handler: HttpHandler): Promise<HttpServerHandle> {
+export function httpListen(ctx: NetContext, hostState: HostState, address: string, handler: HttpHandler, options?: HttpListenOptions): Promise<HttpServerHandle> {
   try {
     checkFunction('httpListen: handler', handler);
     const url = parseListenAddress(address);
+    const limits = checkListenOptions(options, HTTP_MAX_BODY_BYTES_DEFAULT, DEFAULT_LIMITS);
     const self = hostState.name;
     if (!isLoopback(url.host) && !isAnyInterface(url.host) && url.host !== self) {
       // Worded as the real transport words node's EADDRNOTAVAIL (the contract compares them).
@@ -90,7 +108,7 @@ export function httpListen(ctx: NetContext, hostState: HostState, address: strin
     // Named as the real transport names it (node's EADDRINUSE).
     if (ctx.bindings.has(tcpKey(self, port))) throw netError(`httpListen: address already in use ${JSON.stringify(address)}`, 'EADDRINUSE');
     const bound = `http://${url.host}:${port}`;
-    const server = new HttpServerSim(ctx, hostState, bound, port, handler);
+    const server = new HttpServerSim(ctx, hostState, bound, port, handler, limits);
     server.binding = addBinding(ctx, server, self, { scheme: 'tcp', host: url.host, port, path: '' }, bound);
     hostState.servers.add(server);
     ctx.record('listen', self, { address: server.address });
@@ -223,6 +241,11 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
         return;
       }
       if (request.body.length > HTTP_MAX_BODY_BYTES_DEFAULT) return reply(payloadTooLargeFor(server.handler, HTTP_MAX_BODY_BYTES_DEFAULT));
+      const held = request.body.length;
+      if (server.bufferedBytes + held > server.limits.bufferedBytesMax) {
+        return reply(transportRefusalFor(server.handler, 503, serverBusyReason(server.limits.bufferedBytesMax)));
+      }
+      server.bufferedBytes += held;
       // The server process dies mid-request: its OS resets the connection (a real RST, one latency back).
       const reset = (): void => back(EMPTY, () => settle(() => reject(connectionReset(url, parsed))));
       server.inFlight.add(reset);
@@ -239,6 +262,7 @@ export function httpRequest(ctx: NetContext, hostState: HostState, url: string, 
         .then((response) => {
           if (target.incarnation !== serverIncarnation) return; // the crash already reset the connection
           server.inFlight.delete(reset);
+          server.bufferedBytes -= held;
           reply(responseHasBody(request.method, response.status) ? response : { ...response, body: EMPTY });
         });
     };

@@ -1,7 +1,7 @@
 // The TransportPort of one host incarnation. After its host crashes, whatever the dead
 // incarnation still calls does nothing and never settles.
 
-import { SOCKET_TYPES, type HttpHandler, type HttpRequestOptions, type HttpResponse, type HttpServerHandle, type Socket, type SocketOptions, type SocketType, type TransportPort } from '../../core/transport.js';
+import { SOCKET_TYPES, type HttpHandler, type HttpListenOptions, type HttpRequestOptions, type HttpResponse, type HttpServerHandle, type Socket, type SocketOptions, type SocketType, type TransportPort } from '../../core/transport.js';
 import { checkOneOf } from '../../core/validate.js';
 import { httpListen, httpRequest } from './http-sim.js';
 import type { HostState, NetContext } from './net-context.js';
@@ -39,9 +39,9 @@ export class TransportSim implements TransportPort {
     return new SocketHandleSim(socket);
   }
 
-  httpListen(address: string, handler: HttpHandler): Promise<HttpServerHandle> {
+  httpListen(address: string, handler: HttpHandler, options?: HttpListenOptions): Promise<HttpServerHandle> {
     if (!this.alive) return NEVER;
-    return httpListen(this.ctx, this.hostState, address, handler);
+    return httpListen(this.ctx, this.hostState, address, handler, options);
   }
 
   httpRequest(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {

@@ -82,7 +82,7 @@ describe('TransportHttp options', () => {
       [{ closeGraceMs: -5 }, 'closeGraceMs: expected an integer in [0, 2147483647], got -5'],
       [{ connectionsMax: 0 }, 'connectionsMax: expected an integer >= 1, got 0'],
       [{ logger: 'console' }, 'logger: expected a pino-compatible logger, got "console"'],
-      [{ maxBodySize: 10 }, 'TransportHttp options: unknown option "maxBodySize" (known: maxBodyBytes, logger, keepAliveTimeoutMs, closeGraceMs, connectionsMax)'],
+      [{ maxBodySize: 10 }, 'TransportHttp options: unknown option "maxBodySize" (known: maxBodyBytes, logger, keepAliveTimeoutMs, closeGraceMs, connectionsMax, requestTimeoutMs, bufferedBytesMax)'],
       [42, 'TransportHttp options: expected an options object, got 42'],
     ];
     for (const [options, message] of cases) expect(() => new TransportHttp(options as never), message).toThrow(message);
