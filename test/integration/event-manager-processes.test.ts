@@ -184,6 +184,12 @@ describe('EventManager between real processes', () => {
     };
     try {
       await sendFor(150);
+      // A burst just before the kill: many events are in the kernel's buffers or unread when it dies.
+      for (let i = 0; i < 2000; i++) {
+        sender.send('seq', id);
+        sent.push({ id: id++, to: [first.address], tMs: performance.now(), broadcast: true });
+      }
+      await sleep(5);
       process.kill(first.pid, 'SIGKILL');
       await first.exit;
       await sendFor(150);
@@ -197,6 +203,9 @@ describe('EventManager between real processes', () => {
       const report = checkDeliveries('k', first.address, sent, received, breaks.map((tMs) => ({ server: 'k', tMs })));
       expect(report.problems).toEqual([]);
       expect(breaks.length).toBeGreaterThanOrEqual(1);
+      // Observed here: one run of 1,200 to 1,900 of the burst lost (in the dead process's kernel
+      // buffers and unread), the rest of it still in the PUSH's pipe and delivered after the restart.
+      expect(report.lostAtBreaks.length).toBeLessThanOrEqual(1);
       // Events sent while it was down waited in the PUSH's pipe and reached the second life.
       const downFrom = fired(first, 'seq').length;
       expect(fired(again, 'seq').length).toBeGreaterThan(0);
