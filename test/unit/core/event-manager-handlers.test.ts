@@ -16,8 +16,8 @@ type Op =
 const names = fc.constantFrom('a', 'b', 'c');
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('register' as const), name: names, persist: fc.boolean(), until: fc.constantFrom<Until>('none', 'request', 'signal') }),
-  fc.record({ kind: fc.constant('remove' as const), index: fc.nat(30) }),
-  fc.record({ kind: fc.constant('finish' as const), index: fc.nat(30) }),
+  fc.record({ kind: fc.constant('remove' as const), index: fc.nat(12) }),
+  fc.record({ kind: fc.constant('finish' as const), index: fc.nat(12) }),
   fc.record({ kind: fc.constant('event' as const), name: names }),
 );
 
@@ -81,5 +81,20 @@ function check(ops: Op[]): void {
 describe('HandlerRegistry against a model', () => {
   it('fires exactly the model handlers, in registration order, for any sequence of operations', () => {
     fc.assert(fc.property(fc.array(op, { maxLength: 60 }), check), { seed, numRuns });
+  });
+});
+
+describe('HandlerRegistry examples', () => {
+  it('a persistent handler whose request finished does not fire, beside other persistent handlers', () => {
+    const registry = new HandlerRegistry(10);
+    const fired: string[] = [];
+    const request = { finished: false };
+    registry.register('a', () => void fired.push('plain'), { persist: true });
+    registry.register('a', () => void fired.push('request'), { persist: true, until: request });
+    for (const h of registry.take('a')) h.handler(undefined);
+    request.finished = true;
+    for (const h of registry.take('a')) h.handler(undefined);
+    expect(fired).toEqual(['plain', 'request', 'plain']);
+    expect(registry.expired).toBe(1);
   });
 });
