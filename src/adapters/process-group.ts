@@ -222,22 +222,25 @@ function checkGroupOptions(options: ProcessGroupOptions) {
   if (typeof restart !== 'boolean') throw new TypeError(expected('restart', 'a boolean', restart));
   if (typeof restartsMax !== 'number' || !Number.isInteger(restartsMax) || restartsMax < 0) throw new RangeError(expected('restartsMax', 'an integer >= 0', restartsMax));
   if (output !== 'inherit' && output !== 'ignore') throw new RangeError(expected('output', '"inherit" or "ignore"', output));
-  const execArgv = options.execArgv ?? (/\.(ts|mts|cts)$/.test(entry) ? ['--import', tsxLoader()] : []);
+  const execArgv = options.execArgv ?? (/\.(ts|mts|cts)$/.test(entry) ? typeScriptLoaderArgs(`entry: ${entry} is TypeScript`) : []);
   if (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string')) throw new TypeError(expected('execArgv', 'an array of strings', execArgv));
   return { entry, count, args, env, readyTimeoutMs, stopTimeoutMs, restart, restartsMax, output, execArgv, logger };
 }
 
-/** tsx's ESM loader as a file URL, resolved from this package (not the children's cwd). */
-function tsxLoader(): string {
+/**
+ * Node options that load TypeScript in a child: tsx's ESM loader, resolved from this package (not
+ * the children's cwd). `why` starts the error when tsx cannot be found, naming what needs it.
+ */
+export function typeScriptLoaderArgs(why: string): string[] {
   const require = createRequire(import.meta.url);
   let packageJson: string;
   try {
     packageJson = require.resolve('tsx/package.json');
   } catch (error) {
-    throw new Error('entry: a TypeScript entry needs the tsx package (npm install tsx), or give a .js entry', { cause: error });
+    throw new Error(`${why}: loading TypeScript in a child process needs the tsx package (npm install tsx), or compile it to .js`, { cause: error });
   }
   const exports = (require(packageJson) as { exports?: { '.'?: unknown } }).exports?.['.'];
-  return pathToFileURL(join(dirname(packageJson), typeof exports === 'string' ? exports : 'dist/loader.mjs')).href;
+  return ['--import', pathToFileURL(join(dirname(packageJson), typeof exports === 'string' ? exports : 'dist/loader.mjs')).href];
 }
 
 function isAlive(child: ChildProcess | undefined): boolean {

@@ -1,7 +1,8 @@
 // A worker process of startWorkerService (worker-service-node.ts): one WorkerRole on Node's loop
 // and real zeromq.js, configured from its environment (worker-service-load.ts), started by a
 // ProcessGroup. It reports ready with its pid and endpoint; it stops when the control socket
-// says shutdown, on SIGTERM (draining the call in hand), or when its parent goes away.
+// says shutdown, on SIGTERM (draining the call in hand), or when its parent goes away. It logs
+// pino JSON lines on its stderr (worker-service-logger.ts), which the parent shows as its own.
 
 import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -10,6 +11,8 @@ import { LoopNode } from './loop-node.js';
 import { exitWithParent, reportFailed, reportReady, serviceIdFromEnv } from './process-group-child.js';
 import { TransportZmq } from './transport-zmq.js';
 import { loadServiceMethods, loadStartupHook, readWorkerProcessConfig, WORKER_CONFIG_ENV } from './worker-service-load.js';
+import { createStderrLogger } from './worker-service-logger.js';
+import { silentLogger, type Logger } from '../core/ports.js';
 import { Random } from '../core/random.js';
 import { WorkerRole } from '../core/worker-service-worker.js';
 
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
   const loop = new LoopNode();
   const transport = new TransportZmq();
   let role: WorkerRole | undefined;
+  let logger: Logger = silentLogger;
   let stopWatching = (): void => undefined;
   const finish = async (code: number): Promise<void> => {
     await transport.close();
@@ -31,24 +35,28 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   };
   stopWatching = exitWithParent(async () => {
+    logger.warn('worker process: the parent went away; stopping');
     await role?.close();
     await transport.close();
   });
   try {
     const config = readWorkerProcessConfig(process.env[WORKER_CONFIG_ENV]);
     const serviceId = serviceIdFromEnv();
+    const name = `${config.namePrefix}-${serviceId}`;
+    logger = createStderrLogger(config.logLevel, { pid: process.pid, worker: name });
     const methods = await loadServiceMethods(config.methods);
     const startup = config.startup ? await loadStartupHook(config.startup) : undefined;
     role = await WorkerRole.start({
       transport,
       loop,
       random: new Random(randomInt(0x7fffffff)),
+      logger,
       methods,
       socketAddress: config.socketAddress,
       socketMode: config.socketMode,
       controlAddress: config.controlAddress,
       serviceId,
-      name: `${config.namePrefix}-${serviceId}`,
+      name,
       pid: process.pid,
       host: hostname(),
       codecs: createCodecs({ serialization: config.serialization ?? 'json', compression: config.compression ?? 'none' }),
@@ -56,10 +64,14 @@ async function main(): Promise<void> {
       ...(startup === undefined ? {} : { startup }),
     });
     const started = role;
-    process.once('SIGTERM', () => void started.shutdown(config.shutdownDeadlineMs));
+    process.once('SIGTERM', () => {
+      logger.info({ deadlineMs: config.shutdownDeadlineMs }, 'worker process: SIGTERM; draining');
+      void started.shutdown(config.shutdownDeadlineMs);
+    });
     void started.done.then(() => finish(0));
     reportReady({ pid: process.pid, name: started.worker.name, endpoint: started.endpoint });
   } catch (error) {
+    logger.error({ err: error }, 'worker process: could not start');
     await reportFailed(error);
     await role?.close();
     await finish(1);

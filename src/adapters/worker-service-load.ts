@@ -1,6 +1,7 @@
 // What a worker process is told (one JSON environment variable, set by the worker service for
 // each child) and how it loads its methods and its startup hook from paths.
 
+import { readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +10,7 @@ import { WorkerMethods, type MethodMap } from '../core/worker-methods.js';
 import type { ServiceWorker } from '../core/worker-service-worker.js';
 import type { CompressionName, SerializationName } from './codecs.js';
 import { loadWorkerMethodsDir } from './worker-methods-dir.js';
+import { checkLogLevel, type LogLevelName } from './worker-service-logger.js';
 
 /** The environment variable holding a worker process's WorkerProcessConfig. */
 export const WORKER_CONFIG_ENV = 'TOTO_WORKER_SERVICE';
@@ -29,6 +31,8 @@ export interface WorkerProcessConfig {
   shutdownDeadlineMs: number;
   /** Worker names are `<namePrefix>-<serviceId>`. */
   namePrefix: string;
+  /** What the worker logs on its stderr. */
+  logLevel: LogLevelName;
 }
 
 /** Reads the config a worker process was started with; the error says what is missing. */
@@ -44,6 +48,7 @@ export function readWorkerProcessConfig(raw: string | undefined): WorkerProcessC
   if (c === null || typeof c !== 'object') throw new TypeError(expected(WORKER_CONFIG_ENV, 'a JSON object', config));
   checkNonEmptyString('methods', c.methods);
   checkNonEmptyString('socketAddress', c.socketAddress);
+  checkLogLevel('logLevel', c.logLevel);
   return c as WorkerProcessConfig;
 }
 
@@ -78,6 +83,25 @@ export async function loadStartupHook(path: string): Promise<(worker: ServiceWor
   const hook = module.startup ?? module.default;
   if (typeof hook !== 'function') throw new TypeError(`startup: ${full}: expected an exported startup(worker) function (or a default export), got ${describe(hook)}`);
   return hook as (worker: ServiceWorker) => unknown;
+}
+
+/** TypeScript module endings (declaration files are never loaded). */
+const TYPESCRIPT_FILE = /(?<!\.d)\.(ts|mts|cts)$/;
+
+/**
+ * A TypeScript file that loading `path` (a module, or a directory of method modules) would
+ * import, or undefined: a worker process run from dist then needs tsx's loader. A path that
+ * cannot be read is undefined here; the worker names the problem when it loads it.
+ */
+export function typeScriptFileIn(path: string): string | undefined {
+  const full = resolve(path);
+  try {
+    if (!statSync(full).isDirectory()) return TYPESCRIPT_FILE.test(full) ? full : undefined;
+    const file = readdirSync(full, { recursive: true, encoding: 'utf8' }).find((name) => TYPESCRIPT_FILE.test(name));
+    return file === undefined ? undefined : resolve(full, file);
+  } catch {
+    return undefined;
+  }
 }
 
 async function importModule(what: string, full: string): Promise<Record<string, unknown>> {

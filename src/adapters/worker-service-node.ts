@@ -7,6 +7,9 @@
 // Beyond Toto: a worker that dies is restarted (restart, default true); status answers over the
 // control socket; shutdown (the control command, or close()) drains the calls in hand; socket
 // and control addresses default to fresh ipc paths of this service, not Toto's shared /tmp ones.
+// Worker processes log pino JSON lines on their stderr (workerLogLevel), shown in this process's
+// stderr with output 'inherit'. Methods or a startup hook in TypeScript load through tsx's loader
+// even when this service runs from dist (a .js worker entry).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
@@ -18,9 +21,10 @@ import type { ShutdownResult, WorkerServiceStatus } from '../core/worker-control
 import { RouterRole } from '../core/worker-service-router.js';
 import type { CompressionName, SerializationName } from './codecs.js';
 import { LoopNode } from './loop-node.js';
-import { ProcessGroup, type ChildExit } from './process-group.js';
+import { ProcessGroup, typeScriptLoaderArgs, type ChildExit } from './process-group.js';
 import { TransportZmq } from './transport-zmq.js';
-import { WORKER_CONFIG_ENV, type WorkerProcessConfig } from './worker-service-load.js';
+import { typeScriptFileIn, WORKER_CONFIG_ENV, type WorkerProcessConfig } from './worker-service-load.js';
+import { checkLogLevel, WORKER_LOG_LEVEL_DEFAULT, type LogLevelName } from './worker-service-logger.js';
 
 export interface WorkerServiceOptions {
   /** A directory of method modules (methods/a/b.ts is "a.b"), or a module exporting a method map. Loaded in each worker process. */
@@ -49,6 +53,9 @@ export interface WorkerServiceOptions {
   readyTimeoutMs?: number;
   /** Worker processes' stdout/stderr: 'inherit' (default) or 'ignore'. */
   output?: 'inherit' | 'ignore';
+  /** What worker processes log (pino JSON lines on their stderr). Default 'warn'. */
+  workerLogLevel?: LogLevelName;
+  /** This process's logger (the router); silent by default. */
   logger?: Logger;
 }
 
@@ -68,7 +75,7 @@ export interface WorkerServiceHandle {
 
 const OPTION_NAMES = [
   'methods', 'processes', 'bindAddress', 'socketAddress', 'socketMode', 'controlAddress', 'startup', 'serialization', 'compression',
-  'idempotencyTtlMs', 'shutdownDeadlineMs', 'restart', 'readyTimeoutMs', 'output', 'logger',
+  'idempotencyTtlMs', 'shutdownDeadlineMs', 'restart', 'readyTimeoutMs', 'output', 'workerLogLevel', 'logger',
 ];
 
 /** The worker processes' entry: the .ts beside this file under tsx, the .js in dist. */
@@ -89,6 +96,8 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   if (socketMode === 'bind' && processes > 1 && !/:\*$/.test(options.socketAddress ?? '')) {
     throw new RangeError(expected('socketAddress', `an address ending in ":*" so each of the ${processes} workers binds its own port`, options.socketAddress));
   }
+  const logLevel = checkLogLevel('workerLogLevel', options.workerLogLevel ?? WORKER_LOG_LEVEL_DEFAULT);
+  const execArgv = workerExecArgv(methods, options.startup);
   const dir = mkdtempSync(join(tmpdir(), 'toto-worker-service-'));
   const socketAddress = options.socketAddress ?? `ipc://${join(dir, 'workers.sock')}`;
   const controlAddress = options.controlAddress ?? `ipc://${join(dir, 'control.sock')}`;
@@ -123,6 +132,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       controlAddress: router.addresses.control ?? '',
       shutdownDeadlineMs,
       namePrefix: `worker-${process.pid}`,
+      logLevel,
       ...pick(options, ['startup', 'serialization', 'compression', 'idempotencyTtlMs']),
     };
     group = await ProcessGroup.start({
@@ -131,6 +141,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       env: { [WORKER_CONFIG_ENV]: JSON.stringify(workerConfig) },
       restart: options.restart ?? true,
       logger,
+      ...(execArgv === undefined ? {} : { execArgv }),
       ...pick(options, ['readyTimeoutMs', 'output']),
     });
   } catch (error) {
@@ -156,6 +167,19 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     },
     done,
   };
+}
+
+/**
+ * Node options of the worker processes: tsx's loader when this runs from dist (a .js entry) and
+ * the methods or the startup hook are TypeScript; undefined (ProcessGroup's default) otherwise.
+ */
+function workerExecArgv(methods: string, startup: unknown): string[] | undefined {
+  if (WORKER_ENTRY.endsWith('.ts')) return undefined;
+  for (const [name, path] of [['methods', methods], ['startup', startup]] as const) {
+    const file = typeof path === 'string' && path !== '' ? typeScriptFileIn(path) : undefined;
+    if (file !== undefined) return typeScriptLoaderArgs(`${name}: ${file} is TypeScript`);
+  }
+  return undefined;
 }
 
 function processCount(value: unknown): number {
