@@ -3,11 +3,18 @@
 // the hash lets a sweep compare them without keeping every line. A message event's payload
 // bytes go into the hash too (not into the line, which only says how many), so two runs that
 // send different bytes at the same moments do not hash alike.
+// The hash is taken over each event's fields (trace-hash.ts), and a line is written only when it
+// is read: with keepAll as it is recorded, else only for the tail someone asks for
+// (trace-tail.ts). A sweep keeps no line at all, unless a run fails.
 // With `previewChars`, a kept message line also carries a short preview of its payload (for the
 // trace viewer, to tell which request was resent); the hash is taken without it, so a run
-// traced with previews hashes exactly like the same run in a sweep.
+// traced with previews hashes exactly like the same run in a sweep. Lines added with `note()`
+// (timer lines) are kept but not hashed or counted, for the same reason.
 
-/** One trace event. `tMs` is virtual time; other fields depend on `kind`. */
+import { keyWord, TraceHasher } from './trace-hash.js';
+import { lineWithPreview, messageLine, TraceTail } from './trace-tail.js';
+
+/** One trace event. `tMs` is virtual time; other fields depend on `kind`. The trace keeps the object: do not change it after recording it. */
 export interface TraceEvent {
   tMs: number;
   kind: string;
@@ -26,106 +33,103 @@ export interface TraceOptions {
 
 export class Trace {
   private readonly keepAll: boolean;
-  private readonly tailLines: number;
   private readonly previewChars: number;
+  /** Every line, with keepAll. */
   private readonly lines: string[] = [];
-  private tailStart = 0;
-  private h1 = 0xdeadbeef;
-  private h2 = 0x41c6ce57;
-  /** Events recorded so far. */
+  /** The last lines, without keepAll. */
+  private readonly tailRing: TraceTail;
+  private readonly hasher = new TraceHasher();
+  /** Events recorded (and hashed) so far; lines added with note() are not counted. */
   count = 0;
 
   constructor(options: TraceOptions = {}) {
     this.keepAll = options.keepAll ?? false;
-    this.tailLines = options.tailLines ?? 200;
     this.previewChars = options.previewChars ?? 0;
+    this.tailRing = new TraceTail(this.keepAll ? 0 : (options.tailLines ?? 200));
   }
 
   /** Records one event; `payload` (a message's frames) is hashed, not written (only previewed, with previewChars). */
   record(event: TraceEvent, payload?: readonly Uint8Array[]): void {
-    let line = JSON.stringify(event);
     this.count++;
-    this.mix(line);
-    if (payload !== undefined) {
-      this.mixBytes(payload);
-      if (this.previewChars > 0 && line.endsWith('}')) line = `${line.slice(0, -1)},"preview":${JSON.stringify(payloadPreview(payload, this.previewChars))}}`;
-    }
-    if (this.keepAll) {
-      this.lines.push(line);
-    } else if (this.lines.length < this.tailLines) {
-      this.lines.push(line);
-    } else {
-      this.lines[this.tailStart] = line;
-      this.tailStart = (this.tailStart + 1) % this.tailLines;
-    }
+    const hasher = this.hasher;
+    const flat = hasher.fields(event);
+    if (payload !== undefined) hasher.bytes(payload);
+    hasher.finish();
+    const preview = payload !== undefined && this.previewChars > 0 ? payloadPreview(payload, this.previewChars) : undefined;
+    if (this.keepAll) this.lines.push(lineWithPreview(event, preview));
+    // An event with objects in it is written now: they could change before the line is read.
+    else this.tailRing.push(flat ? event : lineWithPreview(event, preview), preview);
   }
 
-  /** The running hash of every line so far (53-bit, hex). */
+  /**
+   * Records a message event: the same line and hash as record({tMs, kind, host, from, to, socket,
+   * msg, bytes, reason?}, payload), without building the object (the network's hot path).
+   */
+  recordMessage(tMs: number, kind: string, host: string, from: string, to: string, socket: string, msg: number, bytes: number, reason: string | undefined, payload: readonly Uint8Array[] | undefined): void {
+    this.count++;
+    const h = this.hasher;
+    h.word(KEY_TMS);
+    h.number(tMs);
+    h.word(KEY_KIND);
+    h.string(kind);
+    h.word(KEY_HOST);
+    h.string(host);
+    h.word(KEY_FROM);
+    h.string(from);
+    h.word(KEY_TO);
+    h.string(to);
+    h.word(KEY_SOCKET);
+    h.string(socket);
+    h.word(KEY_MSG);
+    h.number(msg);
+    h.word(KEY_BYTES);
+    h.number(bytes);
+    if (reason !== undefined) {
+      h.word(KEY_REASON);
+      h.string(reason);
+    }
+    if (payload !== undefined) h.bytes(payload);
+    h.finish();
+    const preview = payload !== undefined && this.previewChars > 0 ? payloadPreview(payload, this.previewChars) : undefined;
+    if (this.keepAll) this.lines.push(messageLine(tMs, kind, host, from, to, socket, msg, bytes, reason, preview));
+    else this.tailRing.pushMessage(tMs, kind, host, from, to, socket, msg, bytes, reason, preview);
+  }
+
+  /** Keeps a line that is neither hashed nor counted (timer lines: written only when tracing keeps every line). */
+  note(event: TraceEvent): void {
+    if (this.keepAll) this.lines.push(JSON.stringify(event));
+  }
+
+  /** The running hash of every event so far (53-bit, hex). */
   hash(): string {
-    const h = 4294967296 * (2097151 & this.h2) + (this.h1 >>> 0);
-    return h.toString(16).padStart(14, '0');
+    return this.hasher.hex();
   }
 
   /** Kept lines, oldest first: all of them with keepAll, else the tail. */
   kept(): string[] {
-    if (this.keepAll || this.lines.length < this.tailLines) return [...this.lines];
-    return [...this.lines.slice(this.tailStart), ...this.lines.slice(0, this.tailStart)];
+    return this.keepAll ? [...this.lines] : this.tailRing.lines();
   }
 
   /** The last `n` lines. */
   tail(n: number): string[] {
-    const kept = this.kept();
-    return kept.slice(Math.max(0, kept.length - n));
+    if (!this.keepAll) return this.tailRing.lines(n);
+    return this.lines.slice(Math.max(0, this.lines.length - n));
   }
 
   get keepsAll(): boolean {
     return this.keepAll;
   }
-
-  // cyrb53-style mixing: fast, and collisions are vanishingly rare for determinism checks.
-  private mix(line: string): void {
-    let h1 = this.h1;
-    let h2 = this.h2;
-    for (let i = 0; i < line.length; i++) {
-      const c = line.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-    this.finish(h1, h2);
-  }
-
-  // The same mixing over bytes, four at a time where they fit (one multiply per word and lane
-  // instead of per byte); each frame's length is mixed in, so frame boundaries count.
-  private mixBytes(frames: readonly Uint8Array[]): void {
-    let h1 = this.h1;
-    let h2 = this.h2;
-    for (let f = 0; f < frames.length; f++) {
-      const bytes = frames[f] as Uint8Array;
-      const n = bytes.length;
-      h1 = Math.imul(h1 ^ n, 2654435761);
-      h2 = Math.imul(h2 ^ n, 1597334677);
-      let i = 0;
-      for (; i + 4 <= n; i += 4) {
-        const word = (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
-        h1 = Math.imul(h1 ^ word, 2654435761);
-        h2 = Math.imul(h2 ^ word, 1597334677);
-      }
-      for (; i < n; i++) {
-        const c = bytes[i] as number;
-        h1 = Math.imul(h1 ^ c, 2654435761);
-        h2 = Math.imul(h2 ^ c, 1597334677);
-      }
-    }
-    this.finish(h1, h2);
-  }
-
-  private finish(h1: number, h2: number): void {
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    this.h1 = h1;
-    this.h2 = h2;
-  }
 }
+
+const KEY_TMS = keyWord('tMs');
+const KEY_KIND = keyWord('kind');
+const KEY_HOST = keyWord('host');
+const KEY_FROM = keyWord('from');
+const KEY_TO = keyWord('to');
+const KEY_SOCKET = keyWord('socket');
+const KEY_MSG = keyWord('msg');
+const KEY_BYTES = keyWord('bytes');
+const KEY_REASON = keyWord('reason');
 
 /**
  * A short, readable preview of a message's frames: each frame as text when it is printable
