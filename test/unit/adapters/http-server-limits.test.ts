@@ -158,7 +158,7 @@ describe('bufferedBytesMax', () => {
     const bodyWhileFull = await t.httpRequest(`${server.address}/post`, { method: 'POST', body: new Uint8Array(8 * 1024), timeoutMs: DEADLINE_MS });
     expect(bodyWhileFull.status).toBe(503);
 
-    // The deadline cuts every stalled connection (held or refused: neither finished sending); the budget is free.
+    // Every stalled connection is closed: a held one at the deadline (408), a refused one by then or by keep-alive once idle.
     for (const { closed } of stalled) await closed;
     await until('the budget to be free', () => node.bufferedBytes === 0);
     const after = await t.httpRequest(`${server.address}/post`, { method: 'POST', body: new Uint8Array(MiB), timeoutMs: DEADLINE_MS });
