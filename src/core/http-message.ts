@@ -259,12 +259,12 @@ export interface TransportRefusalHook {
   transportRefusal?: (status: 408 | 503, reason: string) => HttpResponse;
 }
 
-/** The 408 a server answers when a request's headers and body did not arrive within requestTimeoutMs. */
+/** Why a server answers 408: the request's headers and body did not arrive within requestTimeoutMs. */
 export function requestTimeoutReason(requestTimeoutMs: number): string {
   return `the request did not arrive within requestTimeoutMs=${requestTimeoutMs}`;
 }
 
-/** The 503 a server answers when a request body would take the bodies it holds past bufferedBytesMax. */
+/** Why a server answers 503: a request body would take the bodies it holds past bufferedBytesMax. */
 export function serverBusyReason(bufferedBytesMax: number): string {
   return `request bodies held by this server would exceed bufferedBytesMax=${bufferedBytesMax}`;
 }
