@@ -90,3 +90,10 @@ export type { OptionSpec, OptionType, OptionDefinition, OptionValue } from './co
 export { parseDurationMs, formatDuration, DURATION_MS_MAX } from './core/options-duration.js';
 export { readOptionsFile, loadOptionsFile, parseOptions, parseOptionsCli, OPTIONS_FILE_BYTES_MAX } from './adapters/options-file.js';
 export type { OptionsFileOptions, ParseOptionsArgs, OptionsCliArgs, OptionsCliResult } from './adapters/options-file.js';
+
+// The event bus between server processes (Toto's EventManager); installNodeEventManager makes
+// EventManager.instance() work with no arguments on ZeroMQ, as in Toto.
+export { EventManager, EventHandlerHandle } from './core/event-manager.js';
+export type { EventManagerOptions, EventManagerStats, SendOptions, OnOptions, RegisterHandlerOptions, EventHandler, EventHandlerUntil } from './core/event-manager.js';
+export { installNodeEventManager } from './adapters/event-manager-node.js';
+export type { NodeEventManagerOptions } from './adapters/event-manager-node.js';

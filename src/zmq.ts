@@ -42,3 +42,6 @@ export { ZmqWorkerConnection, WorkerRepServer, WorkerBalancer, sendWorkerCommand
 export type { ZmqWorkerConnectionOptions, InvokeOptions, WorkerRepServerOptions, WorkerBalancerOptions, WorkerCommandOptions } from './index.js';
 export { startWorkerService } from './adapters/worker-service-node.js';
 export type { WorkerServiceOptions, WorkerServiceHandle } from './adapters/worker-service-node.js';
+export { EventManager, installNodeEventManager } from './index.js';
+export { encodeEvent, decodeEvent } from './core/event-manager.js';
+export type { EventMessage } from './core/event-manager.js';
