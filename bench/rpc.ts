@@ -23,9 +23,9 @@ function plan(quick: boolean): RowPlan {
 }
 
 function summary(row: string, result: CompareResult): void {
-  console.log(`\n| ${row}: in flight | ${Object.keys(result.medians[1] ?? {}).map((s) => `${s} req/s (p50 / p99 ms)`).join(' | ')} | ${Object.keys(result.ratios[1] ?? {}).join(' | ')} |`);
+  console.log(`\n| ${row}: in flight | ${Object.keys(result.medians[1] ?? {}).map((s) => `${s} req/s (p50 / p99 ms; CPU per call)`).join(' | ')} | ${Object.keys(result.ratios[1] ?? {}).join(' | ')} |`);
   for (const [inFlight, medians] of Object.entries(result.medians)) {
-    const cells = Object.values(medians).map((r) => `${Math.round(r.perSec).toLocaleString('en')} (${r.p50Ms.toFixed(2)} / ${r.p99Ms.toFixed(2)})`);
+    const cells = Object.values(medians).map((r) => `${Math.round(r.perSec).toLocaleString('en')} (${r.p50Ms.toFixed(2)} / ${r.p99Ms.toFixed(2)}; ${r.cpuUsPerCall.toFixed(1)} µs)`);
     const ratios = Object.values(result.ratios[Number(inFlight)] ?? {}).map((x) => x.toFixed(2));
     console.log(`| ${inFlight} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }

@@ -52,12 +52,13 @@ export async function runHttp(plan: RowPlan): Promise<CompareResult> {
   const fleet = new Fleet();
   const clients: Record<string, RpcClient> = {};
   try {
-    const raw = (await fleet.start(SERVER, ['raw'], /^url (\S+)$/))[1] as string;
-    const ours = (await fleet.start(SERVER, ['ours'], /^url (\S+)$/))[1] as string;
-    clients.raw = rawHttpClient(raw);
-    clients.ours = oursHttpClient(ours);
+    const raw = await fleet.start(SERVER, ['raw'], /^url (\S+)$/);
+    const ours = await fleet.start(SERVER, ['ours'], /^url (\S+)$/);
+    clients.raw = rawHttpClient(raw.match[1] as string);
+    clients.ours = oursHttpClient(ours.match[1] as string);
+    const serverPids = { raw: [raw.pid], ours: [ours.pid] };
     console.log(`http: client -> one worker process over node:http, pids ${fleet.pids.join(', ')}`);
-    return await compareSides({ row: 'http', clients, ratios: [['ours', 'raw']], ...plan });
+    return await compareSides({ row: 'http', clients, serverPids, ratios: [['ours', 'raw']], ...plan });
   } finally {
     await Promise.all(Object.values(clients).map((client) => client.close().catch((error: unknown) => console.error('bench: a client failed to close', error))));
     await fleet.stopAll();

@@ -27,7 +27,7 @@ function used(): number {
 async function measure(count: number): Promise<void> {
   const fleet = new Fleet();
   try {
-    const endpoint = (await fleet.start(join(here, 'rpc-zmq-server.ts'), ['sink'], /^endpoint (\S+)$/))[1] as string;
+    const endpoint = (await fleet.start(join(here, 'rpc-zmq-server.ts'), ['sink'], /^endpoint (\S+)$/)).match[1] as string;
     const client = oursZmqClient(endpoint);
     const { connection } = client;
     // One call first, so the socket's and the loop's one-off allocations are in the baseline.

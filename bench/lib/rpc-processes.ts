@@ -13,8 +13,8 @@ const NODE_ARGS = (process.env.RPC_BENCH_NODE_ARGS ?? '').split(' ').filter((arg
 export class Fleet {
   private readonly children: ChildProcess[] = [];
 
-  /** Starts `script args...`; resolves with the match of its first stdout line matching `ready`. */
-  async start(script: string, args: string[], ready: RegExp): Promise<RegExpExecArray> {
+  /** Starts `script args...`; resolves with its pid and the match of its first stdout line matching `ready`. */
+  async start(script: string, args: string[], ready: RegExp): Promise<{ match: RegExpExecArray; pid: number }> {
     const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.children.push(child);
     const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
@@ -26,7 +26,7 @@ export class Fleet {
     try {
       for await (const line of lines) {
         const match = ready.exec(line);
-        if (match) return match;
+        if (match) return { match, pid: child.pid as number };
       }
       const why = timedOut ? `did not start within ${START_TIMEOUT_MS}ms` : 'exited before it was ready';
       throw new Error(`bench: ${script} ${args.join(' ')} ${why}`);

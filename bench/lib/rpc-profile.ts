@@ -30,15 +30,15 @@ try {
   let client: RpcClient | undefined;
   if (side === 'moleculer') {
     const clientPort = await freePort();
-    const serverPort = Number((await fleet.start(join(here, 'rpc-moleculer-server.ts'), [String(clientPort)], /^port (\d+)$/))[1]);
+    const serverPort = Number((await fleet.start(join(here, 'rpc-moleculer-server.ts'), [String(clientPort)], /^port (\d+)$/)).match[1]);
     client = await moleculerClient(clientPort, serverPort);
   } else if (topology === 'http') {
-    const url = (await fleet.start(join(here, 'rpc-http-server.ts'), [serverSide], /^url (\S+)$/))[1] as string;
+    const url = (await fleet.start(join(here, 'rpc-http-server.ts'), [serverSide], /^url (\S+)$/)).match[1] as string;
     client = side === 'ours' ? oursHttpClient(url) : rawHttpClient(url);
   } else if (topology === 'direct') {
-    address = (await fleet.start(SERVER, [`${serverSide}-worker`, 'bind', 'tcp://127.0.0.1:*'], ENDPOINT))[1] as string;
+    address = (await fleet.start(SERVER, [`${serverSide}-worker`, 'bind', 'tcp://127.0.0.1:*'], ENDPOINT)).match[1] as string;
   } else {
-    const match = await fleet.start(SERVER, [`${serverSide}-router`], ENDPOINT);
+    const { match } = await fleet.start(SERVER, [`${serverSide}-router`], ENDPOINT);
     for (let i = 0; i < 2; i++) await fleet.start(SERVER, [`${serverSide}-worker`, 'connect', match[2] as string], ENDPOINT);
     address = match[1] as string;
   }

@@ -32,20 +32,23 @@ async function closeAll(clients: RpcClient[]): Promise<void> {
 export async function runDirect(plan: RowPlan, withMoleculer: boolean): Promise<CompareResult> {
   const fleet = new Fleet();
   const clients: Record<string, RpcClient> = {};
+  const serverPids: Record<string, number[]> = {};
   try {
-    const ours = (await fleet.start(ZMQ_SERVER, ['ours-worker', 'bind', ANY], ENDPOINT))[1] as string;
-    const raw = (await fleet.start(ZMQ_SERVER, ['raw-worker', 'bind', ANY], ENDPOINT))[1] as string;
-    clients.raw = rawZmqClient(raw);
-    clients.ours = oursZmqClient(ours);
+    const ours = await fleet.start(ZMQ_SERVER, ['ours-worker', 'bind', ANY], ENDPOINT);
+    const raw = await fleet.start(ZMQ_SERVER, ['raw-worker', 'bind', ANY], ENDPOINT);
+    clients.raw = rawZmqClient(raw.match[1] as string);
+    clients.ours = oursZmqClient(ours.match[1] as string);
+    Object.assign(serverPids, { raw: [raw.pid], ours: [ours.pid] });
     if (withMoleculer) {
       const clientPort = await freePort();
-      const serverPort = Number((await fleet.start(MOLECULER_SERVER, [String(clientPort)], /^port (\d+)$/))[1]);
-      clients.moleculer = await moleculerClient(clientPort, serverPort);
+      const server = await fleet.start(MOLECULER_SERVER, [String(clientPort)], /^port (\d+)$/);
+      clients.moleculer = await moleculerClient(clientPort, Number(server.match[1]));
+      serverPids.moleculer = [server.pid];
     }
     console.log(`direct: client -> one worker process, pids ${fleet.pids.join(', ')}`);
     const ratios: Array<[string, string]> = [['ours', 'raw']];
     if (withMoleculer) ratios.push(['ours', 'moleculer'], ['moleculer', 'raw']);
-    return await compareSides({ row: 'direct', clients, ratios, ...plan });
+    return await compareSides({ row: 'direct', clients, serverPids, ratios, ...plan });
   } finally {
     await closeAll(Object.values(clients));
     await fleet.stopAll();
@@ -55,18 +58,20 @@ export async function runDirect(plan: RowPlan, withMoleculer: boolean): Promise<
 export async function runRouter(plan: RowPlan): Promise<CompareResult> {
   const fleet = new Fleet();
   const clients: Record<string, RpcClient> = {};
+  const serverPids: Record<string, number[]> = {};
   try {
     const endpoints: Record<string, string> = {};
     for (const side of ['ours', 'raw']) {
-      const match = await fleet.start(ZMQ_SERVER, [`${side}-router`], ENDPOINT);
-      const [front, back] = [match[1] as string, match[2] as string];
-      for (let i = 0; i < 2; i++) await fleet.start(ZMQ_SERVER, [`${side}-worker`, 'connect', back], ENDPOINT);
+      const router = await fleet.start(ZMQ_SERVER, [`${side}-router`], ENDPOINT);
+      const [front, back] = [router.match[1] as string, router.match[2] as string];
+      serverPids[side] = [router.pid];
+      for (let i = 0; i < 2; i++) (serverPids[side] as number[]).push((await fleet.start(ZMQ_SERVER, [`${side}-worker`, 'connect', back], ENDPOINT)).pid);
       endpoints[side] = front;
     }
     clients.raw = rawZmqClient(endpoints.raw as string);
     clients.ours = oursZmqClient(endpoints.ours as string);
     console.log(`router: client -> router process -> 2 worker processes, pids ${fleet.pids.join(', ')}`);
-    return await compareSides({ row: 'router', clients, ratios: [['ours', 'raw']], ...plan });
+    return await compareSides({ row: 'router', clients, serverPids, ratios: [['ours', 'raw']], ...plan });
   } finally {
     await closeAll(Object.values(clients));
     await fleet.stopAll();
