@@ -43,7 +43,10 @@ export interface WorkerServiceOptions {
   startup?: string;
   serialization?: SerializationName;
   compression?: CompressionName;
-  /** Beyond Toto: replies kept by call id for this long, so a retried call is not run twice. */
+  /**
+   * Beyond Toto: replies kept by call id for this long, so a retried call is not run twice: at the
+   * router (a retry may reach another worker than its original) and in each worker (direct mode).
+   */
   idempotencyTtlMs?: number;
   /** How long a shutdown lets the calls in hand finish. Default 5000. */
   shutdownDeadlineMs?: number;
@@ -96,6 +99,10 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   if (socketMode === 'bind' && processes > 1 && !/:\*$/.test(options.socketAddress ?? '')) {
     throw new RangeError(expected('socketAddress', `an address ending in ":*" so each of the ${processes} workers binds its own port`, options.socketAddress));
   }
+  const { idempotencyTtlMs } = options;
+  if (idempotencyTtlMs !== undefined && (typeof idempotencyTtlMs !== 'number' || !Number.isFinite(idempotencyTtlMs) || idempotencyTtlMs <= 0)) {
+    throw new RangeError(expected('idempotencyTtlMs', 'a finite number > 0', idempotencyTtlMs));
+  }
   const logLevel = checkLogLevel('workerLogLevel', options.workerLogLevel ?? WORKER_LOG_LEVEL_DEFAULT);
   const execArgv = workerExecArgv(methods, options.startup);
   const dir = mkdtempSync(join(tmpdir(), 'toto-worker-service-'));
@@ -123,6 +130,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       describe: () => ({ processes: group?.children.map((child) => ({ serviceId: child.serviceId, pid: child.pid, restarts: child.restarts })) ?? [] }),
       beforeClose: (remainingMs) => group?.stop(Math.max(remainingMs, 100)) ?? Promise.resolve(),
       shutdownDeadlineMs,
+      ...(idempotencyTtlMs === undefined ? {} : { idempotency: { ttlMs: idempotencyTtlMs } }),
     });
     const workerConfig: WorkerProcessConfig = {
       methods: options.methods,

@@ -14,6 +14,7 @@
 // closes. A caller with autoRetry re-sends what it sent during the shutdown, to whoever serves next.
 
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
+import type { RouterIdempotencyOptions } from './router-idempotency.js';
 import type { SocketOptions, TransportPort } from './transport.js';
 import { checkOptions, expected } from './validate.js';
 import { WorkerBalancer, WORKER_BIND_ADDRESS_DEFAULT, type WorkerBalancerStats } from './worker-balancer.js';
@@ -35,6 +36,11 @@ export interface RouterRoleOptions {
   describe?: () => Record<string, unknown>;
   /** Runs during a shutdown once the workers have drained, before the balancer closes; gets the time left. */
   beforeClose?: (remainingMs: number) => Promise<void>;
+  /**
+   * Beyond Toto: the balancer keeps replies by call id (router-idempotency.ts), so a retry that
+   * would reach another worker than its original is not run twice. Off by default.
+   */
+  idempotency?: RouterIdempotencyOptions;
   /** Options of the balancer's sockets. Default lingerMs 1000 (replies still queued go out after close). */
   socketOptions?: SocketOptions;
   /** Shutdown's deadline when none is given. Default 5000. */
@@ -46,7 +52,7 @@ export interface RouterRoleOptions {
 }
 
 const OPTION_NAMES = [
-  'transport', 'loop', 'logger', 'bindAddress', 'socketAddress', 'controlAddress', 'info', 'describe', 'beforeClose', 'socketOptions',
+  'transport', 'loop', 'logger', 'bindAddress', 'socketAddress', 'controlAddress', 'info', 'describe', 'beforeClose', 'idempotency', 'socketOptions',
   'shutdownDeadlineMs', 'askTimeoutMs', 'workerTimeoutMs',
 ];
 
@@ -105,7 +111,15 @@ export class RouterRole {
     this.startedMs = loop.now();
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     if (bindAddress !== '') {
-      this.balancer = new WorkerBalancer({ transport, loop, logger, bindAddress, socketAddress, socketOptions: { lingerMs: 1_000, ...options.socketOptions } });
+      this.balancer = new WorkerBalancer({
+        transport,
+        loop,
+        logger,
+        bindAddress,
+        socketAddress,
+        socketOptions: { lingerMs: 1_000, ...options.socketOptions },
+        ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
+      });
     }
     if (controlAddress !== '') {
       try {

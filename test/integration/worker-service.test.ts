@@ -113,6 +113,21 @@ describe('startWorkerService: real worker processes', () => {
     expect(status.processes).toEqual(expect.arrayContaining([expect.objectContaining({ restarts: 1 })]));
   });
 
+  it('idempotencyTtlMs: a retry that the router would hand to the other worker is not run twice', async () => {
+    const service = await start({ methods: METHODS, processes: 2, bindAddress: 'tcp://127.0.0.1:*', idempotencyTtlMs: 60_000 });
+    const { conn } = client(service.addresses.bind!, { autoRetry: true, timeoutMs: 300 });
+    await pidsAnswering(conn, service.pids);
+    const before = (await service.status()).served;
+    // Attempt 1 runs 1500 ms on one worker; its retries (every ~300 ms) would go round to the other.
+    expect(await conn.invoke('slow', { ms: 1500 })).toMatchObject({ waitedMs: 1500 });
+    expect(conn.stats.retried).toBeGreaterThan(0);
+    const status = await service.status();
+    expect(status.served - before).toBe(1);
+    // Each retry waited at the router for its original's reply (or, come after it, was answered from the window).
+    const window = (status.balancer as { idempotency: { joins: number; hits: number } }).idempotency;
+    expect(window.joins + window.hits).toBeGreaterThan(0);
+  });
+
   it("router-only (processes 0): the workers of another service connect to its worker socket", async () => {
     const shared = await start({ methods: METHODS, processes: 0, bindAddress: 'tcp://127.0.0.1:*' });
     expect(shared.pids).toEqual([]);
@@ -138,6 +153,7 @@ describe('startWorkerService: bad options', () => {
       /socketAddress: expected an address ending in ":\*" so each of the 2 workers binds its own port/,
     );
     await expect(startWorkerService({ methods: METHODS, workers: 2 } as never)).rejects.toThrow(/unknown option "workers"/);
+    await expect(startWorkerService({ methods: METHODS, idempotencyTtlMs: -1, output: 'ignore' })).rejects.toThrow(new RangeError('idempotencyTtlMs: expected a finite number > 0, got -1'));
   });
 
   it("a methods path that does not exist fails the start with the worker's own message", async () => {
