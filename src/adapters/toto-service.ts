@@ -139,6 +139,8 @@ export abstract class TotoService<T extends object = Record<never, never>> {
     }
     const role = takeRole();
     try {
+      const instead = role === undefined ? await this.runInstead() : undefined;
+      if (instead !== undefined) return instead;
       if (role === 'child') process.exit(await this.runChild());
       if (role === 'master') return await this.runMaster(true);
       if (action === 'stop') return await this.stopDaemon();
@@ -157,6 +159,14 @@ export abstract class TotoService<T extends object = Record<never, never>> {
   /** Checks the arguments that are not options; by default there must be none. Throw OptionsError to reject. */
   protected checkArguments(positionals: readonly string[]): void {
     if (positionals.length > 0) throw new OptionsError('BAD_VALUE', `unexpected argument ${JSON.stringify(positionals[0])} (${this.name} takes options only; --help lists them)`);
+  }
+
+  /**
+   * For options that ask for something other than running the service (the worker command's
+   * --command status): do it and return the exit code; undefined runs the service.
+   */
+  protected runInstead(): Promise<number | undefined> | number | undefined {
+    return undefined;
   }
 
   /** The master's processes: by default processCount() children re-running this program, each running mainLoop. */
@@ -217,6 +227,7 @@ export abstract class TotoService<T extends object = Record<never, never>> {
         sync = setInterval(() => pidfiles.sync(running.children()), PIDFILE_SYNC_MS);
       }
       this.stdout.write(`Starting ${count} ${this.name} process${count === 1 ? '' : 'es'}.\n`);
+      if (running.info) this.stdout.write(`${JSON.stringify(running.info)}\n`);
       if (daemon) {
         reportReady({ pid: process.pid, processes: running.children(), ...(running.info ? { info: running.info } : {}) });
         reported = true;

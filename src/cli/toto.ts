@@ -3,6 +3,7 @@
 // with a failing seed exits 1.
 
 import { Command, CommanderError } from 'commander';
+import { registerServiceCommands } from './cli-service-commands.js';
 import { UsageError } from './load-scenarios.js';
 import { simCommand, type SimCommandOptions } from './sim-command.js';
 import { mergeCommand, type MergeOptions } from './sim-merge.js';
@@ -47,6 +48,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--out <file.html>', 'where to write the page (default: the trace file with .html)')
     .option('--open', 'open the page in the browser ($BROWSER, else xdg-open/open/start)')
     .action(async (file: string, options: TraceViewOptions) => onExit(await traceViewCommand(file, options)));
+  registerServiceCommands(program, onExit);
   return program;
 }
 
