@@ -8,6 +8,7 @@ import { FailureBackoff } from './failure-backoff.js';
 import { silentLogger, type Logger, type LoopPort, type RandomPort, type TimerHandle } from './ports.js';
 import type { Socket, TransportPort } from './transport.js';
 import { checkNonEmptyString, checkOptions, expected } from './validate.js';
+import { receiveControlMessages } from './worker-control-receive.js';
 import { controlFrames, parseCommandBody, parseControlFrames, type WorkerInfo, type WorkerReport } from './worker-control-wire.js';
 
 export interface WorkerControlAgentOptions {
@@ -118,21 +119,14 @@ export class WorkerControlAgent {
     return sent;
   }
 
-  private async receiveLoop(): Promise<void> {
-    while (!this.closing && !this.socket.closed) {
-      let frames: Uint8Array[];
-      try {
-        frames = await this.socket.receive();
-      } catch (error) {
-        if (this.closing || this.socket.closed) return;
-        const { consecutive, delayMs } = this.backoff.fail();
-        this.log('warn', { err: error, consecutive, backoffMs: delayMs }, 'worker control agent: receive failed');
-        await this.backoff.wait(delayMs);
-        continue;
-      }
-      this.backoff.succeed();
-      await this.handle(frames);
-    }
+  private receiveLoop(): Promise<void> {
+    return receiveControlMessages({
+      socket: this.socket,
+      backoff: this.backoff,
+      stopped: () => this.closing,
+      onFailure: (context) => this.log('warn', context, 'worker control agent: receive failed'),
+      handle: (frames) => this.handle(frames),
+    });
   }
 
   private async handle(frames: Uint8Array[]): Promise<void> {

@@ -18,6 +18,7 @@
 import { ErrorCode, TotoError } from './errors.js';
 import { FailureBackoff } from './failure-backoff.js';
 import { WorkerRegistry, type KnownWorker } from './worker-control-registry.js';
+import { receiveControlMessages } from './worker-control-receive.js';
 import { silentLogger, type Logger, type LoopPort } from './ports.js';
 import type { Socket, TransportPort } from './transport.js';
 import { checkNonEmptyString, checkOptions, expected } from './validate.js';
@@ -226,21 +227,14 @@ export class WorkerControlServer {
     return sent;
   }
 
-  private async receiveLoop(): Promise<void> {
-    while (!this.closing && !this.socket.closed) {
-      let frames: Uint8Array[];
-      try {
-        frames = await this.socket.receive();
-      } catch (error) {
-        if (this.closing || this.socket.closed) return;
-        const { consecutive, delayMs } = this.backoff.fail();
-        this.log('warn', { err: error, consecutive, backoffMs: delayMs }, 'worker control: receive failed');
-        await this.backoff.wait(delayMs);
-        continue;
-      }
-      this.backoff.succeed();
-      this.handle(frames[0], frames.slice(1));
-    }
+  private receiveLoop(): Promise<void> {
+    return receiveControlMessages({
+      socket: this.socket,
+      backoff: this.backoff,
+      stopped: () => this.closing,
+      onFailure: (context) => this.log('warn', context, 'worker control: receive failed'),
+      handle: (frames) => this.handle(frames[0], frames.slice(1)),
+    });
   }
 
   private handle(identity: Uint8Array | undefined, frames: Uint8Array[]): void {
