@@ -22,6 +22,9 @@ export interface HistoryEntry {
   label?: string;
 }
 
+/** How a call recorded by History.call ended: its value, or the error it failed with. */
+export type CallOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 export interface HistoryOptions {
   /** The clock entries are stamped with (a host's loop.now or kernel.now). */
   now: () => number;
@@ -54,6 +57,25 @@ export class History {
   /** The call failed with `error`. */
   fail(callId: CallId, error?: unknown): void {
     this.push(callId, 'fail', error);
+  }
+
+  /**
+   * Records a whole call: invoke now, then ok with the value `run` resolves to, or fail with the
+   * message of the error it rejects (or throws) with. Never rejects, so a workload can start many
+   * calls and await them all; the outcome says how each ended.
+   */
+  async call<T>(callId: CallId, run: () => PromiseLike<T> | T, details?: unknown): Promise<CallOutcome<T>> {
+    checkFunction('run', run);
+    this.invoke(callId, details);
+    let value: T;
+    try {
+      value = await run();
+    } catch (error) {
+      this.fail(callId, error instanceof Error ? error.message : error);
+      return { ok: false, error };
+    }
+    this.ok(callId, value);
+    return { ok: true, value };
   }
 
   /** Some other callback ran for the call (progress, a late reply...): it must not come after the call settled. */

@@ -1,4 +1,4 @@
-// Proves the history recorder stamps calls with injected time in order, and the settle checkers flag double settles, settles without invoke, pending calls and callbacks after settle with exact messages.
+// Proves the history recorder stamps calls with injected time in order (History.call records a whole call), and the settle checkers flag double settles, settles without invoke, pending calls and callbacks after settle with exact messages.
 import { describe, expect, it } from 'vitest';
 import { History } from '../../../src/sim/checkers/history.js';
 import { assertHistory, checkNoCallbackAfterSettle, checkSettlesExactlyOnce, HistoryViolationError } from '../../../src/sim/checkers/settle-checks.js';
@@ -118,13 +118,82 @@ describe('assertHistory', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(HistoryViolationError);
-    expect((error as HistoryViolationError).violations).toHaveLength(3);
+    expect((error as HistoryViolationError).violations).toHaveLength(2);
     expect((error as Error).message).toBe(
-      'history check failed with 3 violations:\n' +
-        '  - call "a": settled twice: ok at 1ms, then ok at 2ms\n' +
-        '  - call "b": invoked at 3ms, never settled\n' +
-        '  - call "a": ok at 2ms after it settled (ok at 1ms)',
+      'history check failed with 2 violations:\n' + '  - call "a": settled twice: ok at 1ms, then ok at 2ms\n' + '  - call "b": invoked at 3ms, never settled',
     );
-    expect(() => assertHistory(history, { requireSettled: false })).toThrow('history check failed with 2 violations');
+    expect(() => assertHistory(history, { requireSettled: false })).toThrow('history check failed with 1 violation:');
+  });
+
+  it('counts one wrong entry once, and distinct wrong entries each', () => {
+    const { history, at } = clocked();
+    at(0).invoke('a');
+    at(1).ok('a');
+    at(2).invoke('a'); // invoked twice and after it settled: one violation
+    at(3).event('a', 'late'); // only after it settled
+    at(4).ok('ghost');
+    at(5).ok('ghost'); // without an invoke and after it settled: one violation
+    const violations = (() => {
+      try {
+        assertHistory(history);
+      } catch (e) {
+        return (e as HistoryViolationError).violations;
+      }
+      return [];
+    })();
+    expect(violations).toEqual([
+      'call "a": invoked twice: at 0ms and again at 2ms',
+      'call "ghost": ok at 4ms without an invoke',
+      'call "ghost": ok at 5ms without an invoke',
+      'call "a": event "late" at 3ms after it settled (ok at 1ms)',
+    ]);
+  });
+
+  it('prints fractional times rounded', () => {
+    const { history, at } = clocked();
+    at(0.1 + 0.2).invoke('a');
+    at(592.666666).ok('a');
+    at(600.004).fail('a');
+    expect(() => assertHistory(history)).toThrow('call "a": settled twice: ok at 592.67ms, then fail at 600ms');
+  });
+});
+
+describe('History.call', () => {
+  it('records invoke and ok with the value, or fail with the error message, and never rejects', async () => {
+    const { history, at } = clocked();
+    at(1);
+    const good = await history.call('a', () => Promise.resolve(42), { n: 1 });
+    const bad = await history.call('b', () => Promise.reject(new Error('boom')));
+    const thrown = await history.call('c', () => {
+      throw new RangeError('sync');
+    });
+    const plain = await history.call('d', () => 'now');
+    expect(good).toEqual({ ok: true, value: 42 });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && (bad.error as Error).message).toBe('boom');
+    expect(thrown.ok).toBe(false);
+    expect(plain).toEqual({ ok: true, value: 'now' });
+    expect(history.entries.map((e) => [e.callId, e.type, e.data])).toEqual([
+      ['a', 'invoke', { n: 1 }],
+      ['a', 'ok', 42],
+      ['b', 'invoke', undefined],
+      ['b', 'fail', 'boom'],
+      ['c', 'invoke', undefined],
+      ['c', 'fail', 'sync'],
+      ['d', 'invoke', undefined],
+      ['d', 'ok', 'now'],
+    ]);
+    expect(() => assertHistory(history)).not.toThrow();
+  });
+
+  it('stamps the settle when the call settles, and refuses a run that is not a function', async () => {
+    const { history, at } = clocked();
+    at(10);
+    const pending = history.call('a', () => new Promise<string>((resolve) => setImmediate(() => resolve('late'))));
+    at(25);
+    await pending;
+    expect(history.entries.map((e) => e.tMs)).toEqual([10, 25]);
+    await expect(history.call('b', 'x' as never)).rejects.toThrow('run: expected a function, got "x"');
+    expect(history.size).toBe(2);
   });
 });
