@@ -126,12 +126,12 @@ export abstract class TotoService<T extends object = Record<never, never>> {
   async run(): Promise<number> {
     let action: DaemonAction | undefined;
     try {
-      if (this.load().help) {
+      const checked = this.checkCommandLine();
+      if (checked.help) {
         this.stdout.write(this.options.helpText());
         return 0;
       }
-      this.checkArguments(this.positionals);
-      action = daemonAction(this.values);
+      action = checked.action;
     } catch (error) {
       if (!(error instanceof OptionsError)) throw error;
       this.stderr.write(`${this.init.program ?? this.name}: ${error.message}\n`);
@@ -154,6 +154,13 @@ export abstract class TotoService<T extends object = Record<never, never>> {
       this.stderr.write(`${this.init.program ?? this.name}: ${this.values.debug ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error))}\n`);
       return 1;
     }
+  }
+
+  /** What run() checks before it acts (nothing is started): throws OptionsError on bad input. */
+  checkCommandLine(): { help: boolean; action: DaemonAction | undefined } {
+    if (this.load().help) return { help: true, action: undefined };
+    this.checkArguments(this.positionals);
+    return { help: false, action: daemonAction(this.values) };
   }
 
   /** Checks the arguments that are not options; by default there must be none. Throw OptionsError to reject. */

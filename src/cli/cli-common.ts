@@ -5,7 +5,6 @@
 import { randomInt } from 'node:crypto';
 import { createCodecs, type CompressionName, type SerializationName } from '../adapters/codecs.js';
 import { LoopNode } from '../adapters/loop-node.js';
-import { parseOptionsCli } from '../adapters/options-file.js';
 import { TransportZmq } from '../adapters/transport-zmq.js';
 import { OptionsError } from '../core/options-error.js';
 import type { Options } from '../core/options.js';
@@ -75,11 +74,6 @@ export function defineCodecOptions<T extends object>(options: Options<T>) {
 
 export function codecsOf(values: { serialization: string; compression: string }): WireCodecs {
   return createCodecs({ serialization: values.serialization as SerializationName, compression: values.compression as CompressionName });
-}
-
-/** Parses a command's arguments: the values, or the exit code to return (help printed, or bad input reported). */
-export function parseCommand<T extends object>(options: Options<T>, argv: readonly string[], program: string, io: CommandIo) {
-  return parseOptionsCli(options, argv, { program, stdout: io.stdout, stderr: io.stderr });
 }
 
 /** Runs `body` with Node's loop, zeromq.js and a random source, all closed afterwards. */

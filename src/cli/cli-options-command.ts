@@ -59,7 +59,8 @@ export function rejectUnknownCommands(program: Command): void {
   };
 }
 
-function checkCommandNames(program: Command, args: readonly string[]): void {
+/** Throws (commander error, exit code 2) when `args` name a command that does not exist at its level. */
+export function checkCommandNames(program: Command, args: readonly string[]): void {
   let command = program;
   const names: string[] = [];
   for (const arg of args) {

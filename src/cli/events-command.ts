@@ -10,7 +10,8 @@ import { decodeEvent, eventLimits } from '../core/event-manager-wire.js';
 import { OptionsError } from '../core/options-error.js';
 import { Options } from '../core/options.js';
 import type { TransportPort } from '../core/transport.js';
-import { checkAddress, checkAddresses, checkPositionals, codecsOf, defineCodecOptions, parseCommand, parseJsonArgument, processIo, shown, usageFailure, withNodePorts, type CommandIo } from './cli-common.js';
+import { parseOptions } from '../adapters/options-file.js';
+import { checkAddress, checkAddresses, checkPositionals, codecsOf, defineCodecOptions, parseJsonArgument, processIo, shown, usageFailure, withNodePorts, type CommandIo } from './cli-common.js';
 
 function sendOptions() {
   const options = new Options({
@@ -31,24 +32,46 @@ function listenOptions() {
   );
 }
 
-/** `toto events send ...` (the arguments after `send`); resolves to the exit code. */
-export async function eventsSendCommand(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
-  const program = 'toto events send';
-  const parsed = parseCommand(sendOptions(), argv, program, io);
-  if (!parsed.run) return parsed.exitCode;
-  const { values, positionals } = parsed;
-  let addresses: string[];
-  let name: string;
-  let args: unknown;
+/** The arguments of `toto events send`, checked (nothing is sent); throws OptionsError on bad input. */
+export function parseSendArgs(argv: readonly string[]) {
+  const options = sendOptions();
+  const { values, positionals, help } = parseOptions(options, argv);
+  if (help) return { help: true as const, text: options.helpText() };
+  checkPositionals(positionals, ['address', 'name', 'json'], 1);
+  const addresses = checkAddresses('address', positionals[0] as string);
+  const name = positionals[1] as string;
+  if (name === '') throw new OptionsError('BAD_VALUE', `name: expected an event name, got ${shown(name)}`, { option: 'name' });
+  const args = positionals[2] === undefined ? null : parseJsonArgument('json', positionals[2]);
+  return { help: false as const, values, addresses, name, args };
+}
+
+/** The arguments of `toto events listen`, checked (nothing is bound); throws OptionsError on bad input. */
+export function parseListenArgs(argv: readonly string[]) {
+  const options = listenOptions();
+  const { values, positionals, help } = parseOptions(options, argv);
+  if (help) return { help: true as const, text: options.helpText() };
+  checkPositionals(positionals, ['address']);
+  return { help: false as const, values, address: checkAddress('address', positionals[0] as string) };
+}
+
+/** Parses with `parse`: the parse, or the exit code when help was printed or the input was bad. */
+function parsedOr<R extends { help: boolean }>(parse: () => R, program: string, io: CommandIo): Exclude<R, { help: true }> | number {
   try {
-    checkPositionals(positionals, ['address', 'name', 'json'], 1);
-    addresses = checkAddresses('address', positionals[0] as string);
-    name = positionals[1] as string;
-    if (name === '') throw new OptionsError('BAD_VALUE', `name: expected an event name, got ${shown(name)}`, { option: 'name' });
-    args = positionals[2] === undefined ? null : parseJsonArgument('json', positionals[2]);
+    const parsed = parse();
+    if (!parsed.help) return parsed as Exclude<R, { help: true }>;
+    io.stdout.write((parsed as unknown as { text: string }).text);
+    return 0;
   } catch (error) {
     return usageFailure(error, program, io);
   }
+}
+
+/** `toto events send ...` (the arguments after `send`); resolves to the exit code. */
+export async function eventsSendCommand(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const program = 'toto events send';
+  const parsed = parsedOr(() => parseSendArgs(argv), program, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values, addresses, name, args } = parsed;
   return withNodePorts(async ({ loop, transport, random }) => {
     // A PUSH queues for an address nobody listens at as if it were there: only a handshake says a
     // server took the connection, so the event is known to go out (within the socket's linger).
@@ -93,16 +116,9 @@ export interface ListenControl {
 /** `toto events listen ...` (the arguments after `listen`); resolves to the exit code once stopped. */
 export async function eventsListenCommand(argv: readonly string[], io: CommandIo = processIo, control: ListenControl = {}): Promise<number> {
   const program = 'toto events listen';
-  const parsed = parseCommand(listenOptions(), argv, program, io);
-  if (!parsed.run) return parsed.exitCode;
-  const { values, positionals } = parsed;
-  let address: string;
-  try {
-    checkPositionals(positionals, ['address']);
-    address = checkAddress('address', positionals[0] as string);
-  } catch (error) {
-    return usageFailure(error, program, io);
-  }
+  const parsed = parsedOr(() => parseListenArgs(argv), program, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values, address } = parsed;
   const codecs = codecsOf(values);
   const limits = eventLimits(undefined);
   return withNodePorts(async ({ transport }) => {

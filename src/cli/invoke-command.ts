@@ -7,7 +7,8 @@ import { ErrorCode, TotoError } from '../core/errors.js';
 import { OptionsError } from '../core/options-error.js';
 import { Options } from '../core/options.js';
 import { ZmqWorkerConnection } from '../core/zmq-worker-connection.js';
-import { checkAddresses, checkPositionals, codecsOf, defineCodecOptions, parseCommand, parseJsonArgument, processIo, shown, usageFailure, withNodePorts, type CommandIo } from './cli-common.js';
+import { parseOptions } from '../adapters/options-file.js';
+import { checkAddresses, checkPositionals, codecsOf, defineCodecOptions, parseJsonArgument, processIo, shown, usageFailure, withNodePorts, type CommandIo } from './cli-common.js';
 
 const PROGRAM = 'toto invoke';
 
@@ -21,23 +22,31 @@ function invokeOptions() {
   return defineCodecOptions(options);
 }
 
+/** The arguments of `toto invoke`, checked (nothing is sent); throws OptionsError on bad input. */
+export function parseInvokeArgs(argv: readonly string[]) {
+  const options = invokeOptions();
+  const { values, positionals, help } = parseOptions(options, argv);
+  if (help) return { help: true as const, text: options.helpText() };
+  checkPositionals(positionals, ['address', 'method', 'json'], 1);
+  const addresses = checkAddresses('address', positionals[0] as string);
+  const method = positionals[1] as string;
+  if (method.trim() === '') throw new OptionsError('BAD_VALUE', `method: expected a method name like "math.add", got ${shown(method)}`, { option: 'method' });
+  return { help: false as const, values, addresses, method, parameters: parseJsonArgument('json', positionals[2]) };
+}
+
 /** `toto invoke ...` (the arguments after `invoke`); resolves to the exit code. */
 export async function invokeCommand(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
-  const parsed = parseCommand(invokeOptions(), argv, PROGRAM, io);
-  if (!parsed.run) return parsed.exitCode;
-  const { values, positionals } = parsed;
-  let addresses: string[];
-  let method: string;
-  let parameters: unknown;
+  let parsed;
   try {
-    checkPositionals(positionals, ['address', 'method', 'json'], 1);
-    addresses = checkAddresses('address', positionals[0] as string);
-    method = positionals[1] as string;
-    if (method.trim() === '') throw new OptionsError('BAD_VALUE', `method: expected a method name like "math.add", got ${shown(method)}`, { option: 'method' });
-    parameters = parseJsonArgument('json', positionals[2]);
+    parsed = parseInvokeArgs(argv);
   } catch (error) {
     return usageFailure(error, PROGRAM, io);
   }
+  if (parsed.help) {
+    io.stdout.write(parsed.text);
+    return 0;
+  }
+  const { values, addresses, method, parameters } = parsed;
   return withNodePorts(async ({ loop, transport, random }) => {
     const connection = new ZmqWorkerConnection({
       transport,

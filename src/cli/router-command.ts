@@ -94,6 +94,11 @@ class RouterCommandService extends TotoService<RouterValues> {
   }
 }
 
+/** What `toto router <argv>` would run with, checked without starting anything; throws OptionsError on bad input. */
+export function checkRouterArgs(argv: readonly string[]): void {
+  new RouterCommandService(argv, processIo).checkCommandLine();
+}
+
 /** `toto router ...` (the arguments after `router`); resolves to the exit code. */
 export function routerCommand(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
   return new RouterCommandService(argv, io).run();

@@ -121,6 +121,11 @@ class WorkerCommandService extends TotoService<WorkerValues> {
   }
 }
 
+/** What `toto worker <argv>` would run with, checked without starting anything; throws OptionsError on bad input. */
+export function checkWorkerArgs(argv: readonly string[]): void {
+  new WorkerCommandService(argv, processIo).checkCommandLine();
+}
+
 /** `toto worker ...` (the arguments after `worker`); resolves to the exit code. */
 export function workerCommand(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
   return new WorkerCommandService(argv, io).run();
