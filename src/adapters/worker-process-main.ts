@@ -1,7 +1,8 @@
 // A worker process of startWorkerService (worker-service-node.ts): one WorkerRole on Node's loop
 // and real zeromq.js, configured from its environment (worker-service-load.ts), started by a
 // ProcessGroup. It reports ready with its pid and endpoint; it stops when the control socket
-// says shutdown, on SIGTERM (draining the call in hand), or when its parent goes away. It logs
+// says shutdown, on SIGTERM (draining the call in hand), or when its parent goes away (SIGINT
+// is left to the parent). It logs
 // pino JSON lines on its stderr (worker-service-logger.ts), which the parent shows as its own.
 
 import { randomInt } from 'node:crypto';
@@ -34,6 +35,10 @@ async function main(): Promise<void> {
     if (process.connected) process.disconnect();
     setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   };
+  // Ctrl-C in a terminal sends SIGINT to the whole process group: the parent decides (it drains
+  // the workers and stops them); a worker that died here would lose its call in hand and be
+  // restarted in the middle of that shutdown. A parent that dies takes the worker with it.
+  process.on('SIGINT', () => logger.info('worker process: SIGINT ignored (its worker service decides)'));
   stopWatching = exitWithParent(async () => {
     logger.warn('worker process: the parent went away; stopping');
     await role?.close();
@@ -43,14 +48,16 @@ async function main(): Promise<void> {
     const config = readWorkerProcessConfig(process.env[WORKER_CONFIG_ENV]);
     const serviceId = serviceIdFromEnv();
     const name = `${config.namePrefix}-${serviceId}`;
-    logger = createStderrLogger(config.logLevel, { pid: process.pid, worker: name });
+    const processLogger = createStderrLogger(config.logLevel, { pid: process.pid });
+    // WorkerRole names the worker on its own lines; this file's lines name it here.
+    logger = processLogger.child({ worker: name });
     const methods = await loadServiceMethods(config.methods);
     const startup = config.startup ? await loadStartupHook(config.startup) : undefined;
     role = await WorkerRole.start({
       transport,
       loop,
       random: new Random(randomInt(0x7fffffff)),
-      logger,
+      logger: processLogger,
       methods,
       socketAddress: config.socketAddress,
       socketMode: config.socketMode,

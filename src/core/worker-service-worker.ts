@@ -7,7 +7,7 @@
 import type { IdempotencyWindowOptionsOf } from './worker-dispatch.js';
 import { silentLogger, type Logger, type LoopPort, type RandomPort, type TimerHandle } from './ports.js';
 import type { SocketOptions, TransportPort } from './transport.js';
-import { checkNonEmptyString, checkOneOf, checkOptions, expected } from './validate.js';
+import { checkLogger, checkNonEmptyString, checkOneOf, checkOptions, expected } from './validate.js';
 import type { WireCodecs, WireOptions } from './wire.js';
 import { WorkerControlAgent } from './worker-control-agent.js';
 import type { WorkerReport } from './worker-control-wire.js';
@@ -96,7 +96,8 @@ export class WorkerRole {
   private constructor(options: WorkerRoleOptions) {
     if (options === null || typeof options !== 'object') throw new TypeError(expected('worker options', 'an options object', options));
     checkOptions('worker options', options, OPTION_NAMES);
-    const { transport, loop, random, logger = silentLogger, methods, socketAddress, socketMode = 'connect', serviceId = 0 } = options;
+    const { transport, loop, random, methods, socketAddress, socketMode = 'connect', serviceId = 0 } = options;
+    checkLogger('logger', options.logger ?? silentLogger);
     if (!(methods instanceof WorkerMethods)) throw new TypeError(expected('methods', 'a WorkerMethods (from a map or a directory)', methods));
     checkNonEmptyString('socketAddress', socketAddress);
     checkOneOf('socketMode', socketMode, ['connect', 'bind']);
@@ -105,6 +106,8 @@ export class WorkerRole {
     checkNonEmptyString('name', name);
     if (options.controlAddress !== undefined && typeof options.controlAddress !== 'string') throw new TypeError(expected('controlAddress', 'a string', options.controlAddress));
     if (options.startup !== undefined && typeof options.startup !== 'function') throw new TypeError(expected('startup', 'a function', options.startup));
+    // Every line of this worker (its dispatcher's, its methods') names it.
+    const logger = (options.logger ?? silentLogger).child({ worker: name });
     this.loop = loop;
     this.logger = logger;
     this.startedMs = loop.now();
@@ -154,7 +157,7 @@ export class WorkerRole {
     if ((options.socketMode ?? 'connect') === 'bind') await this.server.bind(options.socketAddress);
     else this.server.connect(options.socketAddress);
     this.agent?.start();
-    this.logger.info({ worker: this.worker.name, socket: this.server.lastEndpoint, mode: options.socketMode ?? 'connect' }, 'worker: serving');
+    this.logger.info({ socket: this.server.lastEndpoint, mode: options.socketMode ?? 'connect' }, 'worker: serving');
   }
 
   /** The worker socket's endpoint (in direct mode, the port a `tcp://host:*` bind chose). */
@@ -192,7 +195,7 @@ export class WorkerRole {
     await Promise.race([this.server.drain(), deadline]);
     if (timer) this.loop.cancel(timer);
     const report = this.report();
-    if (report.inFlight > 0) this.logger.warn({ worker: this.worker.name, inFlight: report.inFlight, deadlineMs }, 'worker: calls still running at the drain deadline');
+    if (report.inFlight > 0) this.logger.warn({ inFlight: report.inFlight, deadlineMs }, 'worker: calls still running at the drain deadline');
     // Not awaited: the loop ends only once a method still running returns; its reply then finds the socket closed.
     void this.server.close();
     this.state = 'Finished';
@@ -203,7 +206,8 @@ export class WorkerRole {
     this.stopping ??= (async () => {
       await this.drain(deadlineMs);
       await this.agent?.close();
-      this.logger.info({ worker: this.worker.name, ...this.report() }, 'worker: finished');
+      const { status, uptimeMs, served, acks, errors } = this.report();
+      this.logger.info({ status, uptimeMs, served, acks, errors }, 'worker: finished');
       this.resolveDone();
     })();
     return this.stopping;

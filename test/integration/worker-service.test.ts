@@ -67,6 +67,19 @@ async function pidsAnswering(conn: ZmqWorkerConnection, want: readonly number[],
   return [...seen].sort();
 }
 
+/**
+ * Waits until a worker reports a call in hand. Polled with a pause: while no worker is known yet,
+ * status() settles without a macrotask, and a loop without one would starve the event loop of
+ * the very hello it waits for.
+ */
+async function callInHand(service: WorkerServiceHandle, timeoutMs = 10_000): Promise<void> {
+  for (const untilMs = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
+    const status = await service.status();
+    if (status.workers.some((w) => 'inFlight' in w && w.inFlight > 0)) return;
+    if (Date.now() > untilMs) throw new Error(`no worker has a call in hand after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+  }
+}
+
 describe('startWorkerService: real worker processes', () => {
   it('two workers: calls reach both pids, status answers, shutdown drains the call in hand, no process is left', async () => {
     const service = await start({ methods: METHODS, processes: 2, bindAddress: 'tcp://127.0.0.1:*', startup: STARTUP });
@@ -86,10 +99,7 @@ describe('startWorkerService: real worker processes', () => {
     const workerPids = service.pids;
     const slow = conn.invoke('slow', { ms: 800 });
     // The call is in a worker's hands (it runs 800 ms) when the shutdown comes.
-    for (let inHand = 0, untilMs = Date.now() + 10_000; inHand === 0; ) {
-      if (Date.now() > untilMs) throw new Error('the slow call never reached a worker');
-      inHand = (await service.status()).workers.reduce((sum, w) => sum + ('inFlight' in w ? w.inFlight : 0), 0);
-    }
+    await callInHand(service);
     const result = await sendWorkerCommand({ transport, loop, address: service.addresses.control!, command: 'shutdown', deadlineMs: 5000 });
     expect(((await slow) as { waitedMs: number }).waitedMs).toBe(800);
     expect(result.workers.map((w) => w.status)).toEqual(['Finished', 'Finished']);
@@ -126,6 +136,19 @@ describe('startWorkerService: real worker processes', () => {
     // Each retry waited at the router for its original's reply (or, come after it, was answered from the window).
     const window = (status.balancer as { idempotency: { joins: number; hits: number } }).idempotency;
     expect(window.joins + window.hits).toBeGreaterThan(0);
+  });
+
+  it("Ctrl-C's SIGINT reaching a worker process does not end it: the call in hand is answered, no restart (the parent decides)", async () => {
+    const service = await start({ methods: METHODS, processes: 1, bindAddress: 'tcp://127.0.0.1:*' });
+    const { conn } = client(service.addresses.bind!);
+    const [pid] = service.pids;
+    const slow = conn.invoke('slow', { ms: 800 });
+    await callInHand(service);
+    process.kill(pid!, 'SIGINT');
+    expect(await slow).toMatchObject({ pid, waitedMs: 800 });
+    expect(((await conn.invoke('return_pid', {})) as { pid: number }).pid).toBe(pid);
+    expect(service.pids).toEqual([pid]);
+    expect((await service.status()).processes).toEqual([expect.objectContaining({ pid, restarts: 0 })]);
   });
 
   it("router-only (processes 0): the workers of another service connect to its worker socket", async () => {

@@ -169,6 +169,7 @@ describe('worker service options', () => {
     await expect(startWorkerServiceRole({ role: 'worker', ...p, methods: { a: () => 1 } } as never)).rejects.toThrow(/^methods: expected a WorkerMethods \(from a map or a directory\), got/);
     await expect(startWorkerServiceRole({ role: 'worker', ...p, socketMode: 'listen' } as never)).rejects.toThrow(new RangeError('socketMode: expected one of "connect", "bind", got "listen"'));
     await expect(startWorkerServiceRole({ role: 'worker', ...p, serviceId: -1 })).rejects.toThrow(new RangeError('serviceId: expected an integer >= 0, got -1'));
+    await expect(startWorkerServiceRole({ role: 'worker', ...p, logger: { info: () => undefined } } as never)).rejects.toThrow(/^logger: expected a Logger/);
     await expect(startWorkerServiceRole({ role: 'worker', ...p, processes: 2 } as never)).rejects.toThrow(/worker options: unknown option "processes"/);
     await expect(startWorkerServiceRole({ role: 'router', transport: p.transport, loop: p.loop, socketAddress: '' })).rejects.toThrow(
       new TypeError('socketAddress: expected the address workers connect to, got ""'),
