@@ -63,7 +63,11 @@ export async function startChildGroup(options: ChildGroupOptions): Promise<Servi
     if (exit.code !== 0) failed.push(`process ${exit.serviceId} (pid ${exit.pid}) exited with ${exit.signal ?? `code ${exit.code}`}`);
     if (--left === 0) allExited({ failed });
   });
+  // What the processes said when ready (context.ready(info)): shown once the service has started.
+  const reported = group.children.map((child) => ({ serviceId: child.serviceId, ...(child.info as object) }));
+  const saidMore = reported.some((r) => Object.keys(r).some((key) => key !== 'serviceId' && key !== 'pid'));
   return {
+    ...(saidMore ? { info: { processes: reported } } : {}),
     children: () => group.children.map(({ serviceId, pid }) => ({ serviceId, pid })),
     stop: async (deadlineMs) => {
       await group.stop(deadlineMs + KILL_MARGIN_MS);
