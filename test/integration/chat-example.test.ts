@@ -72,7 +72,7 @@ describe('examples/chat (real processes)', { timeout: 60_000 }, () => {
     await post(s2, 'bob', 'again from 2');
     await post(s1, 'cy', 'from 1');
     const deadline = Date.now() + 15_000;
-    let histories: Message[][] = [];
+    let histories: Message[][];
     do {
       histories = await Promise.all([s0, s1, s2].map(async (s) => (await poll(s, 0)).messages));
     } while (histories.some((h) => h.length < 4) && Date.now() < deadline);
