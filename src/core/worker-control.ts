@@ -261,7 +261,9 @@ export class WorkerControlServer {
       this.log('warn', { reason: (error as Error).message }, 'worker control: malformed hello dropped');
       return;
     }
-    if (this.workers.heard(identity, info, this.loop.now())) this.log('info', { worker: info.name, pid: info.pid }, 'worker control: worker joined');
+    const heard = this.workers.heard(identity, info, this.loop.now());
+    if (heard === 'new') this.log('info', { worker: info.name, pid: info.pid }, 'worker control: worker joined');
+    else if (heard === 'full') this.log('warn', { worker: info.name, pid: info.pid, known: this.workers.size }, 'worker control: too many workers; hello dropped');
   }
 
   private report(identity: Uint8Array, id: string, body: unknown): void {
