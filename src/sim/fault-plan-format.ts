@@ -11,6 +11,11 @@ export interface FormatFaultPlanOptions {
   declaration?: boolean;
   /** Indentation of each fault. Default two spaces. */
   indent?: string;
+  /**
+   * When every fault heals (the scenario's durationMs): a crash without restartAfterMs then says,
+   * in a comment, that its host restarts at that time, so a reader sees the restart.
+   */
+  healAtMs?: number;
 }
 
 /** `const faults: FaultPlan = [\n  { kind: 'partition', atMs: 1200, ... },\n];` */
@@ -20,8 +25,14 @@ export function formatFaultPlan(plan: readonly Fault[] | FaultPlan, options: For
   const head = options.declaration === false ? '' : `const ${name}: FaultPlan = `;
   const tail = options.declaration === false ? '' : ';';
   if (plan.length === 0) return `${head}[]${tail}`;
-  const lines = plan.map((fault) => `${indent}${formatFault(fault)},`);
+  const lines = plan.map((fault) => `${indent}${formatFault(fault)},${restartNote(fault, options.healAtMs)}`);
   return `${head}[\n${lines.join('\n')}\n]${tail}`;
+}
+
+/** A crash for good restarts when every fault heals: say when, since the fault itself does not. */
+function restartNote(fault: Fault, healAtMs: number | undefined): string {
+  if (healAtMs === undefined || fault.kind !== 'crash' || fault.restartAfterMs !== undefined) return '';
+  return ` // restarts when the faults heal, at ${healAtMs}ms`;
 }
 
 /** One fault as an object literal: `{ kind: 'crash', atMs: 10, host: 'a' }`. */

@@ -36,11 +36,13 @@ export type { ScenarioHostContext, ScenarioHostFactory, Phase, ScenarioContext, 
 export { runScenario } from './run-scenario.js';
 export type { RunScenarioOptions, ScenarioError, ScenarioResult } from './run-scenario.js';
 export { runMain } from './run-main.js';
-export { SimPropertyFailure, simArbitraries, checkSimRun, simProperty, formatCounterexample, assertSimProperty } from './sim-property.js';
-export type { FaultsOption, SimPropertyOptions } from './sim-property.js';
+export { SimPropertyFailure, SimPropertyError, simArbitraries, checkSimRun, simProperty, formatCounterexample, assertSimProperty } from './sim-property.js';
+export type { FaultsOption, SimPropertyOptions, AssertSimPropertyOptions, SimPropertyReport, SimPropertyStats } from './sim-property.js';
+export { roundFaultPlan, simplerValues } from './plan-rounding.js';
+export type { RoundFaultPlanOptions, RoundedPlan } from './plan-rounding.js';
 export { LOG_LEVELS, createSimLogger } from './sim-logger.js';
 export type { LogLevelName, SimLoggerOptions } from './sim-logger.js';
 export { History } from './checkers/history.js';
-export type { CallId, HistoryEventType, HistoryEntry, HistoryOptions } from './checkers/history.js';
+export type { CallId, CallOutcome, HistoryEventType, HistoryEntry, HistoryOptions } from './checkers/history.js';
 export { checkSettlesExactlyOnce, checkNoCallbackAfterSettle, HistoryViolationError, assertHistory } from './checkers/settle-checks.js';
 export type { CheckResult, SettleOptions } from './checkers/settle-checks.js';

@@ -1,15 +1,19 @@
 // fast-check over scenarios: a property whose inputs are a seed and a fault plan, and whose
 // predicate runs the scenario. fast-check shrinks a failure to the fewest, shortest, earliest
-// faults (and the smallest seed); assertSimProperty reports the minimal case as code to paste
-// into a regression test, plus the command that replays it.
+// faults (and the smallest seed), then assertSimProperty rounds the plan's numbers to simple
+// values that still fail, and reports the case as a regression test to paste, plus the command
+// that replays it and what finding it cost (runs, shrinks, wall time).
 
 import fc from 'fast-check';
-import { checkOptions, expected } from '../core/validate.js';
+import { checkInteger, checkOptions, expected } from '../core/validate.js';
 import { faultPlanArbitrary, type FaultPlanArbitraryOptions } from './fault-arbitrary.js';
-import { formatFaultPlan } from './fault-plan-format.js';
 import type { FaultPlan } from './fault-plan.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
-import { commandPath, isScenario, scenarioFile, type Scenario } from './scenario.js';
+import { roundFaultPlan } from './plan-rounding.js';
+import { isScenario, type Scenario } from './scenario.js';
+import { findScenarioSource, formatCounterexampleReport, type SimPropertyStats } from './sim-property-report.js';
+
+export type { SimPropertyStats } from './sim-property-report.js';
 
 /** How to draw fault plans: an arbitrary, or options for faultPlanArbitrary (hosts and durationMs default to the scenario's). */
 export type FaultsOption = fc.Arbitrary<FaultPlan> | Partial<FaultPlanArbitraryOptions>;
@@ -31,6 +35,7 @@ export class SimPropertyFailure extends Error {
 }
 
 const SEED_MAX = 2 ** 31 - 1;
+const PROPERTY_OPTIONS = ['faults', 'seed', 'file'];
 
 function faultsArbitrary(scenario: Scenario, option: FaultsOption | undefined): fc.Arbitrary<FaultPlan> {
   if (option instanceof fc.Arbitrary) return option;
@@ -45,7 +50,7 @@ function faultsArbitrary(scenario: Scenario, option: FaultsOption | undefined): 
 /** The property's inputs: [seed, fault plan]. With @fast-check/vitest: `test.prop(simArbitraries(s))('...', (seed, faults) => checkSimRun(s, seed, faults))`. */
 export function simArbitraries(scenario: Scenario, options: SimPropertyOptions = {}): [fc.Arbitrary<number>, fc.Arbitrary<FaultPlan>] {
   if (!isScenario(scenario)) throw new TypeError(expected('scenario', 'a scenario from defineScenario({...})', scenario));
-  checkOptions('simProperty options', options, ['faults', 'seed', 'file']);
+  checkOptions('simProperty options', options, PROPERTY_OPTIONS);
   return [options.seed ?? fc.integer({ min: 0, max: SEED_MAX }), faultsArbitrary(scenario, options.faults)];
 }
 
@@ -61,37 +66,83 @@ export function simProperty(scenario: Scenario, options: SimPropertyOptions = {}
   return fc.asyncProperty(seed, faults, (s, plan) => checkSimRun(scenario, s, plan, options.file));
 }
 
-/** The report of a minimal failing case: the plan as code to paste into a regression test, and the replay command. */
-export function formatCounterexample(scenario: Scenario, result: ScenarioResult, fcSeed: number, fcPath: string | undefined): string {
-  const where = `fast-check seed ${fcSeed}${fcPath ? `, path ${JSON.stringify(fcPath)}` : ''}`;
-  return [
-    `simProperty failed: scenario ${JSON.stringify(scenario.name)} (${where})`,
-    `minimal failing case: seed ${result.seed}, ${result.faultPlan.length} fault(s), failed in the ${result.error?.phase ?? '?'} phase:`,
-    `  ${(result.error?.message ?? 'failed').split('\n').join('\n  ')}`,
-    '',
-    `regression test (scenario from ${commandPath(scenarioFile(scenario))}):`,
-    '',
-    formatFaultPlan(result.faultPlan),
-    `const result = await runScenario(scenario, { seed: ${result.seed}, faults });`,
-    'expect(result.error?.message).toBeUndefined();',
-    '',
-    `replay: ${result.replayCommand}`,
-  ].join('\n');
+/** The report of a minimal failing case: the plan as a regression test to paste (with its imports), and the replay command. */
+export function formatCounterexample(scenario: Scenario, result: ScenarioResult, fcSeed: number, fcPath: string | undefined, stats?: SimPropertyStats): string {
+  return formatCounterexampleReport(scenario, result, { fcSeed, fcPath, ...(stats ? { stats } : {}) });
+}
+
+/** What assertSimProperty resolves with when every run passed. */
+export interface SimPropertyReport extends SimPropertyStats {
+  scenario: string;
+  /** fast-check's seed: pass it back (parameters.seed) to repeat the same runs. */
+  fcSeed: number;
+}
+
+/** What assertSimProperty throws when a run fails: the minimal (shrunk, then rounded) case and what finding it cost. */
+export class SimPropertyError extends Error {
+  constructor(
+    message: string,
+    /** The run of the reported case. */
+    readonly result: ScenarioResult,
+    /** [seed, plan] of the reported case: shrunk by fast-check, then its numbers rounded. */
+    readonly counterexample: [number, FaultPlan],
+    /** [seed, plan] as fast-check shrank it, before rounding. */
+    readonly shrunk: [number, FaultPlan],
+    readonly report: SimPropertyReport,
+  ) {
+    super(message);
+    this.name = 'SimPropertyError';
+  }
+}
+
+export interface AssertSimPropertyOptions extends SimPropertyOptions {
+  /** Most runs spent rounding the shrunk plan's numbers (0: report fast-check's plan as it is). Default 64. */
+  roundingRunsMax?: number;
 }
 
 /**
- * Runs fc.assert-like checking of simProperty; on failure throws an Error whose message is the
- * shrunk case (see formatCounterexample). Resolves with nothing when every run passed.
+ * Checks simProperty like fc.assert. Resolves with a report (runs, shrinks, wall time) when every
+ * run passed; throws a SimPropertyError whose message is the minimal case, its numbers rounded to
+ * simple values where the run still fails the same way (see formatCounterexample, roundFaultPlan).
  */
-export async function assertSimProperty(scenario: Scenario, options: SimPropertyOptions = {}, parameters: fc.Parameters<[number, FaultPlan]> = {}): Promise<void> {
-  const details = await fc.check(simProperty(scenario, options), parameters);
-  if (!details.failed) return;
+export async function assertSimProperty(scenario: Scenario, options: AssertSimPropertyOptions = {}, parameters: fc.Parameters<[number, FaultPlan]> = {}): Promise<SimPropertyReport> {
+  const startedMs = performance.now();
+  if (!isScenario(scenario)) throw new TypeError(expected('scenario', 'a scenario from defineScenario({...})', scenario));
+  checkOptions('simProperty options', options, [...PROPERTY_OPTIONS, 'roundingRunsMax']);
+  const { roundingRunsMax = 64, ...propertyOptions } = options;
+  checkInteger('roundingRunsMax', roundingRunsMax, 0);
+  const details = await fc.check(simProperty(scenario, propertyOptions), parameters);
+  const report = (roundingRuns: number): SimPropertyReport => ({
+    scenario: scenario.name,
+    fcSeed: details.seed,
+    runs: details.numRuns,
+    shrinks: details.numShrinks,
+    roundingRuns,
+    wallMs: performance.now() - startedMs,
+  });
+  if (!details.failed) return report(0);
   const failure = details.errorInstance;
   if (details.counterexample === null || !(failure instanceof SimPropertyFailure)) {
     // Interrupted, timed out, or the predicate threw something else: fast-check's own report says what.
     throw new Error(fc.defaultReportMessage(details) ?? 'simProperty failed');
   }
-  const error = new Error(formatCounterexample(scenario, failure.result, details.seed, details.counterexamplePath ?? undefined));
-  Object.assign(error, { result: failure.result, counterexample: details.counterexample });
-  throw error;
+  const [seed, shrunkPlan] = details.counterexample;
+  const phase = failure.result.error?.phase;
+  let result = failure.result;
+  const rounded = await roundFaultPlan(shrunkPlan, {
+    hosts: scenario.hostNames,
+    lossyLinks: scenario.lossyLinks,
+    durationMs: scenario.durationMs,
+    runsMax: roundingRunsMax,
+    stillFails: async (plan) => {
+      const run = await runScenario(scenario, { seed, faults: plan, ...(propertyOptions.file ? { file: propertyOptions.file } : {}) });
+      if (run.ok || run.error?.phase !== phase) return false;
+      result = run;
+      return true;
+    },
+  });
+  const source = await findScenarioSource(scenario, propertyOptions.file);
+  const stats = report(rounded.runs);
+  const message = formatCounterexampleReport(scenario, result, { fcSeed: details.seed, fcPath: details.counterexamplePath ?? undefined, stats, source });
+  throw new SimPropertyError(message, result, [seed, rounded.plan], [seed, shrunkPlan], stats);
 }

@@ -36,6 +36,24 @@ describe('formatFaultPlan', () => {
     );
   });
 
+  it('with healAtMs, says when a crash without restartAfterMs restarts (and still evaluates to the plan)', () => {
+    const plan: FaultPlan = [
+      { kind: 'crash', atMs: 4, host: 'server' },
+      { kind: 'crash', atMs: 9, host: 'client', restartAfterMs: 20 },
+    ];
+    const text = formatFaultPlan(plan, { healAtMs: 2000 });
+    expect(text).toBe(
+      [
+        'const faults: FaultPlan = [',
+        "  { kind: 'crash', atMs: 4, host: 'server' }, // restarts when the faults heal, at 2000ms",
+        "  { kind: 'crash', atMs: 9, host: 'client', restartAfterMs: 20 },",
+        '];',
+      ].join('\n'),
+    );
+    expect(evaluate(text)).toEqual(plan);
+    expect(formatFaultPlan(plan)).not.toContain('//');
+  });
+
   it('prints an empty plan on one line, and honours name and declaration options', () => {
     expect(formatFaultPlan([])).toBe('const faults: FaultPlan = [];');
     expect(formatFaultPlan([], { name: 'minimal' })).toBe('const minimal: FaultPlan = [];');

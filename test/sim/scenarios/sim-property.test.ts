@@ -1,26 +1,27 @@
-// Proves simProperty works with fc.assert and @fast-check/vitest, and that on a planted bug the fault plan shrinks to the known minimal plan, reported as a pasteable regression snippet with its replay command.
+// Proves simProperty works with fc.assert and @fast-check/vitest, and that on a planted bug the fault plan shrinks to the known minimal plan (numbers then rounded), reported as a pasteable regression test with its imports, its replay command (none for a factory-built scenario), runs, shrinks and wall time.
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import jobQueue from '../../../scenarios/job-queue.js';
 import jobQueueBug from '../../../scenarios/job-queue-bug.js';
-import { ATTEMPT_TIMEOUT_MS } from '../../../scenarios/lib/ping-pong-spec.js';
+import { ATTEMPT_TIMEOUT_MS, pingPongScenario } from '../../../scenarios/lib/ping-pong-spec.js';
 import pingPong from '../../../scenarios/ping-pong.js';
 import pingPongBug from '../../../scenarios/ping-pong-bug.js';
 import type { FaultPlan } from '../../../src/sim/fault-plan.js';
 import { runScenario } from '../../../src/sim/scenario.js';
-import { assertSimProperty, checkSimRun, simArbitraries, simProperty, SimPropertyFailure } from '../../../src/sim/sim-property.js';
+import { assertSimProperty, checkSimRun, simArbitraries, simProperty, SimPropertyError, SimPropertyFailure, type SimPropertyReport } from '../../../src/sim/sim-property.js';
 
 const fcParams = { seed: Number(process.env.FC_SEED ?? 42), numRuns: Number(process.env.FC_NUM_RUNS ?? 50) };
 // Shrinking is greedy: from another fast-check seed it may stop in a local minimum (a short
 // partition over a later ping) or a mirror (sides swapped). The exact shapes below are for these.
 const SHRINK_PARAMS = { seed: 42, numRuns: 50 };
 
-async function shrinkError(run: () => Promise<void>): Promise<Error & { counterexample: [number, FaultPlan] }> {
+async function shrinkError(run: () => Promise<unknown>): Promise<SimPropertyError> {
   try {
     await run();
   } catch (error) {
-    return error as Error & { counterexample: [number, FaultPlan] };
+    expect(error).toBeInstanceOf(SimPropertyError);
+    return error as SimPropertyError;
   }
   throw new Error('expected the property to fail');
 }
@@ -70,18 +71,25 @@ describe('shrinking a planted bug', () => {
     expect(ATTEMPT_TIMEOUT_MS).toBe(100);
     expect(error.message).toBe(
       [
-        `simProperty failed: scenario "ping-pong-bug" (fast-check seed 42, path ${JSON.stringify(error.message.match(/path "([^"]*)"/)?.[1])})`,
+        `simProperty failed: scenario "ping-pong-bug" (fast-check seed 42, path ${JSON.stringify(error.message.match(/path "([^"]*)"/)?.[1])}; ` +
+          `${error.report.runs} runs, ${error.report.shrinks} shrinks in ${error.message.match(/shrinks in (\S+)\)/)?.[1]})`,
         'minimal failing case: seed 0, 1 fault(s), failed in the invariants phase:',
         '  13 of 40 pings never answered; first: ping-0 failed at 400ms: call ping-0: no reply after 4 attempt(s) of 100ms (TIMEOUT -1); ' +
           'its pong arrived 4 time(s) after it gave up (the original and its retries, delivered late after the stall)',
         '',
-        'regression test (scenario from scenarios/ping-pong-bug.ts):',
+        'regression test:',
         '',
-        'const faults: FaultPlan = [',
-        "  { kind: 'partition', atMs: 0, durationMs: 2, sideA: ['server'], sideB: ['client'] },",
-        '];',
-        'const result = await runScenario(scenario, { seed: 0, faults });',
-        'expect(result.error?.message).toBeUndefined();',
+        "import { expect, it } from 'vitest';",
+        "import { runScenario, type FaultPlan } from 'toto-ts/sim';",
+        "import scenario from './scenarios/ping-pong-bug.js'; // path from the working directory",
+        '',
+        "it('ping-pong-bug: seed 0 with the shrunk fault plan', async () => {",
+        '  const faults: FaultPlan = [',
+        "    { kind: 'partition', atMs: 0, durationMs: 2, sideA: ['server'], sideB: ['client'] },",
+        '  ];',
+        '  const result = await runScenario(scenario, { seed: 0, faults });',
+        '  expect(result.error?.message).toBeUndefined();',
+        '});',
         '',
         `replay: npx toto sim scenarios/ping-pong-bug.ts --seed 0 --faults '[{"kind":"partition","atMs":0,"durationMs":2,"sideA":["server"],"sideB":["client"]}]'`,
       ].join('\n'),
@@ -98,6 +106,43 @@ describe('shrinking a planted bug', () => {
     // (3ms plus the hosts' CPU time per event: a few hundredths of a millisecond.)
     expect(error.message).toMatch(/1 acked job\(s\) never processed \(lost in a crash\); first: job-0, acked at 3(\.\d+)?ms/);
     expect((await runScenario(jobQueueBug, { seed, faults: [{ kind: 'crash', atMs: 3, host: 'server' }] })).ok).toBe(true);
+    // The crash has no restartAfterMs: the report says when the host comes back.
+    expect(error.message).toContain(`    { kind: 'crash', atMs: 4, host: 'server' }, // restarts when the faults heal, at ${jobQueueBug.durationMs}ms`);
+  });
+
+  it('a scenario a test builds with a factory is reported as that scenario, with no replay of another module', async () => {
+    const variant = pingPongScenario('ping-pong-variant', 3);
+    const error = await shrinkError(() => assertSimProperty(variant, { faults: { kinds: ['partition'] } }, SHRINK_PARAMS));
+    // defineScenario ran in the spec module, which exports no scenario; ping-pong-bug.ts exports another one.
+    expect(error.message).toContain('// const scenario = ...: build it as your test did (defineScenario was called in scenarios/lib/ping-pong-spec.ts, which does not export it)');
+    expect(error.message).toContain('replay: run the regression test above (the scenario is not exported by a module, so `toto sim` cannot load it)');
+    expect(error.message).not.toContain('npx toto sim');
+    expect(error.result.name).toBe('ping-pong-variant');
+    const [seed, plan] = error.counterexample;
+    expect((await runScenario(variant, { seed, faults: plan })).ok).toBe(false);
+  });
+
+  it('rounds the shrunk numbers toward simple values that still fail, and reports it typed', async () => {
+    // fast-check cannot shrink a constant plan; rounding then tries 1000 for 1237 and 400 for 397, and both still fail.
+    const plan: FaultPlan = [{ kind: 'partition', atMs: 1237, durationMs: 397, sideA: ['client'], sideB: ['server'] }];
+    const error = await shrinkError(() => assertSimProperty(pingPongBug, { faults: fc.constant(plan), seed: fc.constant(7) }, { seed: 1, numRuns: 5 }));
+    expect(error.shrunk).toEqual([7, plan]);
+    expect(error.counterexample).toEqual([7, [{ kind: 'partition', atMs: 1000, durationMs: 400, sideA: ['client'], sideB: ['server'] }]]);
+    expect(error.result.faultPlan).toEqual(error.counterexample[1]);
+    expect((await runScenario(pingPongBug, { seed: 7, faults: error.counterexample[1] })).ok).toBe(false);
+    expect(error.report).toMatchObject({ runs: 1, shrinks: 0, roundingRuns: 2 });
+    expect(error.message).toMatch(/; 1 run, 0 shrinks, 2 rounding runs in \d/);
+    expect(error.message).toContain(`--seed 7 --faults '[{"kind":"partition","atMs":1000,"durationMs":400,`);
+    const unrounded = await shrinkError(() => assertSimProperty(pingPongBug, { faults: fc.constant(plan), seed: fc.constant(7), roundingRunsMax: 0 }, { seed: 1, numRuns: 5 }));
+    expect(unrounded.counterexample).toEqual([7, plan]);
+  });
+
+  it('resolves with a typed report when every run passes', async () => {
+    const report: SimPropertyReport = await assertSimProperty(pingPong, { faults: { kinds: ['partition'], faultsMax: 2 } }, { seed: 3, numRuns: 5 });
+    expect(report).toMatchObject({ scenario: 'ping-pong', fcSeed: 3, runs: 5, shrinks: 0, roundingRuns: 0 });
+    expect(report.wallMs).toBeGreaterThan(0);
+    await expect(assertSimProperty(pingPong, { roundingRunsMax: -1 })).rejects.toThrow('roundingRunsMax');
+    await expect(assertSimProperty(pingPong, { rounding: 1 } as never)).rejects.toThrow('simProperty options: unknown option "rounding"');
   });
 
   it('the snippet replays: the shrunk plan fails the bug and passes the fix', async () => {
