@@ -63,7 +63,10 @@ export interface WorkerServiceOptions {
 }
 
 export interface WorkerServiceHandle {
-  /** Endpoints as bound; `workers` are the workers' own endpoints in direct mode with socketMode 'bind'. */
+  /**
+   * Endpoints as bound; `workers` are the workers' own endpoints in direct mode with socketMode
+   * 'bind', as they are now (a restarted worker binds a new port; one restarting is missing).
+   */
   readonly addresses: { bind: string | null; socket: string; control: string | null; workers: string[] };
   /** The router's pid (this process). */
   readonly pid: number;
@@ -162,7 +165,11 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
   });
   const done = router.done.then(release);
   return {
-    addresses: { ...router.addresses, workers: started.children.map((child) => String((child.info as { endpoint?: unknown }).endpoint ?? '')) },
+    get addresses() {
+      // A worker still starting has reported nothing yet.
+      const endpoints = started.children.map((child) => (child.info as { endpoint?: unknown } | undefined)?.endpoint);
+      return { ...router.addresses, workers: endpoints.filter((endpoint): endpoint is string => typeof endpoint === 'string' && endpoint !== '') };
+    },
     pid: process.pid,
     get pids() {
       return started.pids;

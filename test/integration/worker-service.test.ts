@@ -1,4 +1,4 @@
-// Proves startWorkerService with real worker processes on 127.0.0.1: calls reach both worker pids, the startup hook ran in each, status answers over the control socket, shutdown lets the call in hand finish and leaves no process; a SIGKILLed worker is restarted while autoRetry calls all succeed; router-only mode serves the workers of another service; bad options are named.
+// Proves startWorkerService with real worker processes on 127.0.0.1: calls reach both worker pids, the startup hook ran in each, status answers over the control socket, shutdown lets the call in hand finish and leaves no process; a SIGKILLed worker is restarted while autoRetry calls all succeed; idempotencyTtlMs keeps a retry from running on a second worker; SIGINT (Ctrl-C) does not end a worker; direct mode lists each worker's endpoint, a restarted one's new one too; router-only mode serves the workers of another service; bad options are named.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { LoopNode } from '../../src/adapters/loop-node.js';
@@ -149,6 +149,28 @@ describe('startWorkerService: real worker processes', () => {
     expect(((await conn.invoke('return_pid', {})) as { pid: number }).pid).toBe(pid);
     expect(service.pids).toEqual([pid]);
     expect((await service.status()).processes).toEqual([expect.objectContaining({ pid, restarts: 0 })]);
+  });
+
+  it("direct mode, each worker bound on its own port: clients reach them straight; a restarted worker's new endpoint is listed", async () => {
+    const service = await start({ methods: METHODS, processes: 2, bindAddress: '', socketMode: 'bind', socketAddress: 'tcp://127.0.0.1:*' });
+    expect(service.addresses.bind).toBeNull();
+    const endpoints = service.addresses.workers;
+    expect(endpoints).toHaveLength(2);
+    for (const endpoint of endpoints) expect(endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const { conn } = client(endpoints.join(','));
+    expect(await pidsAnswering(conn, service.pids)).toEqual([...service.pids].sort());
+    const [victim, survivor] = service.pids as [number, number];
+    process.kill(victim, 'SIGKILL');
+    // Listed once it is bound (it reports its endpoint when ready).
+    await until(() => service.addresses.workers.length === 2 && !service.pids.includes(victim), 'a new worker in place of the killed one, listed');
+    started.push(...service.pids);
+    const fresh = service.pids.find((pid) => pid !== survivor)!;
+    const listed = service.addresses.workers;
+    expect(listed).toHaveLength(2);
+    const added = listed.filter((endpoint) => !endpoints.includes(endpoint));
+    expect(added).toHaveLength(1);
+    const { conn: direct } = client(added[0]!);
+    expect(((await direct.invoke('return_pid', {})) as { pid: number }).pid).toBe(fresh);
   });
 
   it("router-only (processes 0): the workers of another service connect to its worker socket", async () => {
