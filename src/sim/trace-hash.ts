@@ -45,18 +45,20 @@ function isPlainObject(value: object): boolean {
 }
 
 export class TraceHasher {
-  private h1 = 0xdeadbeef;
-  private h2 = 0x41c6ce57;
+  /** h1, h2: in an Int32Array so that updating them stores raw integers (class fields would hold boxed doubles). */
+  private readonly h = Int32Array.of(0xdeadbeef | 0, 0x41c6ce57);
 
   word(w: number): void {
-    this.h1 = Math.imul(this.h1 ^ w, K1);
-    this.h2 = Math.imul(this.h2 ^ w, K2);
+    const h = this.h;
+    h[0] = Math.imul((h[0] as number) ^ w, K1);
+    h[1] = Math.imul((h[1] as number) ^ w, K2);
   }
 
   string(s: string): void {
     const n = s.length;
-    let h1 = Math.imul(this.h1 ^ (TAG_STRING | n), K1);
-    let h2 = Math.imul(this.h2 ^ (TAG_STRING | n), K2);
+    const h = this.h;
+    let h1 = Math.imul((h[0] as number) ^ (TAG_STRING | n), K1);
+    let h2 = Math.imul((h[1] as number) ^ (TAG_STRING | n), K2);
     let i = 0;
     for (; i + 1 < n; i += 2) {
       const w = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
@@ -68,8 +70,8 @@ export class TraceHasher {
       h1 = Math.imul(h1 ^ c, K1);
       h2 = Math.imul(h2 ^ c, K2);
     }
-    this.h1 = h1;
-    this.h2 = h2;
+    h[0] = h1;
+    h[1] = h2;
   }
 
   number(n: number): void {
@@ -154,8 +156,9 @@ export class TraceHasher {
 
   /** A message's frames: each frame's length, then its bytes eight at a time (four into each lane). */
   bytes(frames: readonly Uint8Array[]): void {
-    let h1 = this.h1;
-    let h2 = this.h2;
+    const h = this.h;
+    let h1 = h[0] as number;
+    let h2 = h[1] as number;
     for (let f = 0; f < frames.length; f++) {
       const bytes = frames[f] as Uint8Array;
       const n = bytes.length;
@@ -172,20 +175,22 @@ export class TraceHasher {
         h2 = Math.imul(h2 ^ c, K2);
       }
     }
-    this.h1 = h1;
-    this.h2 = h2;
+    h[0] = h1;
+    h[1] = h2;
   }
 
   /** Ends one event: cyrb53's avalanche, so the next event starts from well-mixed state. */
   finish(): void {
-    const h1 = Math.imul(this.h1 ^ (this.h1 >>> 16), 2246822507) ^ Math.imul(this.h2 ^ (this.h2 >>> 13), 3266489909);
-    this.h2 = Math.imul(this.h2 ^ (this.h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    this.h1 = h1;
+    const h = this.h;
+    const h2 = h[1] as number;
+    const h1 = Math.imul((h[0] as number) ^ ((h[0] as number) >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h[1] = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    h[0] = h1;
   }
 
   /** The running hash (53-bit, 14 hex digits). */
   hex(): string {
-    const h = 4294967296 * (2097151 & this.h2) + (this.h1 >>> 0);
-    return h.toString(16).padStart(14, '0');
+    const value = 4294967296 * (2097151 & (this.h[1] as number)) + ((this.h[0] as number) >>> 0);
+    return value.toString(16).padStart(14, '0');
   }
 }

@@ -5,7 +5,7 @@
 // fake-timers-bridge.ts). Event#timeStamp and os.uptime() stay real: nothing to patch short of
 // replacing Event.
 
-import type { GlobalPatches } from './global-patches.js';
+import type { PatchSink } from './global-patches.js';
 import { invalidArgType, outOfRange } from './node-errors.js';
 
 /** hrtime counts from an arbitrary past, as Node's does from boot: this base keeps it positive under negative host offsets. */
@@ -22,7 +22,7 @@ export interface ClockSource {
 }
 
 /** Puts performance.now/timeOrigin/mark/measure, process.hrtime(.bigint)/uptime and Intl's "now" on `source`'s clocks until `patches` are restored. */
-export function patchClocks(p: GlobalPatches, source: ClockSource): void {
+export function patchClocks(p: PatchSink, source: ClockSource): void {
   p.set(performance, 'now', () => source.performanceNow());
   p.getter(performance, 'timeOrigin', () => source.timeOrigin());
   const hrtime = (previous?: readonly [number, number]): [number, number] => {
@@ -59,7 +59,7 @@ export function patchClocks(p: GlobalPatches, source: ClockSource): void {
 
 // The formatter's own methods, not the constructor (fake-timers' Intl returns plain objects,
 // which fail `instanceof Intl.DateTimeFormat`): only "now" changes, to the virtual Date.now().
-function patchIntl(p: GlobalPatches): void {
+function patchIntl(p: PatchSink): void {
   const proto = Intl.DateTimeFormat.prototype;
   const nativeFormat = Object.getOwnPropertyDescriptor(proto, 'format')?.get;
   const nativeFormatToParts = proto.formatToParts;
@@ -75,7 +75,7 @@ function patchIntl(p: GlobalPatches): void {
 
 // performance.mark() and measure() without an explicit time read Node's internal clock, not
 // performance.now(): give them the host's "now" where the caller left it out.
-function patchMarks(p: GlobalPatches, source: ClockSource): void {
+function patchMarks(p: PatchSink, source: ClockSource): void {
   const realMark = performance.mark;
   const realMeasure = performance.measure;
   const isOptions = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;

@@ -161,6 +161,12 @@ export class VirtualTimers {
     };
   }
 
+  /** Forgets every numeric id: each run numbers its timers from 1 (the bridge keeps one VirtualTimers for every run). */
+  reset(): void {
+    this.byId.clear();
+    this.nextId = 1;
+  }
+
   /** @internal Gives a Timeout a numeric id (its Symbol.toPrimitive), as Node does. */
   register(timer: SimTimeout): number {
     const id = this.nextId++;
