@@ -6,7 +6,7 @@
 // Also: an unknown command is an error naming it (exit 2) even with --help after it
 // (`toto nosuch --help`), where commander would print the program's help and exit 0.
 
-import { Command } from 'commander';
+import { Command, Help } from 'commander';
 
 type Run = (argv: string[]) => Promise<number> | number;
 
@@ -19,8 +19,13 @@ export interface OptionsCommandSpec {
   run: Run;
 }
 
+/** What `toto --help` shows after each options command's name (commander would show `[arguments...]`). */
+const usages = new WeakMap<Command, string>();
+
 /** Registers `spec.name` under `parent`; its action gets every argument after the name, untouched. */
 export function addOptionsCommand(parent: Command, spec: OptionsCommandSpec, onExit: (code: number) => void): Command {
+  const defaultHelp = new Help();
+  parent.configureHelp({ subcommandTerm: (cmd) => (usages.has(cmd) ? `${cmd.name()} ${usages.get(cmd)}` : defaultHelp.subcommandTerm(cmd)) });
   const command = parent
     .command(spec.name)
     .description(spec.description)
@@ -29,6 +34,7 @@ export function addOptionsCommand(parent: Command, spec: OptionsCommandSpec, onE
     .allowUnknownOption()
     .allowExcessArguments()
     .argument('[arguments...]');
+  usages.set(command, spec.usage);
   command.action(async () => onExit(await spec.run(argumentsAfter(command))));
   return command;
 }
