@@ -8,6 +8,10 @@
 //   tail of its stderr), and every child already started is stopped.
 // - A child that exits on its own afterwards is restarted (restart: true) with the same service
 //   id, at most restartsMax times per child; otherwise it stays down. onExit listeners hear both.
+//   Each restart waits restartDelayMs, doubling per restart of that child (up to 5 s), and a
+//   restart that fails to start is tried again the same way: a child that cannot start for a
+//   while (its database is down) comes back, where restarts without a pause would all have been
+//   spent at once.
 // - stop(): SIGTERM to each pid, SIGKILL to those still alive after stopTimeoutMs; resolves
 //   once every child has exited.
 // - No orphans: a child exits when its IPC channel to the parent closes (the parent died, even
@@ -38,6 +42,8 @@ export interface ProcessGroupOptions {
   restart?: boolean;
   /** Restarts per child at most. Default 5. */
   restartsMax?: number;
+  /** Wait before a restart; it doubles per restart of that child, up to 5000. Default 100. */
+  restartDelayMs?: number;
   /** The children's stdout and stderr: shown in the parent's (default) or dropped (stderr's tail is kept for errors either way). */
   output?: 'inherit' | 'ignore';
   /** Node options of the children; default: tsx's loader for a TypeScript entry, none otherwise. */
@@ -71,7 +77,8 @@ interface Slot {
   exited: Promise<void>;
 }
 
-const OPTION_NAMES = ['entry', 'count', 'args', 'env', 'readyTimeoutMs', 'stopTimeoutMs', 'restart', 'restartsMax', 'output', 'execArgv', 'logger'];
+const OPTION_NAMES = ['entry', 'count', 'args', 'env', 'readyTimeoutMs', 'stopTimeoutMs', 'restart', 'restartsMax', 'restartDelayMs', 'output', 'execArgv', 'logger'];
+const RESTART_DELAY_MS_MAX = 5_000;
 const STDERR_TAIL_CHARS = 2000;
 /** After SIGKILL the kernel ends a process at once; this only bounds a wait that cannot end otherwise. */
 const KILL_WAIT_MS = 5_000;
@@ -80,6 +87,7 @@ export class ProcessGroup {
   private readonly slots: Slot[] = [];
   private readonly listeners = new Set<(exit: ChildExit) => void>();
   private stopping: Promise<void> | undefined;
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
   private readonly killAll = (): void => {
     for (const slot of this.slots) if (isAlive(slot.process)) slot.process!.kill('SIGKILL');
   };
@@ -123,6 +131,8 @@ export class ProcessGroup {
   }
 
   private async stopAll(timeoutMs: number): Promise<void> {
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
     const live = this.slots.filter((slot) => isAlive(slot.process));
     for (const slot of live) signal(slot.process!, 'SIGTERM');
     const allExited = Promise.all(live.map((slot) => slot.exited));
@@ -189,7 +199,9 @@ export class ProcessGroup {
 
   private exited(slot: Slot, child: ChildProcess, code: number | null, sig: NodeJS.Signals | null): void {
     if (this.slots[slot.serviceId] !== slot) return;
-    const restarting = this.stopping === undefined && this.options.restart && slot.restarts < this.options.restartsMax && slot.info !== undefined;
+    // A child that never started is not restarted (start() failed with it), but a restart that failed is.
+    const everStarted = slot.info !== undefined || slot.restarts > 0;
+    const restarting = this.stopping === undefined && this.options.restart && slot.restarts < this.options.restartsMax && everStarted;
     const exit: ChildExit = { serviceId: slot.serviceId, pid: child.pid ?? -1, code, signal: sig, restarting };
     this.options.logger[this.stopping ? 'info' : 'warn']({ ...exit }, 'process group: child exited');
     for (const listener of this.listeners) {
@@ -200,16 +212,23 @@ export class ProcessGroup {
       }
     }
     if (!restarting) return;
-    this.spawn(slot.serviceId, slot.restarts + 1).catch((error: unknown) => {
-      this.options.logger.error({ serviceId: slot.serviceId, err: error }, 'process group: restart failed');
-    });
+    const delayMs = Math.min(RESTART_DELAY_MS_MAX, this.options.restartDelayMs * 2 ** slot.restarts);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (this.stopping !== undefined) return;
+      // A failed restart exits, and exited() tries again while restarts remain.
+      this.spawn(slot.serviceId, slot.restarts + 1).catch((error: unknown) => {
+        this.options.logger.error({ serviceId: slot.serviceId, err: error }, 'process group: restart failed');
+      });
+    }, delayMs);
+    this.restartTimers.add(timer);
   }
 }
 
 function checkGroupOptions(options: ProcessGroupOptions) {
   if (options === null || typeof options !== 'object') throw new TypeError(expected('process group options', 'an options object', options));
   checkOptions('process group options', options, OPTION_NAMES);
-  const { entry, count, args, env, readyTimeoutMs = 30_000, stopTimeoutMs = 5_000, restart = false, restartsMax = 5, output = 'inherit', logger = silentLogger } = options;
+  const { entry, count, args, env, readyTimeoutMs = 30_000, stopTimeoutMs = 5_000, restart = false, restartsMax = 5, restartDelayMs = 100, output = 'inherit', logger = silentLogger } = options;
   checkNonEmptyString('entry', entry);
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1024) throw new RangeError(expected('count', 'an integer in [0, 1024]', count));
   if (args !== undefined && typeof args !== 'function' && (!Array.isArray(args) || args.some((a) => typeof a !== 'string'))) {
@@ -221,10 +240,11 @@ function checkGroupOptions(options: ProcessGroupOptions) {
   }
   if (typeof restart !== 'boolean') throw new TypeError(expected('restart', 'a boolean', restart));
   if (typeof restartsMax !== 'number' || !Number.isInteger(restartsMax) || restartsMax < 0) throw new RangeError(expected('restartsMax', 'an integer >= 0', restartsMax));
+  if (typeof restartDelayMs !== 'number' || !Number.isFinite(restartDelayMs) || restartDelayMs < 0) throw new RangeError(expected('restartDelayMs', 'a finite number >= 0', restartDelayMs));
   if (output !== 'inherit' && output !== 'ignore') throw new RangeError(expected('output', '"inherit" or "ignore"', output));
   const execArgv = options.execArgv ?? (/\.(ts|mts|cts)$/.test(entry) ? typeScriptLoaderArgs(`entry: ${entry} is TypeScript`) : []);
   if (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string')) throw new TypeError(expected('execArgv', 'an array of strings', execArgv));
-  return { entry, count, args, env, readyTimeoutMs, stopTimeoutMs, restart, restartsMax, output, execArgv, logger };
+  return { entry, count, args, env, readyTimeoutMs, stopTimeoutMs, restart, restartsMax, restartDelayMs, output, execArgv, logger };
 }
 
 /**

@@ -1,6 +1,8 @@
-// Proves the ProcessGroup the worker service (and TotoService) runs its processes with, on real child processes: each child gets its service id and arguments and reports ready; stop() SIGKILLs a child that ignores SIGTERM; a child that fails, exits or stays silent fails the start with its reason and nothing is left running; a child that dies is restarted with its service id up to restartsMax; and when the parent is SIGKILLed its children leave too (no orphans).
+// Proves the ProcessGroup the worker service (and TotoService) runs its processes with, on real child processes: each child gets its service id and arguments and reports ready; stop() SIGKILLs a child that ignores SIGTERM; a child that fails, exits or stays silent fails the start with its reason and nothing is left running; a child that dies is restarted with its service id up to restartsMax, after a growing delay, and a restart that fails to start is tried again; and when the parent is SIGKILLed its children leave too (no orphans).
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcessGroup, type ChildExit } from '../../src/adapters/process-group.js';
@@ -12,8 +14,10 @@ const PARENT = fileURLToPath(new URL('./fixtures/worker-group-parent.ts', import
 
 const groups: ProcessGroup[] = [];
 const pids: number[] = [];
+const dirs: string[] = [];
 
 afterEach(async () => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   for (const group of groups.splice(0)) await group.stop(1000);
   for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
@@ -97,6 +101,25 @@ describe('ProcessGroup', () => {
     expect(g.children.map((c) => c.serviceId)).toEqual([0]);
   });
 
+  it('a restart that fails to start is tried again after a growing delay, within restartsMax: a worker blocked for a while comes back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'toto-group-'));
+    const block = join(dir, 'block');
+    dirs.push(dir);
+    const g = await group('blocked', { count: 1, restart: true, restartsMax: 5, restartDelayMs: 50, env: { GROUP_CHILD_MODE: 'blocked', GROUP_CHILD_BLOCK: block } });
+    const exits: ChildExit[] = [];
+    g.onExit((exit) => exits.push(exit));
+    const [first] = g.pids;
+    writeFileSync(block, '');
+    process.kill(first!, 'SIGKILL');
+    // Restarts at about 50 and 150 ms fail while the file is there; the third, at about 350 ms, finds it gone.
+    await until(() => exits.length >= 2, 'a restart failed');
+    rmSync(block);
+    await until(() => g.children.length === 1 && g.children[0]!.info !== undefined && g.children[0]!.pid !== first, 'the child is back', 20_000);
+    pids.push(...g.pids);
+    expect(exits.every((exit) => exit.restarting)).toBe(true);
+    expect(g.children[0]!.restarts).toBe(exits.length);
+  });
+
   it('when the parent is SIGKILLed, its children leave too', async () => {
     const parent = spawn(process.execPath, ['--import', 'tsx', PARENT], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     pids.push(parent.pid!);
@@ -115,6 +138,7 @@ describe('ProcessGroup', () => {
     await expect(ProcessGroup.start({ entry: '', count: 1 })).rejects.toThrow(new RangeError('entry: expected a non-empty string, got ""'));
     await expect(ProcessGroup.start({ entry: CHILD, count: -1 })).rejects.toThrow(new RangeError('count: expected an integer in [0, 1024], got -1'));
     await expect(ProcessGroup.start({ entry: CHILD, count: 1, readyTimeoutMs: 0 })).rejects.toThrow(new RangeError('readyTimeoutMs: expected a finite number > 0, got 0'));
+    await expect(ProcessGroup.start({ entry: CHILD, count: 1, restartDelayMs: -1 })).rejects.toThrow(new RangeError('restartDelayMs: expected a finite number >= 0, got -1'));
     await expect(ProcessGroup.start({ entry: CHILD, count: 1, output: 'pipe' } as never)).rejects.toThrow(new RangeError('output: expected "inherit" or "ignore", got "pipe"'));
     await expect(ProcessGroup.start({ entry: CHILD, count: 1, args: 'x' } as never)).rejects.toThrow(/args: expected an array of strings or a function of the service id/);
     expect(() => serviceIdFromEnv({})).toThrow(/TOTO_SERVICE_ID: expected an integer >= 0 \(this module runs as a child of a ProcessGroup\), got undefined/);
