@@ -2,7 +2,7 @@
 //   RPC_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/lib/rpc-profile.ts <client ours|raw|moleculer> <server ours|raw> direct|router|http [calls] [inFlight]
 // (this process and each server then write a profile).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { moleculerClient, oursZmqClient, rawZmqClient, type RpcClient } from './rpc-clients.js';
@@ -25,6 +25,16 @@ function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
 }
+/** Context switches of every thread of a process (a thread that sleeps and wakes counts one each time). */
+function switches(pid: number): number {
+  let sum = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    for (const match of status.matchAll(/ctxt_switches:\s+(\d+)/g)) sum += Number(match[1]);
+  }
+  return sum;
+}
+
 try {
   let address = '';
   let client: RpcClient | undefined;
@@ -47,6 +57,7 @@ try {
   for (let i = 0; i < 2_000; i++) await client.call({ seq: i, text: 'x'.repeat(40) });
   const pids = [process.pid, ...fleet.pids];
   const cpuBefore = pids.map(cpuMs);
+  const switchesBefore = pids.map(switches);
   let next = 0;
   const start = performance.now();
   await Promise.all(
@@ -59,7 +70,8 @@ try {
   );
   const ms = performance.now() - start;
   const cpuPerCallUs = pids.map((pid, i) => (((cpuMs(pid) - (cpuBefore[i] as number)) * 1000) / calls).toFixed(1));
-  console.log(`${side} client, ${serverSide} server, ${topology}: ${calls} calls at ${inFlight} in flight, ${Math.round((calls / ms) * 1000)} req/s; CPU µs per call: client ${cpuPerCallUs[0]}, servers ${cpuPerCallUs.slice(1).join(', ')}`);
+  const switchesPerCall = pids.map((pid, i) => ((switches(pid) - (switchesBefore[i] as number)) / calls).toFixed(2));
+  console.log(`${side} client, ${serverSide} server, ${topology}: ${calls} calls at ${inFlight} in flight, ${Math.round((calls / ms) * 1000)} req/s; CPU µs per call: client ${cpuPerCallUs[0]}, servers ${cpuPerCallUs.slice(1).join(', ')}; context switches per call: client ${switchesPerCall[0]}, servers ${switchesPerCall.slice(1).join(', ')}`);
   await client.close();
 } finally {
   await fleet.stopAll();
