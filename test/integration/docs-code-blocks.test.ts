@@ -3,11 +3,11 @@
 // toto-ts, toto-ts/sim, toto-ts/zmq, toto-ts/http) and, unless marked no-run or fragment, run
 // with tsx; it must exit 0 within its deadline. Failures name the markdown file and line.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allDocBlocks, blockDiagnostics, blockFileName, blockSource, blocksTsconfig, type DocBlock, type Diagnostic } from '../support/docs-blocks.js';
+import { allDocBlocks, blockDiagnostics, extractBlocks, blockFileName, blockSource, blocksTsconfig, type DocBlock, type Diagnostic } from '../support/docs-blocks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const blocksDir = path.join(root, 'test-artifacts', 'docs-blocks');
@@ -22,6 +22,8 @@ interface Outcome {
   signal: NodeJS.Signals | null;
   output: string;
   timedOut: boolean;
+  /** A process the block started was still running after it exited (then stopped here). */
+  leftBehind: boolean;
   wallMs: number;
 }
 
@@ -33,6 +35,35 @@ function stopGroup(pid: number | undefined): void {
   } catch {
     // ESRCH: no process of the group is left
   }
+}
+
+/**
+ * True while a live process of the group remains. A zombie does not count: tsx's esbuild service
+ * exits with the block but, re-parented to a slow init, may wait a while to be reaped.
+ */
+function groupAlive(pgid: number | undefined): boolean {
+  if (pgid === undefined) return false;
+  if (!existsSync('/proc/self/stat')) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing parenthesis.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
 }
 
 /** Runs a command in its own process group, so a deadline can stop whatever it started. */
@@ -51,9 +82,14 @@ function run(command: string, args: string[], deadlineMs: number): Promise<Outco
     child.on('error', (error) => (clearTimeout(timer), reject(error)));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      // What the block started must end with it; a leftover process of its group is stopped here.
-      stopGroup(child.pid);
-      resolve({ code, signal, output, timedOut, wallMs: Date.now() - startedMs });
+      // What the block started must end with it: a process of its group still there (after a
+      // moment for exits under way) is reported, and stopped here.
+      const settle = groupAlive(child.pid) ? new Promise((r) => setTimeout(r, 1000)) : Promise.resolve();
+      void settle.then(() => {
+        const leftBehind = !timedOut && groupAlive(child.pid);
+        stopGroup(child.pid);
+        resolve({ code, signal, output, timedOut, leftBehind, wallMs: Date.now() - startedMs });
+      });
     });
   });
 }
@@ -110,6 +146,16 @@ describe('code blocks of README.md and docs/*.md', () => {
     expect(runnable.length).toBeGreaterThan(blocks.length / 2);
   });
 
+  it('the extractor reads modes and names, maps lines, and refuses an unknown flag', () => {
+    const page = ['# x', '```ts', 'a();', '```', '```ts no-run file=b.ts', 'b();', '```', '```sh', 'ls', '```', '```ts fragment', '...', '```'].join('\n');
+    expect(extractBlocks(page, 'docs/x.md').map(({ line, mode, name }) => ({ line, mode, name }))).toEqual([
+      { line: 3, mode: 'run', name: undefined },
+      { line: 6, mode: 'no-run', name: 'b.ts' },
+      { line: 12, mode: 'fragment', name: undefined },
+    ]);
+    expect(() => extractBlocks('```ts norun\n```\n', 'docs/y.md')).toThrow('docs/y.md:1: unknown code block flag "norun"');
+  });
+
   it('type-check (tsc, the project settings, imports through the package names)', () => {
     expect(tscOutcome?.timedOut, 'tsc did not finish in time').toBe(false);
     const report = diagnostics.map((d) => `${d.where}: ${d.message}`).join('\n');
@@ -117,9 +163,10 @@ describe('code blocks of README.md and docs/*.md', () => {
   });
 
   it.each(runnable.map((block) => [`${block.file}:${block.line}`, block] as const))('%s runs and exits 0', async (_where, block) => {
-    const { code, signal, timedOut, output, wallMs } = await (runs.get(block) as Promise<Outcome>);
+    const { code, signal, timedOut, leftBehind, output, wallMs } = await (runs.get(block) as Promise<Outcome>);
     const tail = output.split('\n').slice(-30).join('\n');
     expect(timedOut, `still running after ${BLOCK_DEADLINE_MS} ms; its output:\n${tail}`).toBe(false);
     expect({ code, signal }, `exited ${code ?? signal} after ${wallMs} ms; its output:\n${tail}`).toEqual({ code: 0, signal: null });
+    expect(leftBehind, 'a process it started outlived it').toBe(false);
   }, 600_000);
 });
