@@ -26,6 +26,8 @@ export interface LaunchDaemonOptions {
 const LOG_TAIL_BYTES = 4_000;
 /** How often a wait for processes to exit looks. */
 const POLL_MS = 50;
+/** How long a master that reported a failed start may take to exit before it is killed. */
+const FAILED_EXIT_WAIT_MS = 3_000;
 /** After SIGKILL the kernel ends a process at once; this only bounds a wait that cannot end otherwise. */
 const KILL_WAIT_MS = 5_000;
 
@@ -66,7 +68,18 @@ export async function launchDaemon(options: LaunchDaemonOptions): Promise<{ pid:
       });
     });
   } catch (error) {
-    if (master.pid !== undefined && master.exitCode === null && master.signalCode === null) master.kill('SIGKILL');
+    // A master that reported its failure exits by itself (removing its pidfiles); one that hangs is killed.
+    const exited = master.exitCode !== null || master.signalCode !== null;
+    if (!exited && master.pid !== undefined) {
+      const gone = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), FAILED_EXIT_WAIT_MS);
+        master.once('exit', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      if (!gone) master.kill('SIGKILL');
+    }
     throw error;
   } finally {
     master.removeAllListeners();

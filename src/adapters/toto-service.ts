@@ -247,7 +247,11 @@ export abstract class TotoService<T extends object = Record<never, never>> {
       for (const line of failed) this.stderr.write(`${this.name}: ${line}\n`);
       return failed.length === 0 ? 0 : 1;
     } catch (error) {
-      if (daemon && !reported) await reportFailed(error);
+      if (daemon && !reported) {
+        // The launcher kills what has not exited soon after this report: leave nothing behind first.
+        pidfiles?.removeAll();
+        await reportFailed(error);
+      }
       if (['preparing', 'starting', 'finishing'].includes(lifecycle.phase)) lifecycle.to('failed');
       throw error;
     } finally {
