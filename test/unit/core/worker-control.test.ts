@@ -1,7 +1,6 @@
 // Proves the worker service's control socket: its frames are read strictly with messages that say what is wrong; a client's command times out with TIMEOUT naming the address; a malformed message is dropped and a bad command answered with an error while the socket goes on answering; status lists a silent worker as Unresponsive and forgets one that is gone; shutdown closes a worker whose call outlives the deadline at the deadline. In the simulation and on real zeromq.js.
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TotoError } from '../../../src/core/errors.js';
-import type { LoopPort } from '../../../src/core/ports.js';
 import { Random } from '../../../src/core/random.js';
 import { sendWorkerCommand } from '../../../src/core/worker-control-client.js';
 import { controlFrames, parseCommandBody, parseControlFrames, parseWorkerInfo } from '../../../src/core/worker-control-wire.js';
@@ -12,20 +11,12 @@ import { ZmqWorkerConnection } from '../../../src/core/zmq-worker-connection.js'
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
-import { describeWorlds, runInWorld, text, track, worldLoop, type World } from '../../contract/transport/worlds.js';
+import { describeWorlds, runInWorld, text, track, worldLoop } from '../../contract/transport/worlds.js';
+import { withLoop } from './world-loop.js';
 
 const WORLDS = ['sim', 'tcp'] as const;
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const E = new Uint8Array(0);
-
-async function withLoop(w: World, body: (loop: LoopPort) => Promise<void>): Promise<void> {
-  const { loop, close } = worldLoop(w);
-  try {
-    await body(loop);
-  } finally {
-    close();
-  }
-}
 
 describe('control frames', () => {
   it('round-trips and names what is wrong', () => {

@@ -7,7 +7,8 @@ import { WorkerBalancer } from '../../../src/core/worker-balancer.js';
 import { WorkerMethods } from '../../../src/core/worker-methods.js';
 import { startWorkerServiceRole, type ServiceWorker } from '../../../src/core/worker-service.js';
 import { ZmqWorkerConnection } from '../../../src/core/zmq-worker-connection.js';
-import { describeWorlds, track, worldLoop, type World } from '../../contract/transport/worlds.js';
+import { describeWorlds, track } from '../../contract/transport/worlds.js';
+import { withLoop } from './world-loop.js';
 
 const WORLDS = ['sim', 'tcp'] as const;
 
@@ -16,15 +17,6 @@ function methods(loop: LoopPort): WorkerMethods<ServiceWorker> {
     whoami: (worker) => worker.name,
     slow: (worker, p) => new Promise((resolve) => loop.callLater((p as { ms: number }).ms, () => resolve(`slow from ${worker.name}`))),
   });
-}
-
-async function withLoop(w: World, body: (loop: LoopPort) => Promise<void>): Promise<void> {
-  const { loop, close } = worldLoop(w);
-  try {
-    await body(loop);
-  } finally {
-    close();
-  }
 }
 
 describeWorlds('worker service shutdown: requests that come during it are not forwarded to leaving workers; it ends once the call in hand is answered', WORLDS, (w) =>

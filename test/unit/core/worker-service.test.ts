@@ -10,7 +10,8 @@ import { ZmqWorkerConnection } from '../../../src/core/zmq-worker-connection.js'
 import { LoopSim } from '../../../src/sim/loop-sim.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
-import { describeWorlds, track, worldLoop, type World } from '../../contract/transport/worlds.js';
+import { describeWorlds, track, type World } from '../../contract/transport/worlds.js';
+import { withLoop } from './world-loop.js';
 
 const WORLDS = ['sim', 'tcp'] as const;
 
@@ -59,15 +60,6 @@ async function untilAsync<T>(w: World, get: () => Promise<T>, done: (value: T) =
     if (done(value)) return value;
     if (w.now() > untilMs) throw new Error(`untilAsync: not true after ${timeoutMs} ms: ${JSON.stringify(value)}`);
     await w.sleep(20);
-  }
-}
-
-async function withLoop(w: World, body: (loop: LoopPort) => Promise<void>): Promise<void> {
-  const { loop, close } = worldLoop(w);
-  try {
-    await body(loop);
-  } finally {
-    close();
   }
 }
 
