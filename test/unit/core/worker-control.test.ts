@@ -142,7 +142,8 @@ describeWorlds('shutdown: a call that outlives the deadline does not hold the wo
       await w.waitFor(() => worker.report().inFlight === 1, { what: 'the call reached the worker' });
       const startMs = w.now();
       const result = await router.shutdown(300);
-      expect(w.now() - startMs).toBeLessThan(1500);
+      // Not held by the method (60 s); the bound is loose for a loaded machine.
+      expect(w.now() - startMs).toBeLessThan(10_000);
       expect(result.workers).toEqual([expect.objectContaining({ name: 'worker-0', status: 'Finished' })]);
       await worker.done;
       await w.waitFor(() => call.settled, { what: 'the call settled', timeoutMs: 5000 });
