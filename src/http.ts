@@ -15,7 +15,7 @@ export {
   WIRE_FORMAT_CODES,
 } from './core/wire.js';
 export type { WireFormatCode, WireCodecs, Invocation, Reply, WireOptions } from './core/wire.js';
-export type { HttpRequest, HttpResponse, HttpHandler, HttpServerHandle, HttpRequestOptions } from './core/transport.js';
+export type { HttpRequest, HttpResponse, HttpHandler, HttpServerHandle, HttpRequestOptions, HttpListenOptions } from './core/transport.js';
 export { TransportHttp } from './adapters/transport-http.js';
 export type { TransportHttpOptions } from './adapters/transport-http.js';
 export { HTTP_MAX_BODY_BYTES_DEFAULT, HTTP_METHODS } from './core/http-message.js';

@@ -34,6 +34,7 @@ export type {
   HttpHandler,
   HttpServerHandle,
   HttpRequestOptions,
+  HttpListenOptions,
   TransportPort,
 } from './core/transport.js';
 
@@ -47,8 +48,8 @@ export { msgpackSerialization } from './adapters/codec-msgpack.js';
 
 // Workers and their connections: pure components on the ports, so the same code runs on the
 // simulated network (toto-ts/sim) and on the real transports (toto-ts/zmq, toto-ts/http).
-export { asynchronous, isAsynchronous } from './core/worker-methods.js';
-export type { MethodFn, WorkerMethod, MethodMap, WorkerMethods } from './core/worker-methods.js';
+export { asynchronous, isAsynchronous, WorkerMethods } from './core/worker-methods.js';
+export type { MethodFn, WorkerMethod, MethodMap } from './core/worker-methods.js';
 export { WorkerDispatcher, httpStatusOf } from './core/worker-dispatch.js';
 export type { WorkerDispatcherOptions, WorkerReply, WorkerAck, WorkerOutcome, WorkerDispatchStats } from './core/worker-dispatch.js';
 export { IdempotencyWindow, IDEMPOTENCY_ENTRIES_MAX_DEFAULT } from './core/idempotency-window.js';
@@ -97,3 +98,7 @@ export { EventManager, EventHandlerHandle } from './core/event-manager.js';
 export type { EventManagerOptions, EventManagerStats, SendOptions, OnOptions, RegisterHandlerOptions, EventHandler, EventHandlerUntil } from './core/event-manager.js';
 export { installNodeEventManager } from './adapters/event-manager-node.js';
 export type { NodeEventManagerOptions } from './adapters/event-manager-node.js';
+
+// Toto's TotoService: prepare / mainLoop / finish, N processes, daemon start/stop/restart, pidfiles.
+export { TotoService } from './adapters/toto-service.js';
+export type { TotoServiceInit, MasterRun, ServiceContext, ServiceProcesses } from './adapters/toto-service.js';

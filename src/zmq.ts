@@ -43,5 +43,6 @@ export type { ZmqWorkerConnectionOptions, InvokeOptions, WorkerRepServerOptions,
 export { startWorkerService } from './adapters/worker-service-node.js';
 export type { WorkerServiceOptions, WorkerServiceHandle } from './adapters/worker-service-node.js';
 export { EventManager, installNodeEventManager } from './index.js';
-export { encodeEvent, decodeEvent } from './core/event-manager.js';
-export type { EventMessage } from './core/event-manager.js';
+export { encodeEvent, decodeEvent, eventLimits } from './core/event-manager-wire.js';
+export type { EventLimits } from './core/event-manager-wire.js';
+export type { EventMessage } from './core/event-manager-wire.js';

@@ -17,7 +17,7 @@ async function exportsOf(specifier: string): Promise<string[]> {
 
 describe('package entry points (npm test builds dist first)', () => {
   it.each([
-    ['toto-ts', ['IOLoop', 'LoopNode', 'PeriodicCallback', 'TaskQueue', 'InstancePool', 'AwaitableInstance', 'RoundRobin', 'Random', 'TotoError', 'createCodecs', 'ZmqWorkerConnection', 'HttpWorkerConnection', 'WorkerDispatcher', 'WorkerRepServer', 'WorkerBalancer', 'HttpWorkerServer', 'asynchronous', 'ProcessGroup', 'Options', 'OptionsError', 'EventManager', 'installNodeEventManager']],
+    ['toto-ts', ['IOLoop', 'LoopNode', 'PeriodicCallback', 'TaskQueue', 'InstancePool', 'AwaitableInstance', 'RoundRobin', 'Random', 'TotoError', 'createCodecs', 'ZmqWorkerConnection', 'HttpWorkerConnection', 'WorkerDispatcher', 'WorkerRepServer', 'WorkerBalancer', 'HttpWorkerServer', 'asynchronous', 'ProcessGroup', 'Options', 'OptionsError', 'EventManager', 'installNodeEventManager', 'TotoService', 'WorkerMethods']],
     ['toto-ts/sim', ['Simulation', 'NetworkSim', 'defineScenario', 'runScenario', 'runMain', 'simProperty', 'faultPlanArbitrary', 'applyFaultPlan', 'checkDeterminism', 'History']],
     ['toto-ts/zmq', ['TransportZmq', 'dealerRequestFrames', 'parseDealerReply', 'encodeInvocation', 'decodeReply', 'SOCKET_TYPES', 'ZmqWorkerConnection', 'startWorkerService', 'sendWorkerCommand', 'EventManager', 'encodeEvent']],
     ['toto-ts/http', ['TransportHttp', 'httpRequestHeaders', 'serializationForContentType', 'encodeInvocation', 'decodeReply', 'HttpWorkerConnection', 'HttpWorkerServer']],
