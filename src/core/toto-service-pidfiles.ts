@@ -127,7 +127,7 @@ export function refusalMessage(serviceName: string, running: readonly PidfileSta
 /** What start says of the stale pidfiles it removed. */
 export function staleMessage(stale: readonly PidfileState[]): string {
   const s = stale.length > 1 ? 's' : '';
-  return `Removed ${stale.length} stale pidfile${s} (no such process): ${describePidfiles(stale)}`;
+  return `Removed ${stale.length} stale pidfile${s} (their pids are gone): ${describePidfiles(stale)}`;
 }
 
 /** A daemon's log file when --logfile is not given: the pidfile's name with .log (toto.daemon.pid -> toto.daemon.log). */

@@ -109,7 +109,7 @@ describe('TotoService daemon (real processes, temporary directory)', () => {
     writeFileSync(stale, `${dead.pid}\n`);
     const started = await s.run('--start');
     expect(started.code, started.stderr).toBe(0);
-    expect(started.stdout).toContain(`Removed 2 stale pidfiles (no such process): ${stale} (pid ${dead.pid}), ${path.join(s.dir, 'ticker.0.pid')} (no pid in it)\n`);
+    expect(started.stdout).toContain(`Removed 2 stale pidfiles (their pids are gone): ${stale} (pid ${dead.pid}), ${path.join(s.dir, 'ticker.0.pid')} (no pid in it)\n`);
     const before = s.pids();
     expect(before).toHaveLength(2);
     expect(before.every(alive)).toBe(true);

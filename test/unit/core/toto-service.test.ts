@@ -82,7 +82,7 @@ describe('start and stop plans', () => {
     const found = [file(0, 9, false), file('master', undefined, false)];
     expect(planStart(found)).toEqual({ start: true, stale: [found[1], found[0]] });
     expect(planStart([])).toEqual({ start: true, stale: [] });
-    expect(staleMessage([found[1]!, found[0]!])).toBe('Removed 2 stale pidfiles (no such process): /r/t.master.pid (no pid in it), /r/t.0.pid (pid 9)');
+    expect(staleMessage([found[1]!, found[0]!])).toBe('Removed 2 stale pidfiles (their pids are gone): /r/t.master.pid (no pid in it), /r/t.0.pid (pid 9)');
   });
 
   it('stop signals the live master first, then live numbered processes; the stale ones are only removed', () => {
