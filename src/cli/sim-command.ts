@@ -3,25 +3,30 @@
 // --shard K/N it runs one slice of the seeds (a CI matrix job), with --json it writes the
 // summary for `toto sim merge`. A failed seed gets a trace viewer file, written by running it
 // again traced in full (its trace hash must come out the same). A single run (one seed of one
-// scenario) runs in this thread; --trace writes its trace as JSON lines.
+// scenario) runs in this thread; --trace writes its trace as JSON lines, --log prints its hosts'
+// log lines with virtual time and host.
 
 import { writeFileSync } from 'node:fs';
 import { formatResult } from '../sim/scenario-report.js';
 import { replayCommand } from '../sim/run-scenario.js';
 import { commandPath, type Scenario } from '../sim/scenario.js';
-import type { LoadedScenario } from './load-scenarios.js';
+import { formatLogLine } from '../sim/trace-log.js';
+import { UsageError, type LoadedScenario } from './load-scenarios.js';
 import { seedLabel } from './sim-args.js';
 import { writeJsonFile } from './sim-output.js';
-import { makePlan, type Plan, type SimCommandOptions } from './sim-plan.js';
+import { makePlan, type Plan, type SimCommandOptions as PlanOptions } from './sim-plan.js';
 import { SimPool } from './sim-pool.js';
 import { Progress } from './sim-progress.js';
 import { sweepJson } from './sim-summary-json.js';
 import { SweepSummary, type FailureEntry } from './sim-summary.js';
 import { runSimTask, type SimTask, type SimTaskReply } from './sim-task.js';
-import { traceFileLines, tracedRunOptions } from './trace-file.js';
+import { traceFileLines, tracedRunOptions } from '../sim/trace-file.js';
 import { viewerFileName, writeRunViewer } from './trace-viewer.js';
 
-export type { SimCommandOptions } from './sim-plan.js';
+export interface SimCommandOptions extends PlanOptions {
+  /** --log: print the run's host log lines (one run only). */
+  log?: boolean;
+}
 
 /** Most viewer files one sweep writes (each is a run again, and a file of up to megabytes). */
 export const VIEWERS_MAX = 20;
@@ -29,11 +34,12 @@ export const VIEWERS_MAX = 20;
 /** Runs the command; resolves to the exit code (0 all passed, 1 some failed). Throws UsageError on bad input. */
 export async function simCommand(target: string, options: SimCommandOptions): Promise<number> {
   const p = await makePlan(target, options);
+  const runs = p.seeds.count * p.scenarios.length;
+  if (options.log && (runs !== 1 || p.shard)) throw new UsageError(`--log: prints the log lines of one run; give --seed N and one scenario file (this sweep has ${runs} runs)`);
   const names = p.scenarios.map((s) => `${commandPath(s.file)} (${s.scenario.name})`).join(', ');
   const mode = options.swarm ? ', swarm' : options.nemesis ? ', nemesis' : options.faults ? ', given faults' : '';
   const shard = p.shard ? ` shard ${p.shard.index}/${p.shard.count} (${seedLabel(p.seeds)})` : '';
   process.stdout.write(`toto sim: ${names}, ${seedLabel(p.allSeeds)}${shard}${mode}, ${p.jobs} job${p.jobs === 1 ? '' : 's'}\n`);
-  const runs = p.seeds.count * p.scenarios.length;
   if (runs === 1 && !p.shard) return single(p, p.scenarios[0] as LoadedScenario, options);
   return sweep(p);
 }
@@ -45,6 +51,7 @@ function taskOf(p: Plan, file: string, seed: number): Omit<SimTask, 'id'> {
 async function single(p: Plan, loaded: LoadedScenario, options: SimCommandOptions): Promise<number> {
   const logs: string[] = [];
   const result = await runSimTask(loaded.scenario, taskOf(p, loaded.file, p.seeds.first), tracedRunOptions(logs));
+  if (options.log) process.stdout.write(logs.map((line) => `${formatLogLine(line)}\n`).join(''));
   if (options.trace !== undefined) {
     const lines = traceFileLines(result, logs);
     writeFileSync(options.trace, lines.map((line) => `${line}\n`).join(''));

@@ -6,7 +6,7 @@
 import type { FaultPlan } from '../sim/fault-plan.js';
 import { runScenario, type RunScenarioOptions, type ScenarioResult } from '../sim/run-scenario.js';
 import type { Scenario } from '../sim/scenario.js';
-import { tracedRunOptions } from './trace-file.js';
+import { tracedRunOptions } from '../sim/trace-file.js';
 import { writeRunViewer } from './trace-viewer.js';
 
 export interface SimTask {

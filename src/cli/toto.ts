@@ -25,6 +25,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--nemesis', 'draw a random fault plan per seed (every realistic kind the scenario allows; drop/duplicate only on declared lossy links)')
     .option('--faults <json>', "run this fault plan (JSON) instead of the scenario's")
     .option('--trace <out.jsonl>', "write one run's full trace as JSON lines")
+    .option('--log', "print one run's host log lines with virtual time and host")
     .option('--jobs <n>', 'worker threads (default: min(cores, runs))')
     .option('--run-timeout <duration>', 'wall-clock deadline of one run of a sweep: seconds, or 500ms, 10s, 2m (default 60s)')
     .option('--shard <K/N>', 'run the K-th of N disjoint slices of the --seeds range (one machine of a sweep; see toto sim merge)')

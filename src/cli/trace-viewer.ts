@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ScenarioResult } from '../sim/run-scenario.js';
-import { traceFileLines } from './trace-file.js';
+import { traceFileLines } from '../sim/trace-file.js';
 import { traceModel } from './trace-model.js';
 import { viewerPage } from './trace-viewer-page.js';
 

@@ -48,14 +48,14 @@ export class LoopSim implements LoopPort {
     if (this.dead) return { deadlineMs: whenMs };
     // Timers are relative underneath, like a monotonic clock: the delay is measured on this host's clock.
     const delayMs = Math.max(0, whenMs - this.now()) / this.rate;
-    return this.kernel.schedule(this.kernel.now() + delayMs, callback, this.owner);
+    return this.kernel.scheduleTimer(this.kernel.now() + delayMs, callback, this.owner);
   }
 
   callLater(delayMs: number, callback: () => void): TimerHandle {
     checkNonNegative('delayMs', delayMs);
     checkFunction('callback', callback);
     if (this.dead) return { deadlineMs: this.now() + delayMs };
-    return this.kernel.schedule(this.kernel.now() + delayMs / this.rate, callback, this.owner);
+    return this.kernel.scheduleTimer(this.kernel.now() + delayMs / this.rate, callback, this.owner);
   }
 
   addCallback(callback: () => void): TimerHandle {

@@ -1,5 +1,7 @@
 // Makes a scenario module runnable on its own: `npx tsx scenarios/x.ts [--seed N] [--trace
-// out.jsonl] [--swarm]` runs one seed, prints the report and sets the exit code. Imported by
+// out.jsonl] [--log] [--swarm]` runs one seed, prints the report and sets the exit code. --trace
+// writes the same file as `toto sim --trace` (trace-file.ts); --log prints the hosts' log lines
+// with virtual time and host, before the report. Imported by
 // anything else (`toto sim`, a test, a worker thread) it only records the module as the
 // scenario's file (for replay commands), so one file serves both.
 // The one random seed drawn here comes from crypto: this is the command-line layer, and the
@@ -14,6 +16,8 @@ import type { FaultPlan } from './fault-plan.js';
 import { runScenario, type RunScenarioOptions } from './run-scenario.js';
 import { formatResult } from './scenario-report.js';
 import { isScenario, registerScenarioFile, type Scenario } from './scenario.js';
+import { LOG_LINES_MAX, traceFileLines, tracedRunOptions } from './trace-file.js';
+import { formatLogLine } from './trace-log.js';
 
 /** Highest seed drawn when none is given (kept short to type). */
 const RANDOM_SEED_MAX = 2 ** 31 - 1;
@@ -48,14 +52,14 @@ export function runMain(moduleUrl: string, scenario: Scenario): void {
   );
 }
 
-const USAGE = 'usage: npx tsx <scenario.ts> [--seed N] [--trace out.jsonl] [--swarm | --nemesis] [--faults JSON]';
+const USAGE = 'usage: npx tsx <scenario.ts> [--seed N] [--trace out.jsonl] [--log] [--swarm | --nemesis] [--faults JSON]';
 
 async function main(file: string, scenario: Scenario, args: string[]): Promise<number> {
-  let values: { seed?: string; trace?: string; swarm?: boolean; nemesis?: boolean; faults?: string; help?: boolean };
+  let values: { seed?: string; trace?: string; log?: boolean; swarm?: boolean; nemesis?: boolean; faults?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { seed: { type: 'string' }, trace: { type: 'string' }, swarm: { type: 'boolean' }, nemesis: { type: 'boolean' }, faults: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { seed: { type: 'string' }, trace: { type: 'string' }, log: { type: 'boolean' }, swarm: { type: 'boolean' }, nemesis: { type: 'boolean' }, faults: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (error) {
@@ -76,12 +80,17 @@ async function main(file: string, scenario: Scenario, args: string[]): Promise<n
   }
   if (values.swarm) options.swarm = true;
   if (values.nemesis) options.nemesis = true;
-  if (values.trace !== undefined) options.trace = { keepAll: true };
+  const logs: string[] = [];
+  // As `toto sim --trace`: every line, payload previews, timers and the hosts' logs.
+  if (values.trace !== undefined) Object.assign(options, tracedRunOptions(logs));
+  else if (values.log) options.logSink = (line) => void (logs.length < LOG_LINES_MAX && logs.push(line));
   if (values.seed === undefined) process.stdout.write(`${scenario.name}: random seed ${options.seed} (replay with --seed ${options.seed})\n`);
   const result = await runScenario(scenario, options);
+  if (values.log) process.stdout.write(logs.map((line) => `${formatLogLine(line)}\n`).join(''));
   if (values.trace !== undefined) {
-    writeFileSync(values.trace, (result.trace ?? []).map((line) => `${line}\n`).join(''));
-    process.stdout.write(`trace: ${result.traceLines} lines written to ${values.trace}\n`);
+    const lines = traceFileLines(result, logs);
+    writeFileSync(values.trace, lines.map((line) => `${line}\n`).join(''));
+    process.stdout.write(`trace: ${lines.length} lines written to ${values.trace}\n`);
   }
   process.stdout.write(`${formatResult(result)}\n`);
   return result.ok ? 0 : 1;

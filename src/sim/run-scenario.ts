@@ -15,6 +15,7 @@ import { commandPath, isScenario, runsItself, scenarioFile, type Phase, type Sce
 import { Simulation, type RunHazard } from './simulation.js';
 import { checkTraceOptions } from './simulation-options.js';
 import type { TraceOptions } from './trace.js';
+import { traceTimers } from './trace-timers.js';
 
 export interface RunScenarioOptions {
   /** A non-negative safe integer: the whole run is a function of it. */
@@ -94,6 +95,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
   const startedMs = performance.now();
   const sim = new Simulation({ seed: options.seed, stepsMax: scenario.stepsMax, ...(options.trace ? { trace: options.trace } : {}), ...(options.logSink ? { logSink: options.logSink } : {}) });
+  // A trace that keeps every line (--trace, the viewer) shows the hosts' timers too (not hashed).
+  traceTimers(sim.kernel, sim.trace);
   let plan: FaultPlan = [];
   let swarm: string | undefined;
   let phase: Phase | 'setup' = 'setup';

@@ -55,6 +55,13 @@ export class StepBudgetError extends Error {
   }
 }
 
+/** Told of each timer (a task scheduled with scheduleTimer) as it is set, fires and is cancelled; `id` stays the same when a pause defers it. */
+export interface TimerTracer {
+  set(task: ScheduledTask, id: number): void;
+  fire(task: ScheduledTask, id: number): void;
+  cancel(task: ScheduledTask, id: number): void;
+}
+
 /** Decides, just before a due task runs, whether it must wait (a paused host): returns the time to defer it to. */
 export type TaskGate = (task: ScheduledTask) => number | undefined;
 
@@ -78,6 +85,10 @@ export class SimKernel {
   private between: (() => boolean) | undefined;
   /** True while this kernel counts in trackingKernels. */
   private tracking = false;
+  /** Timer lines for the trace (only when a run keeps every line: a sweep pays one undefined check per event). */
+  private timerTracer: TimerTracer | undefined;
+  /** The timers being traced, task -> timer id (the first task's seq, kept across deferrals). */
+  private timerIds: WeakMap<ScheduledTask, number> | undefined;
   /** Tasks a gate deferred, old handle -> new task, so a handle stays cancellable across a pause. */
   private moved: WeakMap<ScheduledTask, ScheduledTask> | undefined;
   /** The task running right now, if any (its owner is the current host). */
@@ -111,8 +122,30 @@ export class SimKernel {
     return this.scheduler.schedule(Math.max(deadlineMs, this.nowMsValue), callback, owner);
   }
 
+  /** Like schedule(), for a timer a loop sets (callAt, callLater): traced as one when a TimerTracer is set. */
+  scheduleTimer(deadlineMs: number, callback: () => void, owner?: unknown): ScheduledTask {
+    const task = this.schedule(deadlineMs, callback, owner);
+    if (this.timerTracer !== undefined) {
+      (this.timerIds as WeakMap<ScheduledTask, number>).set(task, task.seq);
+      this.timerTracer.set(task, task.seq);
+    }
+    return task;
+  }
+
+  /** Traces timers from now on (undefined: stops). */
+  setTimerTracer(tracer: TimerTracer | undefined): void {
+    this.timerTracer = tracer;
+    this.timerIds = tracer === undefined ? undefined : new WeakMap();
+  }
+
   cancel(task: ScheduledTask): boolean {
-    if (this.scheduler.cancel(task)) return true;
+    if (this.scheduler.cancel(task)) {
+      if (this.timerTracer !== undefined) {
+        const id = (this.timerIds as WeakMap<ScheduledTask, number>).get(task);
+        if (id !== undefined) this.timerTracer.cancel(task, id);
+      }
+      return true;
+    }
     const moved = this.moved?.get(task);
     return moved !== undefined && this.cancel(moved);
   }
@@ -266,6 +299,8 @@ export class SimKernel {
     if (deferToMs === undefined || deferToMs <= this.nowMsValue) return false;
     const requeued = this.scheduler.schedule(deferToMs, task.callback, task.owner);
     (this.moved ??= new WeakMap()).set(task, requeued);
+    const timerId = this.timerIds?.get(task);
+    if (timerId !== undefined) this.timerIds?.set(requeued, timerId);
     return true;
   }
 
@@ -279,6 +314,10 @@ export class SimKernel {
     this.current = task;
     try {
       this.observer?.(task);
+      if (this.timerTracer !== undefined) {
+        const id = (this.timerIds as WeakMap<ScheduledTask, number>).get(task);
+        if (id !== undefined) this.timerTracer.fire(task, id);
+      }
       task.callback();
     } finally {
       this.current = undefined;

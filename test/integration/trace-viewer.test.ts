@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { traceFileLines, tracedRunOptions } from '../../src/cli/trace-file.js';
+import { traceFileLines, tracedRunOptions } from '../../src/sim/trace-file.js';
 import { viewerHtml } from '../../src/cli/trace-viewer.js';
 import type { Socket } from '../../src/core/transport.js';
 import { defineScenario, runScenario } from '../../src/sim/index.js';

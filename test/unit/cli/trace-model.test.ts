@@ -1,6 +1,6 @@
 // Proves what the trace viewer is given: sends paired with deliveries and drops by msg id (one arrow per delivery or drop, duplicates, stalled and late ones told apart), fault windows and down time, the failure to highlight; the trace file merges log lines by time and ends with the result; payload previews ride on kept lines without changing the trace hash; bad lines are named by number.
 import { describe, expect, it } from 'vitest';
-import { resultTraceLine, traceFileLines, logTraceLine } from '../../../src/cli/trace-file.js';
+import { resultTraceLine, traceFileLines, logTraceLine } from '../../../src/sim/trace-file.js';
 import { ARROW_STYLES, NETWORK_LANE, traceModel } from '../../../src/cli/trace-model.js';
 import { viewerHtml } from '../../../src/cli/trace-viewer.js';
 import { VIEWER_SCRIPT } from '../../../src/cli/trace-viewer-script.js';
