@@ -55,6 +55,7 @@ export interface ScenarioResult {
   /** Simulated events executed. */
   steps: number;
   traceHash: string;
+  /** Trace events recorded (and hashed); the timer lines of a kept trace are not counted. */
   traceLines: number;
   /** Determinism hazards the run saw (real work that escaped virtual time; the first one also failed it). Absent when none. */
   hazards?: RunHazard[];
