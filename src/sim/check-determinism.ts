@@ -3,7 +3,7 @@
 // is compared too: both runs must fail the same way. A run with a determinism hazard (real
 // work that escaped virtual time) is not deterministic, however alike the two traces look.
 
-import { checkFunction, checkInteger, checkOptions } from '../core/validate.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../core/validate.js';
 import { Simulation, type RunHazard, type SimulationOptions } from './simulation.js';
 
 export type DeterminismScenario = (sim: Simulation) => unknown;
@@ -54,6 +54,8 @@ export async function checkDeterminism(scenario: DeterminismScenario, seed: numb
   checkFunction('scenario', scenario);
   checkInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
   checkOptions('checkDeterminism options', options, ['simulation', 'eventLines']);
+  if (options.eventLines !== undefined) checkBoolean('eventLines', options.eventLines);
+  checkOptions('simulation', options.simulation, ['logSink', 'logLevel', 'stepsMax', 'fakeTimers', 'epochMs', 'traceEvents', 'eventCpuMs', 'hazards']);
   const first = await runOnce(scenario, seed, options);
   const second = await runOnce(scenario, seed, options);
   const hashes: [string, string] = [first.hash, second.hash];

@@ -5,7 +5,7 @@
 // Realistic by default: drop and duplicate are drawn only with lossyLinks, on those links.
 
 import fc from 'fast-check';
-import { checkInteger, checkOptions, expected } from '../core/validate.js';
+import { checkDenseArray, checkInteger, checkOptions, expected } from '../core/validate.js';
 import { FAULT_KINDS, type Fault, type FaultKind, type FaultPlan, type LossyLinks } from './fault-plan.js';
 import { feasibleKinds } from './nemesis.js';
 
@@ -31,11 +31,17 @@ export interface FaultPlanArbitraryOptions extends FaultArbitraryOptions {
   faultsMax?: number;
 }
 
+/** fc.integer's bound: times and durations past it cannot be drawn. */
+const INT32_MAX = 2 ** 31 - 1;
+/** Most faults in a plan, steps in a workload: each case is built in memory. */
+const ARBITRARY_LENGTH_MAX = 10_000;
+
 const FAULT_OPTIONS = ['hosts', 'durationMs', 'kinds', 'lossyLinks', 'windowMsMin', 'latencyMsMax', 'clockJumpMsMax'];
 
 /** One fault of any allowed kind. */
 export function faultArbitrary(options: FaultArbitraryOptions): fc.Arbitrary<Fault> {
   checkOptions('faultArbitrary options', options, FAULT_OPTIONS);
+  if (options === undefined) throw new TypeError(expected('faultArbitrary options', 'an options object { hosts, durationMs }', options));
   const o = resolve(options);
   return fc.oneof(...o.kinds.map((kind) => kindArbitrary(kind, o)));
 }
@@ -43,8 +49,9 @@ export function faultArbitrary(options: FaultArbitraryOptions): fc.Arbitrary<Fau
 /** A plan of up to faultsMax faults, sorted by atMs; shrinks toward the fewest, shortest, earliest faults. */
 export function faultPlanArbitrary(options: FaultPlanArbitraryOptions): fc.Arbitrary<FaultPlan> {
   checkOptions('faultPlanArbitrary options', options, [...FAULT_OPTIONS, 'faultsMax']);
+  if (options === undefined) throw new TypeError(expected('faultPlanArbitrary options', 'an options object { hosts, durationMs }', options));
   const { faultsMax = 8, ...faultOptions } = options;
-  checkInteger('faultsMax', faultsMax, 0);
+  checkInteger('faultsMax', faultsMax, 0, ARBITRARY_LENGTH_MAX);
   return fc.array(faultArbitrary(faultOptions), { maxLength: faultsMax }).map((plan) => [...plan].sort((a, b) => a.atMs - b.atMs));
 }
 
@@ -57,8 +64,11 @@ export interface WorkloadStep<T> {
 /** A workload: up to stepsMax operations `op` issued by `hosts` over [0, durationMs), sorted by time. */
 export function workloadArbitrary<T>(options: { hosts: readonly string[]; durationMs: number; op: fc.Arbitrary<T>; stepsMax?: number }): fc.Arbitrary<WorkloadStep<T>[]> {
   checkOptions('workloadArbitrary options', options, ['hosts', 'durationMs', 'op', 'stepsMax']);
+  if (options === undefined) throw new TypeError(expected('workloadArbitrary options', 'an options object { hosts, durationMs, op }', options));
+  if (!(options.op instanceof fc.Arbitrary)) throw new TypeError(expected('op', 'a fast-check arbitrary', options.op));
+  if (options.stepsMax !== undefined) checkInteger('stepsMax', options.stepsMax, 0, ARBITRARY_LENGTH_MAX);
   const hosts = checkHosts(options.hosts);
-  checkInteger('durationMs', options.durationMs, 1);
+  checkInteger('durationMs', options.durationMs, 1, INT32_MAX);
   const step = fc.record({ atMs: fc.integer({ min: 0, max: options.durationMs - 1 }), host: fc.constantFrom(...hosts), op: options.op });
   return fc.array(step, { maxLength: options.stepsMax ?? 20 }).map((steps) => [...steps].sort((a, b) => a.atMs - b.atMs));
 }
@@ -74,17 +84,17 @@ interface Resolved {
 }
 
 function checkHosts(hosts: unknown): string[] {
-  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string')) {
-    throw new TypeError(expected('hosts', 'a non-empty array of host names', hosts));
-  }
+  checkDenseArray('hosts', hosts, 'a non-empty array of host names');
+  if (hosts.length === 0 || hosts.some((h) => typeof h !== 'string')) throw new TypeError(expected('hosts', 'a non-empty array of host names', hosts));
   return [...(hosts as string[])];
 }
 
 function resolve(options: FaultArbitraryOptions): Resolved {
   const hosts = checkHosts(options.hosts);
-  checkInteger('durationMs', options.durationMs, 1);
+  checkInteger('durationMs', options.durationMs, 1, INT32_MAX);
   const lossyLinks = options.lossyLinks ?? [];
   const possible = feasibleKinds(hosts, lossyLinks);
+  if (options.kinds !== undefined) checkDenseArray('kinds', options.kinds, 'an array of fault kinds');
   const kinds = [...(options.kinds ?? possible)];
   if (kinds.length === 0) throw new RangeError(expected('kinds', 'a non-empty array of fault kinds', kinds));
   kinds.forEach((kind, i) => {
@@ -104,8 +114,8 @@ function resolve(options: FaultArbitraryOptions): Resolved {
     clockJumpMsMax: options.clockJumpMsMax ?? 5000,
   };
   checkInteger('windowMsMin', r.windowMsMin, 0, r.durationMs);
-  checkInteger('latencyMsMax', r.latencyMsMax, 0);
-  checkInteger('clockJumpMsMax', r.clockJumpMsMax, 0);
+  checkInteger('latencyMsMax', r.latencyMsMax, 0, INT32_MAX);
+  checkInteger('clockJumpMsMax', r.clockJumpMsMax, 0, INT32_MAX);
   return r;
 }
 

@@ -5,6 +5,7 @@
 // from the base conditions plus every window still open: one window ending never cancels
 // another one still open.
 
+import { checkDenseArray, checkOptions, checkString, expected } from '../core/validate.js';
 import { checkFaultPlan, hostsNamedIn } from './fault-plan-check.js';
 import { windowEndMs, type Fault, type FaultPlan, type LossyLinks } from './fault-plan.js';
 
@@ -293,6 +294,12 @@ const injections = new WeakMap<object, FaultInjection[]>();
 
 /** Validates `plan` and schedules it on `sim` (times are absolute virtual times). */
 export function applyFaultPlan(sim: FaultTarget, plan: FaultPlan, options: ApplyFaultPlanOptions = {}): FaultInjection {
+  checkOptions('applyFaultPlan options', options, ['hosts', 'lossyLinks', 'base', 'owner']);
+  if (options.hosts !== undefined) checkDenseArray('hosts', options.hosts, 'an array of host names');
+  options.hosts?.forEach((host, i) => checkString(`hosts[${i}]`, host));
+  if (options.base !== undefined) checkDenseArray('base', options.base, 'an array of base link conditions');
+  options.base?.forEach((entry, i) => checkOptions(`base[${i}]`, entry ?? null, ['conditions', 'scope']));
+  if (options.owner !== undefined && (options.owner === null || typeof options.owner !== 'object')) throw new TypeError(expected('owner', 'an object', options.owner));
   checkFaultPlan(plan, options.hosts ?? hostsNamedIn(plan), options.lossyLinks ?? []);
   const injection = new FaultInjection(sim, plan.map((f) => ({ ...f }) as Fault), options);
   const list = injections.get(sim) ?? [];

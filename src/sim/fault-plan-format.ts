@@ -1,6 +1,7 @@
 // Prints a fault plan as TypeScript a user pastes into a regression test: one fault a line,
 // fields in a fixed order, single-quoted strings, so the same plan always prints the same text.
 
+import { checkBoolean, checkNonNegative, checkOptions, checkString, expected } from '../core/validate.js';
 import { FAULT_FIELDS } from './fault-plan-check.js';
 import type { Fault, FaultPlan } from './fault-plan.js';
 
@@ -20,6 +21,11 @@ export interface FormatFaultPlanOptions {
 
 /** `const faults: FaultPlan = [\n  { kind: 'partition', atMs: 1200, ... },\n];` */
 export function formatFaultPlan(plan: readonly Fault[] | FaultPlan, options: FormatFaultPlanOptions = {}): string {
+  checkOptions('formatFaultPlan options', options, ['name', 'declaration', 'indent', 'healAtMs']);
+  if (options.name !== undefined && !(typeof options.name === 'string' && /^[A-Za-z_$][\w$]*$/.test(options.name))) throw new TypeError(expected('name', 'a variable name', options.name));
+  if (options.declaration !== undefined) checkBoolean('declaration', options.declaration);
+  if (options.indent !== undefined) checkString('indent', options.indent);
+  if (options.healAtMs !== undefined) checkNonNegative('healAtMs', options.healAtMs);
   const name = options.name ?? 'faults';
   const indent = options.indent ?? '  ';
   const head = options.declaration === false ? '' : `const ${name}: FaultPlan = `;

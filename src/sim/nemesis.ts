@@ -54,6 +54,9 @@ const OPTION_NAMES = [
   'duplicateRateMax', 'latencyMsMax', 'clockJumpMsMax', 'restartProbability', 'scopedProbability', 'oneWayProbability',
 ] as const;
 
+/** Most faults one drawn plan may hold: a plan is built in memory, and 2e9 faults would exhaust it. */
+export const NEMESIS_FAULTS_MAX = 10_000;
+
 type Resolved = Required<Omit<NemesisOptions, 'weights' | 'kinds'>> & { kinds: FaultKind[]; weights: number[] };
 
 /** Kinds that need two distinct hosts. */
@@ -104,6 +107,7 @@ function resolve(options: NemesisOptions): Resolved {
     if (!FAULT_KINDS.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, `one of ${FAULT_KINDS.map((k) => `"${k}"`).join(', ')}`, kind));
     if (!feasible.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, whyInfeasible(kind), kind));
   }
+  if (options.faultsMax !== undefined) checkInteger('faultsMax', options.faultsMax, 0, NEMESIS_FAULTS_MAX);
   const weights = kinds.map((kind) => options.weights?.[kind] ?? 1);
   weights.forEach((w, i) => checkNonNegative(`weights.${kinds[i]}`, w));
   if (!weights.some((w) => w > 0)) throw new RangeError(expected('weights', 'at least one weight > 0', 0));
@@ -125,8 +129,8 @@ function resolve(options: NemesisOptions): Resolved {
     scopedProbability: options.scopedProbability ?? 0.5,
     oneWayProbability: options.oneWayProbability ?? 0.3,
   };
-  checkInteger('faultsMin', r.faultsMin, 0);
-  checkInteger('faultsMax', r.faultsMax, r.faultsMin);
+  checkInteger('faultsMin', r.faultsMin, 0, NEMESIS_FAULTS_MAX);
+  checkInteger('faultsMax', r.faultsMax, r.faultsMin, NEMESIS_FAULTS_MAX);
   checkInteger('windowMsMin', r.windowMsMin, 0, durationMs);
   checkInteger('windowMsMax', r.windowMsMax, r.windowMsMin);
   for (const name of ['dropRateMax', 'duplicateRateMax', 'restartProbability', 'scopedProbability', 'oneWayProbability'] as const) {

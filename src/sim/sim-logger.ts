@@ -4,6 +4,7 @@
 
 import type { LogFn, Logger } from '../core/ports.js';
 import { silentLogger } from '../core/ports.js';
+import { checkFunction, checkOptions, describe, expected } from '../core/validate.js';
 
 export const LOG_LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
 export type LogLevelName = keyof typeof LOG_LEVELS;
@@ -22,7 +23,16 @@ export interface SimLoggerOptions {
 const noop: LogFn = () => {};
 
 export function createSimLogger(options: SimLoggerOptions): Logger {
+  checkOptions('createSimLogger options', options, ['sink', 'level', 'now', 'bindings']);
+  if (options === undefined) throw new TypeError(expected('createSimLogger options', 'an options object { sink, level, now, bindings }', options));
   const { sink, now, bindings } = options;
+  if (sink !== undefined) checkFunction('sink', sink);
+  checkFunction('now', now);
+  if (typeof options.level !== 'string' || !Object.hasOwn(LOG_LEVELS, options.level)) {
+    throw new RangeError(`level: expected one of ${Object.keys(LOG_LEVELS).join(', ')}, got ${describe(options.level)}`);
+  }
+  checkOptions('bindings', bindings, Object.keys(bindings ?? {}));
+  if (bindings === undefined) throw new TypeError(expected('bindings', 'an object of fields every line carries', bindings));
   if (!sink || options.level === 'silent') return silentLogger;
   const threshold = LOG_LEVELS[options.level];
   const method = (level: number): LogFn => {

@@ -37,7 +37,7 @@ export interface SimulationOptions {
 
 export const OPTION_NAMES = ['seed', 'trace', 'logSink', 'logLevel', 'stepsMax', 'fakeTimers', 'epochMs', 'traceEvents', 'eventCpuMs', 'hazards'];
 /** Bounds of the trace options: a tail or a preview larger than these is a mistake, not a need. */
-export const TRACE_TAIL_LINES_MAX = 10_000_000;
+export const TRACE_TAIL_LINES_MAX = 1_000_000;
 export const TRACE_PREVIEW_CHARS_MAX = 1_000_000;
 /** The wall clock's default start: 2024-01-01T00:00:00Z. */
 export const DEFAULT_EPOCH_MS = Date.UTC(2024, 0, 1);

@@ -2,6 +2,7 @@
 // call after it settled. They report every violation, each naming the call and the times,
 // so one failing run says everything that went wrong rather than the first thing.
 
+import { checkBoolean, checkOptions } from '../../core/validate.js';
 import type { CallId, History, HistoryEntry } from './history.js';
 
 export interface CheckResult {
@@ -15,6 +16,11 @@ export interface SettleOptions {
 }
 
 type Entries = History | readonly HistoryEntry[];
+
+function checkSettleOptions(options: SettleOptions): void {
+  checkOptions('settle options', options, ['requireSettled']);
+  if (options.requireSettled !== undefined) checkBoolean('requireSettled', options.requireSettled);
+}
 
 function entriesOf(history: Entries): readonly HistoryEntry[] {
   return Array.isArray(history) ? history : (history as History).entries;
@@ -90,6 +96,7 @@ function resultOf(violations: readonly Violation[]): CheckResult {
  * invoke, no second invoke of one id, and (requireSettled) no call left pending.
  */
 export function checkSettlesExactlyOnce(history: Entries, options: SettleOptions = {}): CheckResult {
+  checkSettleOptions(options);
   return resultOf(settleViolations(history, options));
 }
 
@@ -112,6 +119,7 @@ export class HistoryViolationError extends Error {
  * reported as the first only.
  */
 export function assertHistory(history: Entries, options: SettleOptions = {}): void {
+  checkSettleOptions(options);
   const settle = settleViolations(history, options);
   const flagged = new Set(settle.map((v) => v.index));
   const after = afterSettleViolations(history).filter((v) => !flagged.has(v.index));

@@ -45,7 +45,7 @@ describe('Simulation options', () => {
     [{ seed: 1, logLevel: '__proto__' }, 'RangeError', 'logLevel: expected one of trace, debug, info, warn, error, fatal, silent, got "__proto__"'],
     [{ seed: 1, trace: null }, 'TypeError', 'trace: expected an options object, got null'],
     [{ seed: 1, trace: { keepAll: 'yes' } }, 'TypeError', 'trace.keepAll: expected a boolean (true or false), got "yes"'],
-    [{ seed: 1, trace: { tailLines: 0 } }, 'RangeError', 'trace.tailLines: expected an integer in [1, 10000000], got 0'],
+    [{ seed: 1, trace: { tailLines: 0 } }, 'RangeError', 'trace.tailLines: expected an integer in [1, 1000000], got 0'],
     [{ seed: 1, trace: { previewChars: -1 } }, 'RangeError', 'trace.previewChars: expected an integer in [0, 1000000], got -1'],
     [{ seed: 1, trace: { keep: true } }, 'RangeError', 'trace: unknown option "keep" (known: keepAll, tailLines, previewChars)'],
   ])('%j is refused', (options, type, message) => {
