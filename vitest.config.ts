@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `toto-ts`, `toto-ts/sim`... resolve to src/ in this checkout, as tsconfig.json's paths say (and tsx reads).
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

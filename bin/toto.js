@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 // The toto command. tsx is registered first so scenario files (.ts) load at run time; in a
 // checkout the CLI itself runs from src/, in an installed package from dist/.
+// In a checkout, tsx reads the checkout's tsconfig.json (whatever the working directory), whose
+// paths map `toto-ts`, `toto-ts/sim`... to src/: a scenario importing 'toto-ts/sim' then shares
+// the CLI's own modules (one copy of the framework, never a stale dist/).
 import { existsSync } from 'node:fs';
 import { register as registerCjs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
-import { URL } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
-// Both hooks, as `npx tsx` has: a .ts file in a package that is not "type": "module" loads as CommonJS.
-register();
-registerCjs();
 const source = new URL('../src/cli/toto.ts', import.meta.url);
-const entry = existsSync(source) ? source : new URL('../dist/cli/toto.js', import.meta.url);
+const inCheckout = existsSync(source);
+const options = inCheckout ? { tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) } : {};
+// Both hooks, as `npx tsx` has: a .ts file in a package that is not "type": "module" loads as CommonJS.
+register(options);
+registerCjs(options);
+const entry = inCheckout ? source : new URL('../dist/cli/toto.js', import.meta.url);
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

@@ -3,7 +3,7 @@
 // with every message once, each origin in order (scenarios/lib/chat-checks.ts).
 // Run one seed: npx tsx scenarios/chat.ts --seed 7; sweep: npx toto sim scenarios/chat.ts --runs 200
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { chatPartitions, chatScenario } from './lib/chat-spec.js';
 
 export const scenario = chatScenario({ name: 'chat', faults: chatPartitions });

@@ -3,7 +3,7 @@
 // most once, and misses only what a broken connection had in flight (scenarios/lib/events-checks.ts).
 // Run one seed: npx tsx scenarios/events-faults.ts --seed 7; sweep: npx toto sim scenarios/events-faults.ts --runs 200
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { connectionFaults } from './lib/events-faults.js';
 import { eventsScenario } from './lib/events-spec.js';
 

@@ -3,7 +3,7 @@
 // misses only events a drop hit, and handles twice only events a duplicate hit, still in order.
 // Run one seed: npx tsx scenarios/events-lossy.ts --seed 7; sweep: npx toto sim scenarios/events-lossy.ts --runs 200
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { lossyFaults } from './lib/events-faults.js';
 import { eventsScenario } from './lib/events-spec.js';
 

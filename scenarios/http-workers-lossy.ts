@@ -3,7 +3,7 @@
 // call settles exactly once, with its own reply, and every call is answered.
 // Run one seed: npx tsx scenarios/http-workers-lossy.ts --seed 7; sweep: npx toto sim scenarios/http-workers-lossy.ts --runs 200
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { httpWorkersLossyScenario } from './lib/http-workers-lossy-spec.js';
 
 export const scenario = httpWorkersLossyScenario('http-workers-lossy');

@@ -3,7 +3,7 @@
 // client was told is done (and will never resend).
 // `npx toto sim scenarios/job-queue-bug.ts --runs 200` finds it.
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { jobQueueScenario } from './lib/job-queue-spec.js';
 import { JobServer } from './lib/job-server.js';
 

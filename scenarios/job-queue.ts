@@ -2,7 +2,7 @@
 // processed and on disk, and the client resends every unacked job, so no acked job is lost.
 // Run one seed: npx tsx scenarios/job-queue.ts --seed 7; sweep: npx toto sim scenarios/job-queue.ts --runs 200
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { jobQueueScenario } from './lib/job-queue-spec.js';
 import { JobServer } from './lib/job-server.js';
 

@@ -6,7 +6,7 @@
 // a ping sent early in a long enough partition has given up by then. Partitions under 200ms hide
 // the bug, so only some seeds find it: `npx toto sim scenarios/ping-pong-bug.ts --seeds 1..200`.
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { pingPongScenario } from './lib/ping-pong-spec.js';
 
 // BUG: 4 attempts cover 400ms of outage; the correct scenario allows 60 (6s).

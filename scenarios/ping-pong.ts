@@ -2,7 +2,7 @@
 // timeout (dropping late duplicate pongs), so every ping is answered once the network heals.
 // Run one seed: npx tsx scenarios/ping-pong.ts --seed 7; sweep: npx toto sim scenarios/ping-pong.ts --runs 200
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { pingPongScenario } from './lib/ping-pong-spec.js';
 
 export const scenario = pingPongScenario('ping-pong');

@@ -4,10 +4,8 @@
 // TIMEOUT, and the connection's table is empty once it has (no leaked pending call, unlike Toto).
 // Run one seed: npx tsx scenarios/worker-any-faults.ts --seed 7; sweep: npx toto sim scenarios/worker-any-faults.ts --runs 200
 
-import type { RandomPort } from '../src/core/ports.js';
-import type { FaultPlan } from '../src/sim/fault-plan.js';
-import { randomFaultPlan } from '../src/sim/nemesis.js';
-import { runMain } from '../src/sim/run-main.js';
+import type { RandomPort } from 'toto-ts';
+import { type FaultPlan, randomFaultPlan, runMain } from 'toto-ts/sim';
 import { WORKER_DURATION_MS, workerNames, workerScenario } from './lib/worker-spec.js';
 
 const CRASHABLE = ['router', ...workerNames()];

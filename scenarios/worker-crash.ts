@@ -4,9 +4,8 @@
 // worker. No call is lost, every call settles exactly once. Toto's plain router (no window).
 // Run one seed: npx tsx scenarios/worker-crash.ts --seed 7; sweep: npx toto sim scenarios/worker-crash.ts --runs 200
 
-import type { RandomPort } from '../src/core/ports.js';
-import type { FaultPlan } from '../src/sim/fault-plan.js';
-import { runMain } from '../src/sim/run-main.js';
+import type { RandomPort } from 'toto-ts';
+import { type FaultPlan, runMain } from 'toto-ts/sim';
 import { workerNames, workerScenario } from './lib/worker-spec.js';
 
 /** One or two worker crashes in [100ms, 1.2s), each restarting 50-400ms later. */

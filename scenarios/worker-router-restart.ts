@@ -4,9 +4,8 @@
 // every call is answered, each settling exactly once.
 // Run one seed: npx tsx scenarios/worker-router-restart.ts --seed 7; sweep: npx toto sim scenarios/worker-router-restart.ts --runs 200
 
-import type { RandomPort } from '../src/core/ports.js';
-import type { FaultPlan } from '../src/sim/fault-plan.js';
-import { runMain } from '../src/sim/run-main.js';
+import type { RandomPort } from 'toto-ts';
+import { type FaultPlan, runMain } from 'toto-ts/sim';
 import { workerNames, workerScenario } from './lib/worker-spec.js';
 
 /** One router crash in [100ms, 1.2s), restarting 50-400ms later. */

@@ -3,7 +3,7 @@
 // idempotent) operation a second time. `npx toto sim scenarios/worker-stall-bug.ts --runs 50` finds
 // it; fast-check (test/sim/scenarios/worker-scenarios.test.ts) shrinks it to one partition.
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { STALL_KINDS, stallThatHeals, workerScenario } from './lib/worker-stall-spec.js';
 
 export const scenario = workerScenario({

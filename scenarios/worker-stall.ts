@@ -6,7 +6,7 @@
 // workers (the workers' own windows could not stop it: the retry may reach another worker).
 // Run one seed: npx tsx scenarios/worker-stall.ts --seed 7; sweep: npx toto sim scenarios/worker-stall.ts --runs 200
 
-import { runMain } from '../src/sim/run-main.js';
+import { runMain } from 'toto-ts/sim';
 import { STALL_KINDS, stallThatHeals, workerScenario } from './lib/worker-stall-spec.js';
 
 export const scenario = workerScenario({

@@ -5,8 +5,8 @@
 // sees what the network delivered, not only what the room kept.
 
 import { ChatRoom, CHAT_EVENT, type ChatMessage } from '../../examples/chat/chat-room.js';
-import { EventManager } from '../../src/core/event-manager.js';
-import type { ScenarioHostContext } from '../../src/sim/scenario.js';
+import { EventManager } from 'toto-ts';
+import type { ScenarioHostContext } from 'toto-ts/sim';
 
 export const CHAT_PORT = 7100;
 export const chatAddress = (host: string): string => `tcp://${host}:${CHAT_PORT}`;

@@ -5,9 +5,8 @@
 // once the faults have healed, every server holds every message. Sometimes: a partition or a
 // stall delayed a message; messages were posted on every server.
 
-import type { RandomPort } from '../../src/core/ports.js';
-import type { FaultPlan } from '../../src/sim/fault-plan.js';
-import { defineScenario, type Scenario, type ScenarioContext, type ScenarioHostContext } from '../../src/sim/scenario.js';
+import type { RandomPort } from 'toto-ts';
+import { defineScenario, type FaultPlan, type Scenario, type ScenarioContext, type ScenarioHostContext } from 'toto-ts/sim';
 import type { ChatRoom } from '../../examples/chat/chat-room.js';
 import { checkChatServer, type ChatReport, type Posted } from './chat-checks.js';
 import { arrivals, chatServer } from './chat-hosts.js';

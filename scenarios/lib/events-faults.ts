@@ -2,8 +2,8 @@
 // connections between the sender and the servers (events-faults.ts), and, on links declared
 // lossy, what it does to single messages (events-lossy.ts).
 
-import type { RandomPort } from '../../src/core/ports.js';
-import type { Fault, FaultPlan } from '../../src/sim/fault-plan.js';
+import type { RandomPort } from 'toto-ts';
+import type { Fault, FaultPlan } from 'toto-ts/sim';
 import { SERVERS } from './events-spec.js';
 
 const FIRST_MS = 100;

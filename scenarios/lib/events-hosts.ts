@@ -6,9 +6,8 @@
 // recorded with their virtual time: the checker reads what a broken connection may have lost
 // from what the sockets themselves saw, not from the fault plan.
 
-import { EventManager } from '../../src/core/event-manager.js';
-import type { TransportPort } from '../../src/core/transport.js';
-import type { ScenarioHostContext } from '../../src/sim/scenario.js';
+import { EventManager, type TransportPort } from 'toto-ts';
+import type { ScenarioHostContext } from 'toto-ts/sim';
 
 export const EVENT_PORT = 7000;
 export const serverAddress = (host: string): string => `tcp://${host}:${EVENT_PORT}`;

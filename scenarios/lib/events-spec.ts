@@ -5,9 +5,8 @@
 // Liveness: the last broadcast reaches every server. Sometimes: round-robin reached each server,
 // a stall delivered late, a break lost events in flight, a lossy link dropped or duplicated.
 
-import type { RandomPort } from '../../src/core/ports.js';
-import type { FaultPlan, LinkScope } from '../../src/sim/fault-plan.js';
-import { defineScenario, type Scenario, type ScenarioContext, type ScenarioHostContext } from '../../src/sim/scenario.js';
+import type { RandomPort } from 'toto-ts';
+import { defineScenario, type FaultPlan, type LinkScope, type Scenario, type ScenarioContext, type ScenarioHostContext } from 'toto-ts/sim';
 import { checkDeliveries, type DeliveryReport } from './events-checks.js';
 import { eventSender, eventServer, receivedLog, serverAddress, type EventSender, type Sent } from './events-hosts.js';
 

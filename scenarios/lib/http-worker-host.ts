@@ -3,11 +3,8 @@
 // belongs to and who served it. Pure: any number of runs is harmless (a lossy link may deliver a
 // request twice, and a retry runs it again).
 
-import { jsonSerialization } from '../../src/core/codec.js';
-import { HttpWorkerServer, httpWorkerCodecs } from '../../src/core/http-worker-server.js';
-import { WorkerDispatcher } from '../../src/core/worker-dispatch.js';
-import { WorkerMethods } from '../../src/core/worker-methods.js';
-import type { ScenarioHostContext } from '../../src/sim/scenario.js';
+import { httpWorkerCodecs, HttpWorkerServer, jsonSerialization, WorkerDispatcher, WorkerMethods } from 'toto-ts';
+import type { ScenarioHostContext } from 'toto-ts/sim';
 
 export const HTTP_WORKER_PORT = 8080;
 

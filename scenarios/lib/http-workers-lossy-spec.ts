@@ -7,11 +7,8 @@
 // in the connection's table. Liveness: with retries, and a link that is lossy but not dead,
 // every call is answered.
 
-import { HttpWorkerConnection, type HttpWorkerConnectionStats } from '../../src/core/http-worker-connection.js';
-import type { RandomPort } from '../../src/core/ports.js';
-import { assertHistory } from '../../src/sim/checkers/settle-checks.js';
-import type { FaultPlan } from '../../src/sim/fault-plan.js';
-import { defineScenario, type Scenario, type ScenarioContext, type ScenarioHostContext } from '../../src/sim/scenario.js';
+import { HttpWorkerConnection, type HttpWorkerConnectionStats, type RandomPort } from 'toto-ts';
+import { assertHistory, defineScenario, type FaultPlan, type Scenario, type ScenarioContext, type ScenarioHostContext } from 'toto-ts/sim';
 import { HttpWorkerHost, httpWorkerUrl, type WorkReply } from './http-worker-host.js';
 
 export const HTTP_WORKERS = ['worker1', 'worker2', 'worker3'];
@@ -54,16 +51,10 @@ export function lossyLinkPlan(random: RandomPort): FaultPlan {
 
 async function workload(ctx: ScenarioContext): Promise<void> {
   const { conn } = ctx.host<HttpLossyClient>('client');
-  const calls: Promise<void>[] = [];
+  const calls: Promise<unknown>[] = [];
   for (let n = 0; n < HTTP_CALLS; n++) {
     const id = `call-${n}`;
-    ctx.history.invoke(id, { n });
-    calls.push(
-      conn.invoke('work', { n }).then(
-        (reply) => ctx.history.ok(id, reply),
-        (error: Error) => ctx.history.fail(id, error.message),
-      ),
-    );
+    calls.push(ctx.history.call(id, () => conn.invoke('work', { n }), { n }));
     await ctx.sleep(HTTP_CALL_INTERVAL_MS);
   }
   await Promise.all(calls);

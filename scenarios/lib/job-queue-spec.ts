@@ -4,12 +4,9 @@
 // acked is on the server's disk (an ack is a promise that the work is done). Liveness: once
 // the crashes are over, every job is acked.
 
-import type { RandomPort } from '../../src/core/ports.js';
-import { assertHistory } from '../../src/sim/checkers/settle-checks.js';
-import type { FaultPlan } from '../../src/sim/fault-plan.js';
-import { defineScenario, type Scenario, type ScenarioContext, type ScenarioHostContext } from '../../src/sim/scenario.js';
+import type { RandomPort } from 'toto-ts';
+import { assertHistory, defineScenario, type FaultPlan, RetryingClient, type Scenario, type ScenarioContext, type ScenarioHostContext } from 'toto-ts/sim';
 import { JobServer, processedJobs, type JobServerOptions } from './job-server.js';
-import { RetryingClient } from './retrying-client.js';
 
 export const JOBS = 60;
 export const JOB_INTERVAL_MS = 30;
@@ -25,16 +22,10 @@ export function serverCrashes(random: RandomPort): FaultPlan {
 
 async function workload(ctx: ScenarioContext): Promise<void> {
   const client = ctx.host<RetryingClient>('client');
-  const calls: Promise<void>[] = [];
+  const calls: Promise<unknown>[] = [];
   for (let i = 0; i < JOBS; i++) {
     const id = `job-${i}`;
-    ctx.history.invoke(id);
-    calls.push(
-      client.call(id, 'submit').then(
-        (reply) => ctx.history.ok(id, reply),
-        (error: Error) => ctx.history.fail(id, error.message),
-      ),
-    );
+    calls.push(ctx.history.call(id, () => client.call(id, 'submit')));
     await ctx.sleep(JOB_INTERVAL_MS);
   }
   await Promise.all(calls);

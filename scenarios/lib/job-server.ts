@@ -3,12 +3,8 @@
 // already on disk is acked at once; one already running is not started twice. Whatever was
 // queued in memory dies with a crash: the client resends every job it has no ack for.
 
-import type { LoopPort, Logger, RandomPort } from '../../src/core/ports.js';
-import { TaskQueue } from '../../src/core/task-queue.js';
-import type { Socket, TransportPort } from '../../src/core/transport.js';
-import { Outbox } from './outbox.js';
-import { frameText } from './text.js';
-import { serve } from './serve.js';
+import { type Logger, type LoopPort, type RandomPort, type Socket, TaskQueue, type TransportPort } from 'toto-ts';
+import { receiveLoop, SendQueue, text } from 'toto-ts/sim';
 
 export interface JobServerOptions {
   loop: LoopPort;
@@ -34,17 +30,17 @@ export function processedJobs(disk: Map<string, unknown>): Set<string> {
 export class JobServer {
   protected readonly queue: TaskQueue;
   private readonly socket: Socket;
-  private readonly outbox: Outbox;
+  private readonly outbox: SendQueue;
   /** Jobs running or queued, with the identity of the latest request for each. */
   protected readonly inflight = new Map<string, Uint8Array>();
 
   constructor(protected readonly options: JobServerOptions) {
     this.queue = new TaskQueue({ loop: options.loop, concurrency: options.concurrency, logger: options.logger, name: 'jobs' });
     this.socket = options.transport.socket('router');
-    this.outbox = new Outbox(this.socket, options.logger);
+    this.outbox = new SendQueue(this.socket, { logger: options.logger });
     void this.socket.bind(options.address).then(() =>
-      serve(this.socket, ([identity, id]) => {
-        if (identity !== undefined && id !== undefined) this.onSubmit(identity, frameText(id));
+      receiveLoop(this.socket, ([identity, id]) => {
+        if (identity !== undefined && id !== undefined) this.onSubmit(identity, text(id));
       }),
     );
   }

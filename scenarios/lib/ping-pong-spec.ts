@@ -6,12 +6,9 @@
 // Safety: every ping settles exactly once (the duplicate pongs are dropped). Liveness: once the
 // partition heals, every ping is answered (none gave up while its pongs were still on the way).
 
-import type { RandomPort } from '../../src/core/ports.js';
-import { assertHistory } from '../../src/sim/checkers/settle-checks.js';
-import type { FaultPlan } from '../../src/sim/fault-plan.js';
-import { defineScenario, type Scenario, type ScenarioContext, type ScenarioHostContext } from '../../src/sim/scenario.js';
+import type { RandomPort } from 'toto-ts';
+import { assertHistory, defineScenario, type FaultPlan, RetryingClient, type Scenario, type ScenarioContext, type ScenarioHostContext } from 'toto-ts/sim';
 import { PingServer } from './ping-server.js';
-import { RetryingClient } from './retrying-client.js';
 
 export const PINGS = 40;
 export const PING_INTERVAL_MS = 50;
@@ -26,16 +23,10 @@ export function partitionThatHeals(random: RandomPort): FaultPlan {
 
 async function workload(ctx: ScenarioContext): Promise<void> {
   const client = ctx.host<RetryingClient>('client');
-  const calls: Promise<void>[] = [];
+  const calls: Promise<unknown>[] = [];
   for (let i = 0; i < PINGS; i++) {
     const id = `ping-${i}`;
-    ctx.history.invoke(id);
-    calls.push(
-      client.call(id, 'ping').then(
-        (reply) => ctx.history.ok(id, reply),
-        (error: Error) => ctx.history.fail(id, error.message),
-      ),
-    );
+    calls.push(ctx.history.call(id, () => client.call(id, 'ping')));
     await ctx.sleep(PING_INTERVAL_MS);
   }
   await Promise.all(calls);

@@ -1,19 +1,17 @@
 // The ping server: a ROUTER that answers every [id, 'ping'] with [id, 'pong'], stateless.
 
-import type { Logger } from '../../src/core/ports.js';
-import type { Message, Socket, TransportPort } from '../../src/core/transport.js';
-import { Outbox } from './outbox.js';
-import { serve } from './serve.js';
+import type { Logger, Message, Socket, TransportPort } from 'toto-ts';
+import { receiveLoop, SendQueue } from 'toto-ts/sim';
 
 export class PingServer {
   private readonly socket: Socket;
-  private readonly outbox: Outbox;
+  private readonly outbox: SendQueue;
   pings = 0;
 
   constructor(transport: TransportPort, logger: Logger, address: string) {
     this.socket = transport.socket('router');
-    this.outbox = new Outbox(this.socket, logger);
-    void this.socket.bind(address).then(() => serve(this.socket, (message) => this.onPing(message)));
+    this.outbox = new SendQueue(this.socket, { logger });
+    void this.socket.bind(address).then(() => receiveLoop(this.socket, (message) => this.onPing(message)));
   }
 
   private onPing([identity, id]: Message): void {

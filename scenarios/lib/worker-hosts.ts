@@ -7,15 +7,8 @@
 // WorkerLedger, and answers { op, worker, count }. A crash before the increment leaves the run
 // unfinished; a second run of the same op increments again.
 
-import type { IdempotencyWindowOptionsOf } from '../../src/core/worker-dispatch.js';
-import { WorkerDispatcher } from '../../src/core/worker-dispatch.js';
-import { WorkerBalancer } from '../../src/core/worker-balancer.js';
-import { WorkerMethods } from '../../src/core/worker-methods.js';
-import { WorkerRepServer } from '../../src/core/worker-rep-server.js';
-import { ZmqWorkerConnection } from '../../src/core/zmq-worker-connection.js';
-import { jsonSerialization, noCompression } from '../../src/core/codec.js';
-import type { RouterIdempotencyOptions } from '../../src/core/router-idempotency.js';
-import type { ScenarioHostContext } from '../../src/sim/scenario.js';
+import { type IdempotencyWindowOptions, jsonSerialization, noCompression, type RouterIdempotencyOptions, WorkerBalancer, WorkerDispatcher, WorkerMethods, WorkerRepServer, ZmqWorkerConnection } from 'toto-ts';
+import type { ScenarioHostContext } from 'toto-ts/sim';
 import { workerLedger } from './worker-ledger.js';
 
 export const ROUTER_FRONT = 'tcp://router:5555';
@@ -57,7 +50,7 @@ export interface WorkerHost {
 }
 
 /** A worker host: a REP server connected to the router's DEALER, with the worker's own window when given. */
-export function workerHost(idempotency: IdempotencyWindowOptionsOf | undefined) {
+export function workerHost(idempotency: Omit<IdempotencyWindowOptions, 'loop'> | undefined) {
   return (ctx: ScenarioHostContext): WorkerHost => {
     const ledger = workerLedger(ctx.history);
     const by = `${ctx.name}#${ctx.incarnation}`;

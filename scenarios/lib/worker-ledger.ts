@@ -3,7 +3,7 @@
 // this ledger is the test's observer, one per scenario run (keyed by the run's History), so the
 // invariants can count how many times each operation was applied across every worker.
 
-import type { History } from '../../src/sim/checkers/history.js';
+import type { History } from 'toto-ts/sim';
 
 export interface Application {
   readonly op: string;

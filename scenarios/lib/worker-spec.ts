@@ -7,14 +7,8 @@
 // heal, every call is answered (ok) -- or, with a bounded retry budget (`attemptsMax`), has
 // settled, answered or TIMEOUT.
 
-import type { IdempotencyWindowOptionsOf } from '../../src/core/worker-dispatch.js';
-import type { RandomPort } from '../../src/core/ports.js';
-import type { RouterIdempotencyOptions } from '../../src/core/router-idempotency.js';
-import type { WorkerBalancer } from '../../src/core/worker-balancer.js';
-import type { ZmqWorkerConnection } from '../../src/core/zmq-worker-connection.js';
-import { assertHistory } from '../../src/sim/checkers/settle-checks.js';
-import type { FaultPlan } from '../../src/sim/fault-plan.js';
-import { defineScenario, type Scenario, type ScenarioContext, type ScenarioHostFactory, type ScenarioNemesisOptions } from '../../src/sim/scenario.js';
+import type { IdempotencyWindowOptions, RandomPort, RouterIdempotencyOptions, WorkerBalancer, ZmqWorkerConnection } from 'toto-ts';
+import { assertHistory, defineScenario, type FaultPlan, type Scenario, type ScenarioContext, type ScenarioHostFactory, type ScenarioNemesisOptions } from 'toto-ts/sim';
 import { clientHost, routerHost, workerHost, type ApplyResult, type ClientOptions, type WorkerHost } from './worker-hosts.js';
 import { workerLedger } from './worker-ledger.js';
 
@@ -50,7 +44,7 @@ export interface WorkerScenarioOptions {
   /** The router's idempotency window; none: Toto's plain forwarding. */
   routerIdempotency?: RouterIdempotencyOptions;
   /** Each worker's own window; none: every request runs. */
-  workerIdempotency?: IdempotencyWindowOptionsOf;
+  workerIdempotency?: Omit<IdempotencyWindowOptions, 'loop'>;
   /** Fail the run when an operation is applied twice. */
   atMostOnce: boolean;
   /** The paths this scenario's sweeps should reach. */

@@ -1,8 +1,8 @@
 // The faults of the stall scenarios: network stalls that heal and lose nothing (what real tcp
 // does under a partition), so a retry and its original both arrive.
 
-import type { RandomPort } from '../../src/core/ports.js';
-import type { FaultKind, FaultPlan } from '../../src/sim/fault-plan.js';
+import type { RandomPort } from 'toto-ts';
+import type { FaultKind, FaultPlan } from 'toto-ts/sim';
 import { workerNames } from './worker-spec.js';
 
 export { workerScenario } from './worker-spec.js';

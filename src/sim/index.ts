@@ -32,7 +32,7 @@ export type { FaultArbitraryOptions, FaultPlanArbitraryOptions, WorkloadStep } f
 export { formatFaultPlan, formatFault } from './fault-plan-format.js';
 export type { FormatFaultPlanOptions } from './fault-plan-format.js';
 export { SCENARIO_STEPS_MAX, defineScenario, isScenario, scenarioOf } from './scenario.js';
-export type { ScenarioHostContext, ScenarioHostFactory, Phase, ScenarioContext, ScenarioNemesisOptions, ScenarioSpec, Scenario } from './scenario.js';
+export type { ScenarioHostContext, ScenarioHostFactory, ScenarioHosts, HostState, Phase, ScenarioContext, ScenarioNemesisOptions, ScenarioSpec, Scenario } from './scenario.js';
 export { runScenario } from './run-scenario.js';
 export type { RunScenarioOptions, ScenarioError, ScenarioResult } from './run-scenario.js';
 export { runMain } from './run-main.js';
@@ -40,6 +40,12 @@ export { SimPropertyFailure, SimPropertyError, simArbitraries, checkSimRun, simP
 export type { FaultsOption, SimPropertyOptions, AssertSimPropertyOptions, SimPropertyReport, SimPropertyStats } from './sim-property.js';
 export { roundFaultPlan, simplerValues } from './plan-rounding.js';
 export type { RoundFaultPlanOptions, RoundedPlan } from './plan-rounding.js';
+export { text, textFrame } from './frame-text.js';
+export { receiveLoop } from './receive-loop.js';
+export { SendQueue } from './send-queue.js';
+export type { SendQueueOptions } from './send-queue.js';
+export { RetryingClient } from './retrying-client.js';
+export type { RetryingClientOptions } from './retrying-client.js';
 export { LOG_LEVELS, createSimLogger } from './sim-logger.js';
 export type { LogLevelName, SimLoggerOptions } from './sim-logger.js';
 export { History } from './checkers/history.js';

@@ -3,10 +3,15 @@
 // may run with an offset and a drift (a rate error; changing it keeps the clock continuous),
 // but clock faults step the host's wall clock (Date.now()), not this one. Its timers are
 // tagged with the host as owner so a crash can drop them all.
+//
+// It speaks the IOLoop's vocabulary too (time, addTimeout, removeTimeout beside the port's
+// now, callAt, callLater, addCallback, cancel), so code written against an IOLoop reads the
+// same on a host. One difference, on purpose: a callback that throws is not logged and
+// skipped as IOLoop.handleCallbackException does, it fails the run, so no error goes unseen.
 
 import type { LoopPort, TimerHandle } from '../core/ports.js';
 import type { ScheduledTask } from '../core/scheduler.js';
-import { checkFinite, checkFunction, checkNonNegative, checkRange } from '../core/validate.js';
+import { checkFinite, checkFunction, checkNonNegative, checkRange, expected } from '../core/validate.js';
 import type { SimKernel } from './sim-kernel.js';
 
 export interface LoopSimOptions {
@@ -40,6 +45,23 @@ export class LoopSim implements LoopPort {
 
   now(): number {
     return this.kernel.now() * this.rate + this.offsetMs;
+  }
+
+  /** The IOLoop's name for now(): this host's monotonic clock (ms). */
+  time(): number {
+    return this.now();
+  }
+
+  /** As IOLoop.addTimeout: a number is an absolute time on this clock, `{ delayMs }` is relative to now. */
+  addTimeout(deadline: number | { delayMs: number }, callback: () => void): TimerHandle {
+    if (typeof deadline === 'number') return this.callAt(deadline, callback);
+    if (deadline !== null && typeof deadline === 'object' && typeof deadline.delayMs === 'number') return this.callLater(deadline.delayMs, callback);
+    throw new TypeError(expected('deadline', 'a number (absolute ms) or { delayMs }', deadline));
+  }
+
+  /** The IOLoop's name for cancel(): safe after the callback ran or was removed. */
+  removeTimeout(handle: TimerHandle): void {
+    this.cancel(handle);
   }
 
   callAt(whenMs: number, callback: () => void): TimerHandle {

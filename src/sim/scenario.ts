@@ -29,10 +29,19 @@ export interface ScenarioHostContext extends HostContext {
 
 export type ScenarioHostFactory = (ctx: ScenarioHostContext) => unknown;
 
+/** A scenario's hosts: a factory per host name. */
+export type ScenarioHosts = Record<string, ScenarioHostFactory>;
+
+/**
+ * What a host's factory returns (awaited): the type `ctx.host(name)` gives. A factory typed only
+ * as ScenarioHostFactory (returning unknown) gives any, as `ctx.host` always did.
+ */
+export type HostState<F> = F extends (...args: never[]) => infer R ? (unknown extends R ? any : Awaited<R>) : never;
+
 export type Phase = 'safety' | 'liveness' | 'invariants';
 
-/** What the workload, liveness and invariants callbacks receive. */
-export interface ScenarioContext {
+/** What the workload, liveness and invariants callbacks receive; `H` is the scenario's hosts, so `ctx.host('client')` has the client's type. */
+export interface ScenarioContext<H extends ScenarioHosts = ScenarioHosts> {
   readonly sim: Simulation;
   readonly seed: number;
   /** Forked from the seed with label 'workload'. */
@@ -47,7 +56,9 @@ export interface ScenarioContext {
   readonly durationMs: number;
   readonly livenessMs: number;
   /** The state the host's factory returned, for its live incarnation; throws if the host is down or starting. */
-  host<S = any>(name: string): S;
+  host<K extends keyof H & string>(name: K): HostState<H[K]>;
+  /** As above, with the state's type given: `ctx.host<Client>('client')` (without it, a name not among the hosts gives never). */
+  host<S = never>(name: string): S;
   /** The durable store of a host (see ScenarioHostContext.disk). */
   disk(name: string): Map<string, unknown>;
   /** Resolves after `ms` of virtual time on the driver's loop. */
@@ -62,17 +73,17 @@ export interface ScenarioNemesisOptions {
   crashable?: string[];
 }
 
-export interface ScenarioSpec {
+export interface ScenarioSpec<H extends ScenarioHosts = ScenarioHosts> {
   name: string;
-  hosts: Record<string, ScenarioHostFactory>;
+  hosts: H;
   /** Drives the hosts; started at virtual time 0 once every host has started. Must finish by the end of the liveness phase. */
-  workload: (ctx: ScenarioContext) => Promise<void> | void;
+  workload: (ctx: ScenarioContext<NoInfer<H>>) => Promise<void> | void;
   /** The plan (absolute virtual times), or a function of a random forked 'faults' and the host names. Default none. */
   faults?: FaultPlan | ((random: RandomPort, hostNames: readonly string[]) => FaultPlan);
   /** Called when the liveness phase starts (every fault healed): register `ctx.sim.eventually` checks here. */
-  liveness?: (ctx: ScenarioContext) => Promise<void> | void;
+  liveness?: (ctx: ScenarioContext<NoInfer<H>>) => Promise<void> | void;
   /** Called after the liveness phase, outside the simulation: throw to fail the run. */
-  invariants?: (ctx: ScenarioContext) => Promise<void> | void;
+  invariants?: (ctx: ScenarioContext<NoInfer<H>>) => Promise<void> | void;
   /** Length of the safety phase (ms of virtual time). */
   durationMs: number;
   /** Length of the liveness phase (ms). Default durationMs. */
@@ -94,7 +105,7 @@ const SPEC_KEYS = ['name', 'hosts', 'workload', 'faults', 'liveness', 'invariant
 export const SCENARIO_STEPS_MAX = 10_000_000;
 const BRAND = Symbol.for('toto.scenario');
 
-export interface Scenario extends Readonly<Omit<ScenarioSpec, 'livenessMs' | 'stepsMax' | 'lossyLinks'>> {
+export interface Scenario<H extends ScenarioHosts = ScenarioHosts> extends Readonly<Omit<ScenarioSpec<H>, 'livenessMs' | 'stepsMax' | 'lossyLinks'>> {
   readonly hostNames: readonly string[];
   /** The declared lossy links (empty: none, the default). */
   readonly lossyLinks: readonly LinkScope[];
@@ -106,10 +117,10 @@ export interface Scenario extends Readonly<Omit<ScenarioSpec, 'livenessMs' | 'st
 }
 
 /** Validates a scenario and returns it frozen. Errors name the field: `defineScenario: durationMs: expected ...`. */
-export function defineScenario(spec: ScenarioSpec): Scenario {
+export function defineScenario<H extends ScenarioHosts>(spec: ScenarioSpec<H>): Scenario<H> {
   const file = callerFile();
   try {
-    return Object.freeze(checkSpec(spec, file));
+    return Object.freeze(checkSpec(spec as unknown as ScenarioSpec, file)) as unknown as Scenario<H>;
   } catch (error) {
     if (error instanceof Error) error.message = `defineScenario${spec && typeof spec.name === 'string' && spec.name !== '' ? ` ${JSON.stringify(spec.name)}` : ''}: ${error.message}`;
     throw error;
