@@ -220,6 +220,13 @@ export abstract class TotoService<T extends object = Record<never, never>> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // A daemon's launcher waits on the IPC channel until ready; if it dies first (Ctrl-C on --start),
+    // the start was abandoned: stop what is up rather than crash on the closed channel and leave pidfiles.
+    const onLauncherGone = (): void => {
+      this.stderr.write(`${this.name}: the --start that launched this daemon went away before the service had started; stopping\n`);
+      if (lifecycle.requestStop('launcher gone') === 'stop-now') void processes?.stop(values.drain_timeout);
+    };
+    if (daemon) process.once('disconnect', onLauncherGone);
     let sync: NodeJS.Timeout | undefined;
     try {
       pidfiles?.writeMaster(process.pid);
@@ -235,7 +242,9 @@ export abstract class TotoService<T extends object = Record<never, never>> {
       }
       this.stdout.write(`Starting ${count} ${this.name} process${count === 1 ? '' : 'es'}.\n`);
       if (running.info) this.stdout.write(`${JSON.stringify(running.info)}\n`);
-      if (daemon) {
+      if (daemon && process.connected) {
+        // The launcher disconnects once it has this report: that is no longer a reason to stop.
+        process.off('disconnect', onLauncherGone);
         reportReady({ pid: process.pid, processes: running.children(), ...(running.info ? { info: running.info } : {}) });
         reported = true;
       }
@@ -259,6 +268,7 @@ export abstract class TotoService<T extends object = Record<never, never>> {
       pidfiles?.removeAll();
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
+      process.off('disconnect', onLauncherGone);
     }
   }
 

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killChildren, runProcess } from '../support/run-process.js';
+import { killChildren, repoRoot, runProcess } from '../support/run-process.js';
 
 const FIXTURE = 'test/integration/fixtures/service-ticker.ts';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-service-'));
@@ -131,6 +131,29 @@ describe('TotoService daemon (real processes, temporary directory)', () => {
     const idle = await s.run('--stop');
     expect(idle.code).toBe(0);
     expect(idle.stdout).toBe(`Ticker is not running (no pidfiles at ${path.join(s.dir, 'ticker.master.pid')} or ${path.join(s.dir, 'ticker.0.pid')})\n`);
+  });
+
+  it('--start interrupted (the launcher killed before the master reported ready): the master stops what it started and removes its pidfiles, no crash', async () => {
+    const s = service({ processes: 1 });
+    const gate = path.join(s.dir, 'prepare-may-return');
+    const args = [`--pidfile=${path.join(s.dir, 'ticker.pid')}`, '--processes=1', `--prepare-waits-for=${gate}`, '--start'];
+    const launcher = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], { cwd: repoRoot, stdio: 'ignore' });
+    try {
+      const masterPidfile = path.join(s.dir, 'ticker.master.pid');
+      // The master writes its pidfile, then waits in prepare for the gate: the launcher is still waiting for it.
+      await until(() => existsSync(masterPidfile) || launcher.exitCode !== null, 'the master wrote its pidfile');
+      const master = Number(readFileSync(masterPidfile, 'utf8'));
+      launcher.kill('SIGKILL');
+      await new Promise((resolve) => launcher.once('exit', resolve));
+      writeFileSync(gate, '');
+      await until(() => !alive(master), 'the master exited', 30_000);
+      expect(s.pidfiles()).toEqual([]);
+      const log = readFileSync(path.join(s.dir, 'ticker.log'), 'utf8');
+      expect(log).not.toMatch(/ERR_IPC_CHANNEL_CLOSED|Error/);
+      expect(log).toContain('Ticker: the --start that launched this daemon went away before the service had started; stopping\n');
+    } finally {
+      if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGKILL');
+    }
   });
 
   it('a daemon whose prepare fails: --start reports the reason from its log and leaves no pidfile', async () => {
