@@ -1,26 +1,24 @@
-// Proves parseOptionsCli, what a `toto` command calls: in a real Node process, unknown options, bad values, a missing value, a malformed config line (path:line) and an unreadable config file each exit with code 2 and print the reason on stderr; --help prints the help and exits 0; good input runs with the values.
+// Proves parseOptionsCli, what a `toto` command calls: unknown options, bad values, a missing value, a malformed config line (path:line) and an unreadable config file each give exit code 2 and print the reason on stderr; --help prints the help and exits 0; good input runs with the values. In-process (parseOptionsCli only returns the code); one real bin/toto.js process shows the code and the line a shell sees.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseOptionsCli } from '../../../src/adapters/options-file.js';
 import { Options } from '../../../src/core/options.js';
-import { killChildren, repoRoot, runProcess } from '../../support/run-process.js';
+import { killChildren, runProcess } from '../../support/run-process.js';
 
-/** A tiny command on parseOptionsCli: prints its values as JSON, or sets the exit code it is given. */
-const COMMAND = `
-const { Options } = await import(${JSON.stringify(join(repoRoot, 'src/core/options.ts'))});
-const { parseOptionsCli } = await import(${JSON.stringify(join(repoRoot, 'src/adapters/options-file.ts'))});
-const options = new Options({ usage: 'toto probe [OPTIONS] <address>' })
-  .define('processes', { type: 'int', default: 1, min: -1, help: 'worker processes' })
-  .define('worker_timeout', { type: 'duration', default: 10000, help: 'per-call deadline' });
-const result = parseOptionsCli(options, process.argv.slice(1), { program: 'toto probe' });
-if (result.run) process.stdout.write(JSON.stringify(result) + '\\n');
-else process.exitCode = result.exitCode;
-`;
+/** The options of a tiny command on parseOptionsCli. */
+function probeOptions() {
+  return new Options({ usage: 'toto probe [OPTIONS] <address>' })
+    .define('processes', { type: 'int', default: 1, min: -1, help: 'worker processes' })
+    .define('worker_timeout', { type: 'duration', default: 10000, help: 'per-call deadline' });
+}
 
+/** parseOptionsCli as a command calls it, its output captured. */
 function runCommand(args: string[]) {
-  return runProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', COMMAND, '--', ...args], 60_000);
+  const out = { stdout: '', stderr: '' };
+  const result = parseOptionsCli(probeOptions(), args, { program: 'toto probe', stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } });
+  return { code: result.run ? 0 : result.exitCode, result, ...out };
 }
 
 let dir: string;
@@ -37,8 +35,8 @@ afterAll(() => {
   killChildren();
 });
 
-describe('parseOptionsCli in a real process', () => {
-  it('bad input exits 2 with the reason on stderr, one case per kind', async () => {
+describe('parseOptionsCli: what a command prints and exits with', () => {
+  it('bad input exits 2 with the reason on stderr, one case per kind', () => {
     const badConf = join(dir, 'bad.conf');
     writeFileSync(badConf, "processes = 2\nworker_timeout = 10 s\n");
     const cases: [string[], string][] = [
@@ -48,22 +46,27 @@ describe('parseOptionsCli in a real process', () => {
       [['--config', badConf], `toto probe: ${badConf}:2: unexpected text after the value of worker_timeout: "s"\n`],
       [['--config', join(dir, 'none.conf')], `toto probe: ${join(dir, 'none.conf')}: cannot read the config file: no such file\n`],
     ];
-    // One process per case, run together: each is independent and the machine is shared.
-    const results = await Promise.all(cases.map(([args]) => runCommand(args)));
-    results.forEach((result, i) => {
-      expect([cases[i]?.[0], result.code, result.stderr, result.stdout]).toEqual([cases[i]?.[0], 2, cases[i]?.[1], '']);
-    });
+    for (const [args, message] of cases) {
+      const result = runCommand(args);
+      expect([args, result.code, result.stderr, result.stdout]).toEqual([args, 2, message, '']);
+    }
   });
 
-  it('--help prints the help and exits 0; good input runs with the file and the command line', async () => {
+  it('--help prints the help and exits 0; good input runs with the file and the command line', () => {
     const conf = join(dir, 'w.conf');
     writeFileSync(conf, "processes = 4\nworker_timeout = '250ms'\n");
-    const [help, run] = await Promise.all([runCommand(['--help']), runCommand(['tcp://127.0.0.1:1', '--config', conf, '--processes=8'])]);
+    const help = runCommand(['--help']);
     expect([help.code, help.stderr]).toEqual([0, '']);
     expect(help.stdout).toContain('Usage: toto probe [OPTIONS] <address>\n');
     expect(help.stdout).toContain('  --processes=INT               worker processes (int >= -1, default 1)\n');
-    expect([run.code, run.stderr]).toEqual([0, '']);
-    expect(JSON.parse(run.stdout)).toEqual({ run: true, values: { processes: 8, worker_timeout: 250, config: conf }, positionals: ['tcp://127.0.0.1:1'] });
+    const run = runCommand(['tcp://127.0.0.1:1', '--config', conf, '--processes=8']);
+    expect([run.code, run.stderr, run.stdout]).toEqual([0, '', '']);
+    expect(run.result).toEqual({ run: true, values: { processes: 8, worker_timeout: 250, config: conf }, positionals: ['tcp://127.0.0.1:1'] });
+  });
+
+  it('a real process (bin/toto.js, a command on parseOptionsCli): the exit code 2 and the one line a shell sees', async () => {
+    const r = await runProcess(process.execPath, ['bin/toto.js', 'invoke', 'tcp://127.0.0.1:1', 'a', '--tiemout=1'], 60_000);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'toto invoke: command line: --tiemout: unknown option; did you mean --timeout? (--help lists the options)\n' });
   });
 });
 
