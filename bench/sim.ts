@@ -2,13 +2,13 @@
 // runAllAsync) on one 100,000-timer workload, then the simulated network: 10 hosts of
 // PUSH/PULL and DEALER/ROUTER traffic at 10k, 100k and 1M messages (cost per message must
 // stay flat), plus the worst case where jittered latency gives every message its own event.
-// Then the reference worker scenario (scenarios/worker-crash.ts: a client with autoRetry, a
+// Then the reference worker scenario (scenarios/worker-crash.scenario.ts: a client with autoRetry, a
 // router and three workers, one crashing mid-load): a sweep of 1,000 seeds on one core, as runs
 // per second per core, simulated events per second and simulated time over CPU time (target >= 1,000x;
 // the wall-clock figures are printed beside: on a shared machine they measure the load).
 // `npm run bench -- sim worker` runs that part alone.
 
-import workerCrash from '../scenarios/worker-crash.js';
+import workerCrash from '../scenarios/worker-crash.scenario.js';
 import { runScenario } from '../src/sim/run-scenario.js';
 import { benchLine, median } from './lib/harness.js';
 import { benchKernel, printKernelBench } from './lib/sim-kernel.js';

@@ -1,5 +1,5 @@
 // The chat room of Toto's chat template, on the ports only, so the real example (server.ts: one
-// room per server process, HTTP in front) and the simulated scenario (scenarios/chat.ts) run this
+// room per server process, HTTP in front) and the simulated scenario (scenarios/chat.scenario.ts) run this
 // same code. A message posted to any server is broadcast as the event 'chat.message' to every
 // server (itself included); each server keeps the room's history and answers long polls from it.
 //

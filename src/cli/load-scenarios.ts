@@ -1,5 +1,6 @@
-// Finds and loads scenario modules for `toto sim`: a file, or every *.ts file directly in a
-// directory that exports a scenario. Problems read as what the user should do about them.
+// Finds and loads scenario modules for `toto sim`: a file (whatever its name), or in a directory
+// every file directly in it named *.scenario.ts (.mts, .js, .mjs): helper modules beside them are
+// never imported, so a folder's other code does not run. Problems read as what to do about them.
 
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -52,8 +53,11 @@ async function importScenario(file: string): Promise<LoadedScenario> {
   return { file, scenario };
 }
 
+/** The naming rule for scenario files in a directory: `<name>.scenario.ts` (or .mts, .js, .mjs). */
+export const SCENARIO_FILE_PATTERN = /\.scenario\.(ts|mts|js|mjs)$/;
+
 function isScenarioCandidate(name: string): boolean {
-  return /\.(ts|mts|js|mjs)$/.test(name) && !/\.d\.[mc]?ts$/.test(name) && !/\.test\.[mc]?[tj]s$/.test(name);
+  return SCENARIO_FILE_PATTERN.test(name);
 }
 
 /**
@@ -74,13 +78,11 @@ export async function findScenarios(target: string): Promise<LoadedScenario[]> {
     .map((name) => path.join(target, name));
   const found: LoadedScenario[] = [];
   for (const file of files) {
-    try {
-      found.push(await loadScenario(file));
-    } catch (error) {
-      // A helper module in the directory is not an error; a module that fails to load is.
-      if (!(error instanceof UsageError) || !error.message.includes('exports no scenario')) throw error;
-    }
+    // Named as a scenario, so one that fails to load or exports none is an error.
+    found.push(await loadScenario(file));
   }
-  if (found.length === 0) throw new UsageError(`${target}: no scenario files in it (a scenario file ends in: export default defineScenario({...}))`);
+  if (found.length === 0) {
+    throw new UsageError(`${target}: no scenario files in it (a scenario file is named <name>.scenario.ts and ends in: export default defineScenario({...}); give another file by its path)`);
+  }
   return found;
 }

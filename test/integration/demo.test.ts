@@ -154,7 +154,7 @@ describe('npm start (examples/demo.ts)', () => {
     expect(viewer!.startsWith(out)).toBe(true);
     expect(readFileSync(viewer!, 'utf8')).toMatch(/^<!doctype html>/i);
     expect(existsSync(join(out, 'demo-sweep.json'))).toBe(true);
-    expect(stdout).toMatch(/replay: npx tsx scenarios\/\S+-bug\.ts --seed \d+/);
+    expect(stdout).toMatch(/replay: npx tsx scenarios\/\S+-bug\.scenario\.ts --seed \d+/);
     expect(stdout).toMatch(/done in \d+\.\d s\n$/);
     await expectAllGone(demo, [...workers, ...servers]);
   });

@@ -10,7 +10,7 @@ const trace = path.join(tmp, 'run.jsonl');
 const view = (...args: string[]): Promise<ProcessResult> => runProcess(process.execPath, ['bin/toto.js', 'trace', 'view', ...args]);
 
 beforeAll(async () => {
-  const r = await runProcess(process.execPath, ['bin/toto.js', 'sim', 'scenarios/job-queue-bug.ts', '--seed', '1', '--trace', trace, '--no-viewers']);
+  const r = await runProcess(process.execPath, ['bin/toto.js', 'sim', 'scenarios/job-queue-bug.scenario.ts', '--seed', '1', '--trace', trace, '--no-viewers']);
   expect(r.code, r.stderr).toBe(1);
 });
 
@@ -32,7 +32,7 @@ describe('toto trace view', () => {
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
     expect(html).not.toMatch(/https?:\/\//);
     // The trace file ends with the run's outcome, and its message lines carry payload previews.
-    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ kind: 'result', ok: false, phase: 'invariants', seed: 1, replay: 'npx tsx scenarios/job-queue-bug.ts --seed 1' });
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ kind: 'result', ok: false, phase: 'invariants', seed: 1, replay: 'npx tsx scenarios/job-queue-bug.scenario.ts --seed 1' });
     expect(lines.find((l) => l.includes('"kind":"send"'))).toMatch(/"preview":"job-0 \| submit"/);
   });
 

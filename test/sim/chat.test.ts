@@ -1,6 +1,6 @@
-// Proves the chat example's room under simulated partitions and stalls: scenarios/chat.ts passes a sweep of seeds under its own plans and in swarm mode, partitions really delay messages and every server posts, a seed replays exactly; the checker catches invented, doubled, reordered and missing messages; and a planted configuration bug (one server left out of another's list) fails the run naming what never arrived.
+// Proves the chat example's room under simulated partitions and stalls: scenarios/chat.scenario.ts passes a sweep of seeds under its own plans and in swarm mode, partitions really delay messages and every server posts, a seed replays exactly; the checker catches invented, doubled, reordered and missing messages; and a planted configuration bug (one server left out of another's list) fails the run naming what never arrived.
 import { describe, expect, it } from 'vitest';
-import chat from '../../scenarios/chat.js';
+import chat from '../../scenarios/chat.scenario.js';
 import { checkChatServer, type ChatReport, type Posted } from '../../scenarios/lib/chat-checks.js';
 import { chatPartitions, chatScenario } from '../../scenarios/lib/chat-spec.js';
 import { runScenario, type Scenario, type ScenarioResult } from '../../src/sim/scenario.js';

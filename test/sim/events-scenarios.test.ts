@@ -1,7 +1,7 @@
 // Proves the EventManager under simulated faults: events-faults (stalls, partitions, disconnects, crashes) and events-lossy (drop and duplicate on declared lossy links) pass a sweep of seeds under their own plans and in swarm mode, with the sometimes-assertions showing round-robin reached every server, breaks lost events, stalls delayed them and lossy links dropped and duplicated; the delivery checker itself catches invented, duplicated, reordered and unexplained lost events, and a planted bug (a server that ignores an event) fails the run with that message.
 import { describe, expect, it } from 'vitest';
-import eventsFaults from '../../scenarios/events-faults.js';
-import eventsLossy from '../../scenarios/events-lossy.js';
+import eventsFaults from '../../scenarios/events-faults.scenario.js';
+import eventsLossy from '../../scenarios/events-lossy.scenario.js';
 import { checkDeliveries } from '../../scenarios/lib/events-checks.js';
 import type { Received, Sent } from '../../scenarios/lib/events-hosts.js';
 import { eventsScenario, type EventsScenarioOptions } from '../../scenarios/lib/events-spec.js';

@@ -1,9 +1,9 @@
 // Proves with fast-check over (seed, fault plan) on the simulated network, the library's own router, workers and connection unchanged: for any fault plan every invocation settles exactly once and leaves no pending entry once settled; with autoRetry and faults that heal every invocation is answered; with the router's idempotency window no operation runs twice for one call id under stalls that heal. The seed is fixed in CI; FC_NUM_RUNS=500 (and FC_SEED) for long runs.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import workerAnyFaults from '../../scenarios/worker-any-faults.js';
-import workerRouterRestart from '../../scenarios/worker-router-restart.js';
-import workerStall from '../../scenarios/worker-stall.js';
+import workerAnyFaults from '../../scenarios/worker-any-faults.scenario.js';
+import workerRouterRestart from '../../scenarios/worker-router-restart.scenario.js';
+import workerStall from '../../scenarios/worker-stall.scenario.js';
 import { faultPlanArbitrary } from '../../src/sim/fault-arbitrary.js';
 import type { Fault, FaultKind, FaultPlan } from '../../src/sim/fault-plan.js';
 import { assertSimProperty } from '../../src/sim/sim-property.js';

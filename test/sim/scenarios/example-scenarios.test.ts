@@ -1,9 +1,9 @@
 // Proves the example scenarios: the correct ping-pong and job-queue services pass every seed of a sweep (with their own faults and in swarm mode), and each planted-bug variant fails on some seed with the error its bug causes.
 import { describe, expect, it } from 'vitest';
-import jobQueue from '../../../scenarios/job-queue.js';
-import jobQueueBug from '../../../scenarios/job-queue-bug.js';
-import pingPong from '../../../scenarios/ping-pong.js';
-import pingPongBug from '../../../scenarios/ping-pong-bug.js';
+import jobQueue from '../../../scenarios/job-queue.scenario.js';
+import jobQueueBug from '../../../scenarios/job-queue-bug.scenario.js';
+import pingPong from '../../../scenarios/ping-pong.scenario.js';
+import pingPongBug from '../../../scenarios/ping-pong-bug.scenario.js';
 import { runScenario, type Scenario, type ScenarioResult } from '../../../src/sim/scenario.js';
 
 const SEEDS = Number(process.env.SCENARIO_SEEDS ?? 25);
@@ -48,7 +48,7 @@ describe('planted bugs', () => {
       expect(r.error?.message).toMatch(/^\d+ of 40 pings never answered; first: ping-\d+ failed at \d+ms: call ping-\d+: no reply after 4 attempt\(s\) of 100ms/);
       // Nothing was lost: the stalled connection delivered the original and the retries after the heal.
       expect(r.error?.message).toMatch(/its pong arrived 4 time\(s\) after it gave up/);
-      expect(r.replayCommand).toBe(`npx tsx scenarios/ping-pong-bug.ts --seed ${r.seed}`);
+      expect(r.replayCommand).toBe(`npx tsx scenarios/ping-pong-bug.scenario.ts --seed ${r.seed}`);
     }
   });
 

@@ -1,6 +1,6 @@
 // Proves the http-workers-lossy scenario over a sweep of seeds: with retries, every call to three HTTP workers behind a lossy, duplicating link settles exactly once with its own reply and is answered, and the faults did bite (retries, lost requests, duplicates); the same service without retries fails the checkers, naming the unanswered call, and its failing seed replays exactly.
 import { describe, expect, it } from 'vitest';
-import scenario from '../../../scenarios/http-workers-lossy.js';
+import scenario from '../../../scenarios/http-workers-lossy.scenario.js';
 import { HTTP_CALLS, httpWorkersLossyScenario } from '../../../scenarios/lib/http-workers-lossy-spec.js';
 import { runScenario, type Scenario, type ScenarioResult } from '../../../src/sim/scenario.js';
 

@@ -2,11 +2,11 @@
 import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import jobQueue from '../../../scenarios/job-queue.js';
-import jobQueueBug from '../../../scenarios/job-queue-bug.js';
+import jobQueue from '../../../scenarios/job-queue.scenario.js';
+import jobQueueBug from '../../../scenarios/job-queue-bug.scenario.js';
 import { ATTEMPT_TIMEOUT_MS, pingPongScenario } from '../../../scenarios/lib/ping-pong-spec.js';
-import pingPong from '../../../scenarios/ping-pong.js';
-import pingPongBug from '../../../scenarios/ping-pong-bug.js';
+import pingPong from '../../../scenarios/ping-pong.scenario.js';
+import pingPongBug from '../../../scenarios/ping-pong-bug.scenario.js';
 import type { FaultPlan } from '../../../src/sim/fault-plan.js';
 import { runScenario } from '../../../src/sim/scenario.js';
 import { assertSimProperty, checkSimRun, simArbitraries, simProperty, SimPropertyError, SimPropertyFailure, type SimPropertyReport } from '../../../src/sim/sim-property.js';
@@ -41,7 +41,7 @@ describe('simProperty', () => {
     const error = await checkSimRun(pingPongBug, 1, faults).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(SimPropertyFailure);
     expect((error as SimPropertyFailure).result.faultPlan).toEqual(faults);
-    expect((error as SimPropertyFailure).message).toMatch(/^ping-pong-bug seed 1 with 1 fault\(s\) failed: .*\nreplay: npx toto sim scenarios\/ping-pong-bug\.ts --seed 1 --faults '\[/s);
+    expect((error as SimPropertyFailure).message).toMatch(/^ping-pong-bug seed 1 with 1 fault\(s\) failed: .*\nreplay: npx toto sim scenarios\/ping-pong-bug\.scenario\.ts --seed 1 --faults '\[/s);
   });
 
   it('rejects a non-scenario and unknown options', () => {
@@ -81,7 +81,7 @@ describe('shrinking a planted bug', () => {
         '',
         "import { expect, it } from 'vitest';",
         "import { runScenario, type FaultPlan } from 'toto-ts/sim';",
-        "import scenario from './scenarios/ping-pong-bug.js'; // path from the working directory",
+        "import scenario from './scenarios/ping-pong-bug.scenario.js'; // path from the working directory",
         '',
         "it('ping-pong-bug: seed 0 with the shrunk fault plan', async () => {",
         '  const faults: FaultPlan = [',
@@ -91,7 +91,7 @@ describe('shrinking a planted bug', () => {
         '  expect(result.error?.message).toBeUndefined();',
         '});',
         '',
-        `replay: npx toto sim scenarios/ping-pong-bug.ts --seed 0 --faults '[{"kind":"partition","atMs":0,"durationMs":2,"sideA":["server"],"sideB":["client"]}]'`,
+        `replay: npx toto sim scenarios/ping-pong-bug.scenario.ts --seed 0 --faults '[{"kind":"partition","atMs":0,"durationMs":2,"sideA":["server"],"sideB":["client"]}]'`,
       ].join('\n'),
     );
   });

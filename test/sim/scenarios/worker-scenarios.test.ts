@@ -1,10 +1,10 @@
 // Proves the worker scenarios: worker-crash, worker-router-restart, worker-stall and worker-any-faults pass a sweep of seeds under their own faults (and in swarm mode) and reach their interesting paths; worker-stall-bug (no idempotency window) fails with a double application, which fast-check shrinks to one partition that fails the bug and passes the windowed scenario.
 import { describe, expect, it } from 'vitest';
-import workerAnyFaults from '../../../scenarios/worker-any-faults.js';
-import workerCrash from '../../../scenarios/worker-crash.js';
-import workerRouterRestart from '../../../scenarios/worker-router-restart.js';
-import workerStall from '../../../scenarios/worker-stall.js';
-import workerStallBug from '../../../scenarios/worker-stall-bug.js';
+import workerAnyFaults from '../../../scenarios/worker-any-faults.scenario.js';
+import workerCrash from '../../../scenarios/worker-crash.scenario.js';
+import workerRouterRestart from '../../../scenarios/worker-router-restart.scenario.js';
+import workerStall from '../../../scenarios/worker-stall.scenario.js';
+import workerStallBug from '../../../scenarios/worker-stall-bug.scenario.js';
 import type { FaultPlan } from '../../../src/sim/fault-plan.js';
 import { runScenario, type Scenario, type ScenarioResult } from '../../../src/sim/scenario.js';
 import { assertSimProperty } from '../../../src/sim/sim-property.js';
@@ -79,7 +79,7 @@ describe('worker-stall-bug', () => {
     expect(plan).toHaveLength(1);
     expect(plan).toEqual([{ kind: 'partition', atMs: 0, durationMs: 2, sideA: ['router'], sideB: ['client'] }]);
     expect(error!.message).toMatch(/minimal failing case: seed \d+, 1 fault\(s\), failed in the invariants phase:\n {2}\d+ operation\(s\) applied twice/);
-    expect(error!.message).toContain(`replay: npx toto sim scenarios/worker-stall-bug.ts --seed ${seed} --faults '`);
+    expect(error!.message).toContain(`replay: npx toto sim scenarios/worker-stall-bug.scenario.ts --seed ${seed} --faults '`);
     // The same plan, with the router's window: nothing applied twice, every call answered.
     expect((await runScenario(workerStall, { seed, faults: plan })).error?.message).toBeUndefined();
   });

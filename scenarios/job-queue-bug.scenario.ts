@@ -1,7 +1,7 @@
 // The job service with a planted bug: the server acks a job as soon as it arrives and only
 // then queues it in memory, so a crash between the ack and the processing loses a job the
 // client was told is done (and will never resend).
-// `npx toto sim scenarios/job-queue-bug.ts --runs 200` finds it.
+// `npx toto sim scenarios/job-queue-bug.scenario.ts --runs 200` finds it.
 
 import { runMain } from 'toto-ts/sim';
 import { jobQueueScenario } from './lib/job-queue-spec.js';

@@ -1,6 +1,6 @@
 // The stall scenario without any idempotency window: when the partition heals, the original call
 // and its retry both reach the router, which forwards both, and a worker applies the (non-
-// idempotent) operation a second time. `npx toto sim scenarios/worker-stall-bug.ts --runs 50` finds
+// idempotent) operation a second time. `npx toto sim scenarios/worker-stall-bug.scenario.ts --runs 50` finds
 // it; fast-check (test/sim/scenarios/worker-scenarios.test.ts) shrinks it to one partition.
 
 import { runMain } from 'toto-ts/sim';

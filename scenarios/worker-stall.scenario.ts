@@ -4,7 +4,7 @@
 // The router forwards the first and holds the retry for its reply (or answers it from the window):
 // no operation is applied twice, although `apply` is a counter increment and there are three
 // workers (the workers' own windows could not stop it: the retry may reach another worker).
-// Run one seed: npx tsx scenarios/worker-stall.ts --seed 7; sweep: npx toto sim scenarios/worker-stall.ts --runs 200
+// Run one seed: npx tsx scenarios/worker-stall.scenario.ts --seed 7; sweep: npx toto sim scenarios/worker-stall.scenario.ts --runs 200
 
 import { runMain } from 'toto-ts/sim';
 import { STALL_KINDS, stallThatHeals, workerScenario } from './lib/worker-stall-spec.js';

@@ -2,7 +2,7 @@
 // (requests in its pipes, replies on the way back) is lost; the client's DEALER and the workers'
 // REPs reconnect on their own, and autoRetry re-sends what was lost. Once the router is back,
 // every call is answered, each settling exactly once.
-// Run one seed: npx tsx scenarios/worker-router-restart.ts --seed 7; sweep: npx toto sim scenarios/worker-router-restart.ts --runs 200
+// Run one seed: npx tsx scenarios/worker-router-restart.scenario.ts --seed 7; sweep: npx toto sim scenarios/worker-router-restart.scenario.ts --runs 200
 
 import type { RandomPort } from 'toto-ts';
 import { type FaultPlan, runMain } from 'toto-ts/sim';

@@ -1,6 +1,6 @@
 // Ping-pong over DEALER/ROUTER under a partition that heals: the client retries each ping on
 // timeout (dropping late duplicate pongs), so every ping is answered once the network heals.
-// Run one seed: npx tsx scenarios/ping-pong.ts --seed 7; sweep: npx toto sim scenarios/ping-pong.ts --runs 200
+// Run one seed: npx tsx scenarios/ping-pong.scenario.ts --seed 7; sweep: npx toto sim scenarios/ping-pong.scenario.ts --runs 200
 
 import { runMain } from 'toto-ts/sim';
 import { pingPongScenario } from './lib/ping-pong-spec.js';

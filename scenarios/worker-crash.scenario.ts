@@ -2,7 +2,7 @@
 // one or two workers crash while calls are running on them, restarting 50-400ms later. What was
 // on the crashed worker (in its pipe, or running) is lost; the client's retry goes to another
 // worker. No call is lost, every call settles exactly once. Toto's plain router (no window).
-// Run one seed: npx tsx scenarios/worker-crash.ts --seed 7; sweep: npx toto sim scenarios/worker-crash.ts --runs 200
+// Run one seed: npx tsx scenarios/worker-crash.scenario.ts --seed 7; sweep: npx toto sim scenarios/worker-crash.scenario.ts --runs 200
 
 import type { RandomPort } from 'toto-ts';
 import { type FaultPlan, runMain } from 'toto-ts/sim';

@@ -1,7 +1,7 @@
 // Events from a sender to three servers over links the scenario declares lossy (a radio hop, a
 // UDP bridge; never plain tcp): drop and duplicate faults act on single messages there. A server
 // misses only events a drop hit, and handles twice only events a duplicate hit, still in order.
-// Run one seed: npx tsx scenarios/events-lossy.ts --seed 7; sweep: npx toto sim scenarios/events-lossy.ts --runs 200
+// Run one seed: npx tsx scenarios/events-lossy.scenario.ts --seed 7; sweep: npx toto sim scenarios/events-lossy.scenario.ts --runs 200
 
 import { runMain } from 'toto-ts/sim';
 import { lossyFaults } from './lib/events-faults.js';

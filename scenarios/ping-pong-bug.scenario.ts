@@ -4,7 +4,7 @@
 // through sooner: every attempt waits in the stall, and when TCP retransmits after the heal
 // (200, 600ms... after the loss) the original and all the retries arrive and are answered, but
 // a ping sent early in a long enough partition has given up by then. Partitions under 200ms hide
-// the bug, so only some seeds find it: `npx toto sim scenarios/ping-pong-bug.ts --seeds 1..200`.
+// the bug, so only some seeds find it: `npx toto sim scenarios/ping-pong-bug.scenario.ts --seeds 1..200`.
 
 import { runMain } from 'toto-ts/sim';
 import { pingPongScenario } from './lib/ping-pong-spec.js';

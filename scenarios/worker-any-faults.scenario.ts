@@ -2,7 +2,7 @@
 // faults that never heal (a worker crashed for good, a long partition) a call ends in TIMEOUT
 // instead of waiting forever. Whatever the plan, every call settles exactly once, answered or
 // TIMEOUT, and the connection's table is empty once it has (no leaked pending call, unlike Toto).
-// Run one seed: npx tsx scenarios/worker-any-faults.ts --seed 7; sweep: npx toto sim scenarios/worker-any-faults.ts --runs 200
+// Run one seed: npx tsx scenarios/worker-any-faults.scenario.ts --seed 7; sweep: npx toto sim scenarios/worker-any-faults.scenario.ts --runs 200
 
 import type { RandomPort } from 'toto-ts';
 import { type FaultPlan, randomFaultPlan, runMain } from 'toto-ts/sim';
