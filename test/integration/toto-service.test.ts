@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killChildren, repoRoot, runProcess } from '../support/run-process.js';
+import { killChildren, repoRoot, runProcess, type ProcessResult } from '../support/run-process.js';
+import { Ticker, tickerOptions } from './fixtures/service-ticker-class.js';
 
 const FIXTURE = 'test/integration/fixtures/service-ticker.ts';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-service-'));
@@ -50,6 +51,14 @@ function service(options: { processes?: number; workMs?: number } = {}) {
     pidfiles: () => readdirSync(dir).filter((name) => name.endsWith('.pid')).sort(),
     pids: () => pidsIn(dir),
     run: (...args: string[]) => runProcess(process.execPath, ['--import', 'tsx', FIXTURE, ...base, ...args], 60_000),
+    /** The same command line in this process: for commands that start nothing (a refused --start, --stop), a tsx boot less each. */
+    inProcess: async (...args: string[]): Promise<ProcessResult> => {
+      let stdout = '';
+      let stderr = '';
+      const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
+      const code = await new Ticker({ options: tickerOptions(), program: 'service-ticker', argv: [...base, ...args], ...io }).run();
+      return { code, stdout, stderr };
+    },
   };
 }
 
@@ -81,7 +90,7 @@ describe('TotoService daemon (real processes, temporary directory)', () => {
     await until(() => s.journal().filter((l) => l.startsWith('end ')).length >= 2, 'both processes worked');
     expect(s.journal()).toEqual(expect.arrayContaining([`prepare ${master}`, expect.stringMatching(new RegExp(`^main 0 \\d+ t-${master}$`)), expect.stringMatching(new RegExp(`^main 1 \\d+ t-${master}$`))]));
 
-    const again = await s.run('--start');
+    const again = await s.inProcess('--start');
     expect(again.code).toBe(1);
     const named = ['ticker.master.pid', 'ticker.0.pid', 'ticker.1.pid'].map((f) => path.join(s.dir, f));
     expect(again.stderr).toBe(
@@ -89,7 +98,7 @@ describe('TotoService daemon (real processes, temporary directory)', () => {
     );
     expect(s.pids().every(alive)).toBe(true);
 
-    const stopped = await s.run('--stop');
+    const stopped = await s.inProcess('--stop');
     expect(stopped.code, stopped.stderr).toBe(0);
     for (const pid of pids) expect(stopped.stdout).toContain(`Stopped Ticker ${pid}\n`);
     expect(pids.filter(alive)).toEqual([]);
@@ -124,11 +133,11 @@ describe('TotoService daemon (real processes, temporary directory)', () => {
     expect(after.every(alive)).toBe(true);
     expect(after.some((pid) => before.includes(pid))).toBe(false);
 
-    const stopped = await s.run('--daemon=stop');
+    const stopped = await s.inProcess('--daemon=stop');
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(after.filter(alive)).toEqual([]);
     expect(s.pidfiles()).toEqual([]);
-    const idle = await s.run('--stop');
+    const idle = await s.inProcess('--stop');
     expect(idle.code).toBe(0);
     expect(idle.stdout).toBe(`Ticker is not running (no pidfiles at ${path.join(s.dir, 'ticker.master.pid')} or ${path.join(s.dir, 'ticker.0.pid')})\n`);
   });
