@@ -12,6 +12,16 @@ import { fileURLToPath, URL } from 'node:url';
 const source = new URL('../src/cli/toto.ts', import.meta.url);
 const inCheckout = existsSync(source);
 const options = inCheckout ? { tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) } : {};
+// `toto sim ... | head`: once the reader has gone, stop quietly instead of dying on an EPIPE
+// stack trace (as a process killed by SIGPIPE would, with its exit code 128 + 13).
+const EXIT_BROKEN_PIPE = 141;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+    throw error;
+  });
+}
+
 // Both hooks, as `npx tsx` has: a .ts file in a package that is not "type": "module" loads as CommonJS.
 register(options);
 registerCjs(options);

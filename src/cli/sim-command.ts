@@ -19,8 +19,8 @@ import { SimPool } from './sim-pool.js';
 import { Progress } from './sim-progress.js';
 import { sweepJson } from './sim-summary-json.js';
 import { SweepSummary, type FailureEntry } from './sim-summary.js';
-import { runSimTask, type SimTask, type SimTaskReply } from './sim-task.js';
-import { traceFileLines, tracedRunOptions } from '../sim/trace-file.js';
+import type { SimTask, SimTaskReply } from './sim-task.js';
+import { traceFileLines } from '../sim/trace-file.js';
 import { viewerFileName, writeRunViewer } from './trace-viewer.js';
 
 export interface SimCommandOptions extends PlanOptions {
@@ -39,6 +39,7 @@ export async function simCommand(target: string, options: SimCommandOptions): Pr
   const names = p.scenarios.map((s) => `${commandPath(s.file)} (${s.scenario.name})`).join(', ');
   const mode = options.swarm ? ', swarm' : options.nemesis ? ', nemesis' : options.faults ? ', given faults' : '';
   const shard = p.shard ? ` shard ${p.shard.index}/${p.shard.count} (${seedLabel(p.seeds)})` : '';
+  if (p.jobsNote !== undefined) process.stdout.write(`toto sim: ${p.jobsNote}\n`);
   process.stdout.write(`toto sim: ${names}, ${seedLabel(p.allSeeds)}${shard}${mode}, ${p.jobs} job${p.jobs === 1 ? '' : 's'}\n`);
   if (runs === 1 && !p.shard) return single(p, p.scenarios[0] as LoadedScenario, options);
   return sweep(p);
@@ -48,9 +49,24 @@ function taskOf(p: Plan, file: string, seed: number): Omit<SimTask, 'id'> {
   return { file, seed, ...(p.sweep.mode === 'swarm' ? { swarm: true } : {}), ...(p.sweep.mode === 'nemesis' ? { nemesis: true } : {}), ...(p.faults ? { faults: p.faults } : {}) };
 }
 
+// A single run goes to a worker thread too: only there can --run-timeout stop a synchronous infinite loop.
 async function single(p: Plan, loaded: LoadedScenario, options: SimCommandOptions): Promise<number> {
-  const logs: string[] = [];
-  const result = await runSimTask(loaded.scenario, taskOf(p, loaded.file, p.seeds.first), tracedRunOptions(logs));
+  const task: SimTask = { id: 0, ...taskOf(p, loaded.file, p.seeds.first), traced: true };
+  const pool = new SimPool(1, p.runTimeoutMs, p.runTimeoutLabel);
+  let reply: SimTaskReply;
+  try {
+    reply = await pool.run(task);
+  } finally {
+    await pool.close();
+  }
+  if ('error' in reply) {
+    const summary = new SweepSummary([{ file: commandPath(loaded.file), name: loaded.scenario.name }]);
+    summary.addError({ name: loaded.scenario.name, file: commandPath(loaded.file), seed: task.seed, message: reply.error, replayCommand: replayCommand(loaded.scenario, task) });
+    process.stdout.write(`${summary.format(0, { failures: true })}\n`);
+    return 1;
+  }
+  const { result } = reply;
+  const logs = reply.logs ?? [];
   if (options.log) process.stdout.write(logs.map((line) => `${formatLogLine(line)}\n`).join(''));
   if (options.trace !== undefined) {
     const lines = traceFileLines(result, logs);

@@ -11,6 +11,7 @@ import { commandPath } from '../sim/scenario.js';
 import { findScenarios, UsageError, type LoadedScenario } from './load-scenarios.js';
 import { chooseSeeds, parseDurationMs, parseFailuresShown, parsePositiveInteger, parseShard, seedLabel, shardRange, type SeedRange, type Shard } from './sim-args.js';
 import { checkWritable } from './sim-output.js';
+import { capJobs, machineLimits, type MachineLimits } from './sim-pool.js';
 import type { SweepDescription } from './sim-summary-json.js';
 
 export interface SimCommandOptions {
@@ -49,6 +50,8 @@ export interface Plan {
   seeds: SeedRange;
   shard: Shard | undefined;
   jobs: number;
+  /** Set when --jobs asked for more threads than the machine holds. */
+  jobsNote: string | undefined;
   faults: FaultPlan | undefined;
   runTimeoutMs: number;
   runTimeoutLabel: string;
@@ -68,7 +71,7 @@ function asUsage<T>(body: () => T): T {
   }
 }
 
-export async function makePlan(target: string, options: SimCommandOptions): Promise<Plan> {
+export async function makePlan(target: string, options: SimCommandOptions, limits: MachineLimits = machineLimits()): Promise<Plan> {
   if (options.swarm && options.nemesis) throw new UsageError('give --swarm or --nemesis, not both');
   if (options.faults !== undefined && (options.swarm || options.nemesis)) throw new UsageError('--faults runs the given plan: drop --swarm/--nemesis');
   const runTimeoutLabel = options.runTimeout ?? RUN_TIMEOUT_DEFAULT;
@@ -100,8 +103,10 @@ export async function makePlan(target: string, options: SimCommandOptions): Prom
     if (options.trace !== undefined) checkWritable('--trace', options.trace);
     if (options.json !== undefined) checkWritable('--json', options.json);
   });
-  let jobs = Math.max(1, Math.min(os.availableParallelism(), runs));
-  if (options.jobs !== undefined) jobs = Math.max(1, Math.min(asUsage(() => parsePositiveInteger('--jobs', options.jobs as string, JOBS_MAX)), runs));
+  const requested = options.jobs === undefined ? os.availableParallelism() : asUsage(() => parsePositiveInteger('--jobs', options.jobs as string, JOBS_MAX));
+  const capped = capJobs(requested, limits);
+  const jobs = Math.max(1, Math.min(capped.jobs, runs));
+  const jobsNote = options.jobs !== undefined && capped.jobs < Math.min(requested, runs) ? capped.note : undefined;
   const mode = options.swarm ? 'swarm' : options.nemesis ? 'nemesis' : parsed.faults ? 'faults' : 'scenario';
   const sweep: SweepDescription = {
     scenarios: scenarios.map((s) => ({ file: commandPath(s.file), name: s.scenario.name })),
@@ -110,5 +115,5 @@ export async function makePlan(target: string, options: SimCommandOptions): Prom
     ...(parsed.faults ? { faults: parsed.faults } : {}),
   };
   const viewerDir = options.viewers === false ? undefined : (options.viewerDir ?? VIEWER_DIR_DEFAULT);
-  return { ...parsed, scenarios, seeds, jobs, runTimeoutLabel, viewerDir, json: options.json, sweep };
+  return { ...parsed, scenarios, seeds, jobs, jobsNote, runTimeoutLabel, viewerDir, json: options.json, sweep };
 }

@@ -4,10 +4,41 @@
 // whose run passes the wall-clock deadline (a synchronous infinite loop never yields to the
 // simulation's step budget, so only terminating its thread stops it).
 
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SimTask, SimTaskReply } from './sim-task.js';
+
+/**
+ * Memory one worker thread holds once tsx and a scenario are loaded: ~37 MB measured with the
+ * bundled scenarios, rounded up for a scenario's own heap.
+ */
+export const WORKER_BYTES_ESTIMATE = 64 * 1024 * 1024;
+
+/** What bounds the worker threads of a sweep. */
+export interface MachineLimits {
+  cores: number;
+  freeBytes: number;
+}
+
+export function machineLimits(): MachineLimits {
+  return { cores: os.availableParallelism(), freeBytes: os.freemem() };
+}
+
+/**
+ * The worker threads to start for `requested`: no more than cores (a sweep is CPU-bound, more
+ * threads only share them) nor than free memory holds (256 threads on a small machine ran it out
+ * of memory), at least one. `note` says why, when fewer than asked for.
+ */
+export function capJobs(requested: number, limits: MachineLimits): { jobs: number; note?: string } {
+  const byMemory = Math.floor(limits.freeBytes / WORKER_BYTES_ESTIMATE);
+  const jobs = Math.max(1, Math.min(requested, limits.cores, byMemory));
+  if (jobs >= requested) return { jobs };
+  const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+  const why = byMemory < limits.cores ? `${mib(limits.freeBytes)} free memory holds ${byMemory} at ~${mib(WORKER_BYTES_ESTIMATE)} each` : `${limits.cores} cores`;
+  return { jobs, note: `--jobs ${requested} capped to ${jobs} worker thread${jobs === 1 ? '' : 's'} (${why})` };
+}
 
 interface Slot {
   worker: Worker;

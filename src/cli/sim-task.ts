@@ -18,9 +18,11 @@ export interface SimTask {
   faults?: FaultPlan;
   /** Write the run's trace viewer file here (the result then carries no trace lines). */
   viewer?: string;
+  /** Run traced in full and send back the log lines too (a single run: its --trace file and viewer are written from them). */
+  traced?: boolean;
 }
 
-export type SimTaskReply = { id: number; result: ScenarioResult } | { id: number; error: string };
+export type SimTaskReply = { id: number; result: ScenarioResult; logs?: string[] } | { id: number; error: string };
 
 /** Runs the task's seed of `scenario` with its fault mode (plus `extra` options such as a kept trace). */
 export function runSimTask(scenario: Scenario, task: Omit<SimTask, 'id'>, extra: Partial<RunScenarioOptions> = {}): Promise<ScenarioResult> {
@@ -32,6 +34,13 @@ export function runSimTask(scenario: Scenario, task: Omit<SimTask, 'id'>, extra:
     ...(task.faults ? { faults: task.faults } : {}),
     ...extra,
   });
+}
+
+/** Runs the task traced in full: the result with every trace line, and the hosts' log lines. */
+export async function runTracedTask(scenario: Scenario, task: Omit<SimTask, 'id'>): Promise<{ result: ScenarioResult; logs: string[] }> {
+  const logs: string[] = [];
+  const result = await runSimTask(scenario, task, tracedRunOptions(logs));
+  return { result, logs };
 }
 
 /** Runs the task traced in full and writes its viewer file to `task.viewer`; the result comes back without its trace lines. */

@@ -5,7 +5,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { loadScenario } from './load-scenarios.js';
-import { runSimTask, runViewerTask, type SimTask, type SimTaskReply } from './sim-task.js';
+import { runSimTask, runTracedTask, runViewerTask, type SimTask, type SimTaskReply } from './sim-task.js';
 
 const port = parentPort;
 if (port === null) throw new Error('sim-worker: must run in a worker thread');
@@ -19,6 +19,7 @@ port.postMessage({ ready: true });
 async function runTask(task: SimTask): Promise<SimTaskReply> {
   try {
     const { scenario } = await loadScenario(task.file);
+    if (task.traced) return { id: task.id, ...(await runTracedTask(scenario, task)) };
     const result = task.viewer === undefined ? await runSimTask(scenario, task) : await runViewerTask(scenario, { ...task, viewer: task.viewer });
     return { id: task.id, result };
   } catch (error) {
