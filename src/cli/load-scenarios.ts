@@ -2,7 +2,7 @@
 // every file directly in it named *.scenario.ts (.mts, .js, .mjs): helper modules beside them are
 // never imported, so a folder's other code does not run. Problems read as what to do about them.
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { commandPath, scenarioOf, type Scenario } from '../sim/scenario.js';
@@ -53,6 +53,24 @@ async function importScenario(file: string): Promise<LoadedScenario> {
   return { file, scenario };
 }
 
+/** What a path that is neither a file nor a directory is, in words. */
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** A directory's entry that is a regular file (through symlinks); a FIFO named x.ts is skipped, never opened. */
+function isRegularFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The naming rule for scenario files in a directory: `<name>.scenario.ts` (or .mts, .js, .mjs). */
 export const SCENARIO_FILE_PATTERN = /\.scenario\.(ts|mts|js|mjs)$/;
 
@@ -71,11 +89,14 @@ export async function findScenarios(target: string): Promise<LoadedScenario[]> {
   } catch {
     throw new UsageError(`${target}: no such file or directory (expected a scenario file or a directory of them)`);
   }
+  // Only a regular file or a directory: /dev/zero would be read forever and a FIFO would block until a writer came.
+  if (!stats.isDirectory() && !stats.isFile()) throw new UsageError(`${target}: ${fileKind(stats)}, not a scenario file or a directory of them`);
   if (!stats.isDirectory()) return [await loadScenario(target)];
   const files = readdirSync(target)
     .filter(isScenarioCandidate)
     .sort()
-    .map((name) => path.join(target, name));
+    .map((name) => path.join(target, name))
+    .filter((file) => isRegularFile(file));
   const found: LoadedScenario[] = [];
   for (const file of files) {
     // Named as a scenario, so one that fails to load or exports none is an error.
