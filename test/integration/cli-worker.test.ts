@@ -111,18 +111,19 @@ describe('toto worker and toto invoke (real processes)', { timeout: 60_000 }, ()
     expect(after.stderr).toBe(`toto worker: worker control: no answer to status from ${control} within 1000 ms (is the service running? its control socket is --control-socket-address)\n`);
   });
 
+  // One worker process: the foreground case above shows two; this one shows the daemon's pidfiles.
   it('daemon: --start writes the master and worker pidfiles and the service answers; --stop leaves no process and no pidfile', async () => {
     const pidfile = path.join(tmp, 'worker.pid');
-    const addresses = [...sockets('daemon'), `--pidfile=${pidfile}`, '--processes=2'];
+    const addresses = [...sockets('daemon'), `--pidfile=${pidfile}`, '--processes=1'];
     const bindFile = `ipc://${path.join(tmp, 'daemon-bind.sock')}`;
     const started = await toto('worker', METHODS, `--worker-bind-address=${bindFile}`, ...addresses, '--start');
     expect(started.code, started.stderr).toBe(0);
     const names = readdirSync(tmp).filter((n) => n.endsWith('.pid')).sort();
-    expect(names).toEqual(['worker.0.pid', 'worker.1.pid', 'worker.master.pid']);
+    expect(names).toEqual(['worker.0.pid', 'worker.master.pid']);
     const daemonPids = names.map((n) => Number(readFileSync(path.join(tmp, n), 'utf8')));
     pids.push(...daemonPids);
     expect(daemonPids.every(alive)).toBe(true);
-    expect(started.stdout).toMatch(/^Started toto worker: master pid \d+ .*2 processes \(0: pid \d+, 1: pid \d+\); log .*worker\.log\n\{"bind":"ipc:/);
+    expect(started.stdout).toMatch(/^Started toto worker: master pid \d+ .*1 process \(0: pid \d+\); log .*worker\.log\n\{"bind":"ipc:/);
     expect((await invoke(bindFile, 'math.add', '{"a": 1, "b": 1}')).stdout).toBe('2\n');
 
     const stopped = await worker(`--pidfile=${pidfile}`, '--stop');
