@@ -192,6 +192,17 @@ export function scenarioOf(module: Record<string, unknown>): Scenario | undefine
   return undefined;
 }
 
+/** The file a stack frame names (a path or file URL turned into a path), or undefined. */
+function frameFile(frame: string): string | undefined {
+  const location = /((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?\s*$/.exec(frame)?.[1];
+  if (location === undefined || /\bnode:/.test(frame)) return undefined;
+  try {
+    return location.startsWith('file://') ? fileURLToPath(location) : location;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where defineScenario was called: the innermost stack frame outside this module (undefined when it cannot tell). */
 function callerFile(): string | undefined {
   const limit = Error.stackTraceLimit;
@@ -199,20 +210,21 @@ function callerFile(): string | undefined {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
   Error.stackTraceLimit = limit;
   for (const frame of stack) {
-    const location = /((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?\s*$/.exec(frame)?.[1];
-    if (location === undefined || /\bnode:/.test(frame)) continue;
-    try {
-      const file = location.startsWith('file://') ? fileURLToPath(location) : location;
-      if (file !== thisFile) return file;
-    } catch {
-      continue;
-    }
+    const file = frameFile(frame);
+    if (file !== undefined && !ownFiles.has(file)) return file;
   }
   return undefined;
 }
 
 const thisFile = fileURLToPath(import.meta.url);
-const registeredFiles = new WeakMap<Scenario, string>();
+/**
+ * This module as stack frames name it: its own path, and the path source maps rewrite it to
+ * (dist/sim/scenario.js shows as src/sim/scenario.ts under tsx with source maps, a file an
+ * installed package does not even ship), so neither is ever taken for the caller.
+ */
+const ownFiles = new Set([thisFile, frameFile(new Error().stack?.split('\n')[1] ?? '')].filter((f): f is string => f !== undefined));
+/** Shared by every copy of this module in the process (like the brand), so runMain's registration is seen by all. */
+const registeredFiles: WeakMap<Scenario, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('toto.scenarioFiles')] ??= new WeakMap()) as WeakMap<Scenario, string>;
 
 /** Records the module a scenario lives in (runMain does, from import.meta.url): replay commands name it. */
 export function registerScenarioFile(scenario: Scenario, file: string): void {
