@@ -135,7 +135,8 @@ export async function eventsListenCommand(argv: readonly string[], io: CommandIo
     if (signals) {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-    } else control.stop?.addEventListener('abort', stop, { once: true });
+    } else if (control.stop?.aborted) stop(); // an abort event that has fired will not fire again
+    else control.stop?.addEventListener('abort', stop, { once: true });
     io.stderr.write(`listening at ${socket.lastEndpoint ?? address}\n`);
     let malformed = 0;
     try {

@@ -73,6 +73,15 @@ describe('toto events: bad input', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^toto events listen: cannot listen at tcp:\/\/192\.0\.2\.1:5: /);
   });
+
+  it('listen told to stop before it was listening ends at once (exit 0) instead of listening on', async () => {
+    let stderr = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } };
+    const listening = eventsListenCommand(['tcp://127.0.0.1:*'], io, { stop: AbortSignal.abort() });
+    const deadline = new Promise<string>((resolve) => setTimeout(() => resolve('still listening after 10 s'), 10_000).unref());
+    expect(await Promise.race([listening, deadline])).toBe(0);
+    expect(stderr).toMatch(/^listening at tcp:\/\/127\.0\.0\.1:\d+\n$/);
+  });
 });
 
 describe('toto worker and toto router: bad input', () => {
