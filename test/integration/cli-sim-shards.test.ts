@@ -16,7 +16,7 @@ const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileS
 beforeAll(() => {
   writeFileSync(file('package.json'), '{"type":"module"}\n');
   const simIndex = JSON.stringify(path.resolve('src/sim/index.js'));
-  writeFileSync(file('every-seed.ts'), [
+  writeFileSync(file('every-seed.scenario.ts'), [
     `import { defineScenario } from ${simIndex};`,
     `export default defineScenario({ name: 'every-seed', hosts: { a: () => ({}) }, durationMs: 50, workload: async (ctx) => {`,
     `  await ctx.sleep(1 + (ctx.seed % 4));`,
@@ -25,7 +25,7 @@ beforeAll(() => {
     `  throw new Error('planted at ' + (ctx.seed + 0.1 + 0.2) + 'ms');`,
     `} });`,
   ].join('\n'));
-  writeFileSync(file('never.ts'), [
+  writeFileSync(file('never.scenario.ts'), [
     `import { defineScenario } from ${simIndex};`,
     `export default defineScenario({ name: 'never', hosts: { a: () => ({}) }, durationMs: 50, workload: async (ctx) => {`,
     `  await ctx.sleep(2);`,
@@ -80,9 +80,9 @@ describe('toto sim --shard and merge', () => {
     expect(comparable(readJson('merged.json'))).toEqual(comparable(readJson('whole.json')));
     expect(readJson('merged.json').mergedShards).toBe(3);
     expect(summaryLines(merged.stdout)).toEqual(summaryLines(whole.stdout));
-    expect(merged.stdout).toMatch(/^toto sim merge: 3 shards of .*every-seed\.ts \(every-seed\), .*never\.ts \(never\), seeds 1\.\.30$/m);
+    expect(merged.stdout).toMatch(/^toto sim merge: 3 shards of .*every-seed\.scenario\.ts \(every-seed\), .*never\.scenario\.ts \(never\), seeds 1\.\.30$/m);
     // Every replay command is in it, the coverage is per scenario, and times are rounded.
-    expect(merged.stdout.match(/^ {4}replay: npx toto sim \S+every-seed\.ts --seed \d+$/gm)).toHaveLength(30);
+    expect(merged.stdout.match(/^ {4}replay: npx toto sim \S+every-seed\.scenario\.ts --seed \d+$/gm)).toHaveLength(30);
     expect(merged.stdout).toContain('  every-seed: 30 runs, 30 failed; sometimes: all 1 hit\n');
     expect(merged.stdout).toContain('  never: 30 runs, 0 failed; sometimes: 0/1 hit; never hit: "a round seed"\n');
     expect(merged.stdout).toContain('planted at 1.3ms\n');
@@ -128,14 +128,14 @@ describe('toto sim --shard and merge', () => {
       [['--seeds', '1..10', '--failures', 'some'], 'toto sim: --failures: expected an integer >= 0 (failures listed), got "some"'],
       [['--seed', '1', '--trace', path.join(tmp, 'no', 'dir', 't.jsonl')], `toto sim: --trace: cannot write ${path.join(tmp, 'no', 'dir', 't.jsonl')}: no folder ${path.join(tmp, 'no', 'dir')}`],
     ])('sim %j', async (args, message) => {
-      const r = await sim(file('never.ts'), ...args);
+      const r = await sim(file('never.scenario.ts'), ...args);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe(message);
       expect(r.stdout).toBe('');
     });
 
     it('an empty shard (fewer seeds than shards) runs nothing and still writes its summary', async () => {
-      const r = await sim(file('never.ts'), '--seeds', '1..2', '--shard', '1/4', '--json', file('empty-shard.json'));
+      const r = await sim(file('never.scenario.ts'), '--seeds', '1..2', '--shard', '1/4', '--json', file('empty-shard.json'));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('shard 1/4 of seeds 1..2 is empty: nothing to run\n');
       expect(readJson('empty-shard.json')).toMatchObject({ runs: 0, failed: 0, shard: { index: 1, count: 4, seeds: { first: 1, count: 0 } } });
