@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/sim/index.js';
+import { defineScenario, runScenario } from '../../src/sim/index.js';
 import { repoRoot } from '../support/run-process.js';
 import fixture from '../fixtures/one-copy/one-copy.scenario.js';
 
@@ -31,6 +31,15 @@ describe('one copy of the framework', () => {
     const result = await runScenario(fixture, { seed: 1 });
     expect(result.error?.message).toBeUndefined();
     expect(result.replayCommand).toBe('npx tsx test/fixtures/one-copy/one-copy.scenario.ts --seed 1');
+  });
+
+  it("two copies still agree on a scenario's file: runMain of dist/ registers it, runScenario of src/ names it in the replay", async () => {
+    const dist = (await import(pathToFileURL(path.join(repoRoot, 'dist/sim/index.js')).href)) as typeof import('../../src/sim/index.js');
+    const scenario = defineScenario({ name: 'registered', hosts: { a: () => ({}) }, durationMs: 1, workload: () => {} });
+    const moduleFile = path.join(tmp, 'registered.scenario.ts');
+    dist.runMain(pathToFileURL(moduleFile).href, scenario);
+    const result = await runScenario(scenario, { seed: 2 });
+    expect(result.replayCommand).toBe(`npx tsx ${moduleFile} --seed 2`);
   });
 
   it("dist/ under tsx (source maps on): defineScenario names the caller's file, not src/sim/scenario.ts", async () => {
