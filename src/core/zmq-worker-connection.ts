@@ -19,7 +19,7 @@ import { ErrorCode, TotoError, WireFormatError } from './errors.js';
 import { FailureBackoff } from './failure-backoff.js';
 import { silentLogger, type Logger } from './ports.js';
 import type { Socket } from './transport.js';
-import { checkFunction, checkNonEmptyString, checkOptions, expected } from './validate.js';
+import { checkFunction, checkNonEmptyString, checkOptions, checkRandomPort, expected } from './validate.js';
 import { decodeReply, dealerRequestFrames, encodeInvocation, messageIdKey, parseDealerReply, type WireCodecs, type WireOptions } from './wire.js';
 import { methodProxyRoot, type MethodProxyRoot, type ProxyOf } from './zmq-worker-connection-proxy.js';
 import { encodeUtf8 } from './wire-utf8.js';
@@ -57,9 +57,7 @@ export class ZmqWorkerConnection {
     if (transport === null || typeof transport !== 'object' || typeof transport.socket !== 'function') {
       throw new TypeError(expected('transport', 'a TransportPort', transport));
     }
-    if (random === null || typeof random !== 'object' || typeof random.int !== 'function') {
-      throw new TypeError(expected('random', 'a RandomPort', random));
-    }
+    checkRandomPort('random', random);
     if (codecs === null || typeof codecs !== 'object' || typeof codecs.serialization?.dumps !== 'function' || typeof codecs.compression?.compress !== 'function') {
       throw new TypeError(expected('codecs', 'WireCodecs {serialization, compression}', codecs));
     }

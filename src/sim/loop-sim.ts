@@ -11,7 +11,7 @@
 
 import type { LoopPort, TimerHandle } from '../core/ports.js';
 import type { ScheduledTask } from '../core/scheduler.js';
-import { checkFinite, checkFunction, checkNonNegative, checkRange, expected } from '../core/validate.js';
+import { checkFinite, checkFunction, checkNonNegative, checkOptions, checkRange, expected } from '../core/validate.js';
 import type { SimKernel } from './sim-kernel.js';
 
 export interface LoopSimOptions {
@@ -36,6 +36,7 @@ export class LoopSim implements LoopPort {
     private readonly kernel: SimKernel,
     options: LoopSimOptions = {},
   ) {
+    checkOptions('LoopSim options', options, ['owner', 'offsetMs', 'driftPpm']);
     this.owner = options.owner;
     this.offsetMs = options.offsetMs ?? 0;
     checkFinite('offsetMs', this.offsetMs);

@@ -57,6 +57,9 @@ const OPTION_NAMES = [
 /** Most faults one drawn plan may hold: a plan is built in memory, and 2e9 faults would exhaust it. */
 export const NEMESIS_FAULTS_MAX = 10_000;
 
+/** The random port draws integers up to this: larger bounds are refused up front, named. */
+const SAFE_MAX = Number.MAX_SAFE_INTEGER;
+
 type Resolved = Required<Omit<NemesisOptions, 'weights' | 'kinds'>> & { kinds: FaultKind[]; weights: number[] };
 
 /** Kinds that need two distinct hosts. */
@@ -96,6 +99,7 @@ function resolve(options: NemesisOptions): Resolved {
   const { hosts, durationMs } = options;
   checkHostNames(hosts);
   checkInteger('durationMs', durationMs, 1);
+  if (durationMs > SAFE_MAX) throw new RangeError(expected('durationMs', `an integer <= ${SAFE_MAX}`, durationMs));
   const lossyLinks = options.lossyLinks ?? [];
   const feasible = feasibleKinds(hosts, lossyLinks);
   // A string would spread into its letters: 'crash' is not ['crash'].
@@ -107,7 +111,10 @@ function resolve(options: NemesisOptions): Resolved {
     if (!FAULT_KINDS.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, `one of ${FAULT_KINDS.map((k) => `"${k}"`).join(', ')}`, kind));
     if (!feasible.includes(kind)) throw new RangeError(expected(`kinds[${i}]`, whyInfeasible(kind), kind));
   }
+  // Checked before the defaults derived from them.
   if (options.faultsMax !== undefined) checkInteger('faultsMax', options.faultsMax, 0, NEMESIS_FAULTS_MAX);
+  if (options.faultsMin !== undefined) checkInteger('faultsMin', options.faultsMin, 0, NEMESIS_FAULTS_MAX);
+  if (options.windowMsMin !== undefined) checkInteger('windowMsMin', options.windowMsMin, 0, durationMs);
   const weights = kinds.map((kind) => options.weights?.[kind] ?? 1);
   weights.forEach((w, i) => checkNonNegative(`weights.${kinds[i]}`, w));
   if (!weights.some((w) => w > 0)) throw new RangeError(expected('weights', 'at least one weight > 0', 0));
@@ -118,9 +125,10 @@ function resolve(options: NemesisOptions): Resolved {
     lossyLinks: [...lossyLinks],
     weights,
     faultsMin: options.faultsMin ?? Math.min(1, options.faultsMax ?? 1),
-    faultsMax: options.faultsMax ?? 8,
+    faultsMax: options.faultsMax ?? Math.max(8, typeof options.faultsMin === 'number' ? options.faultsMin : 0),
     windowMsMin: options.windowMsMin ?? Math.min(10, durationMs),
-    windowMsMax: options.windowMsMax ?? Math.max(1, Math.floor(durationMs / 2)),
+    // Never below the shortest window: with durationMs 2 the shortest is 2 and half of it is 1.
+    windowMsMax: options.windowMsMax ?? Math.max(1, Math.floor(durationMs / 2), options.windowMsMin ?? Math.min(10, durationMs)),
     dropRateMax: options.dropRateMax ?? 0.5,
     duplicateRateMax: options.duplicateRateMax ?? 0.5,
     latencyMsMax: options.latencyMsMax ?? 500,
@@ -132,12 +140,12 @@ function resolve(options: NemesisOptions): Resolved {
   checkInteger('faultsMin', r.faultsMin, 0, NEMESIS_FAULTS_MAX);
   checkInteger('faultsMax', r.faultsMax, r.faultsMin, NEMESIS_FAULTS_MAX);
   checkInteger('windowMsMin', r.windowMsMin, 0, durationMs);
-  checkInteger('windowMsMax', r.windowMsMax, r.windowMsMin);
+  checkInteger('windowMsMax', r.windowMsMax, r.windowMsMin, SAFE_MAX);
   for (const name of ['dropRateMax', 'duplicateRateMax', 'restartProbability', 'scopedProbability', 'oneWayProbability'] as const) {
     checkRange(name, r[name], 0, 1);
   }
-  checkInteger('latencyMsMax', r.latencyMsMax, 0);
-  checkInteger('clockJumpMsMax', r.clockJumpMsMax, 0);
+  checkInteger('latencyMsMax', r.latencyMsMax, 0, SAFE_MAX);
+  checkInteger('clockJumpMsMax', r.clockJumpMsMax, 0, SAFE_MAX);
   return r;
 }
 

@@ -6,9 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killChildren, repoRoot, runProcess, type ProcessResult } from '../support/run-process.js';
 
-/** The bundled scenarios, by the *.scenario.ts naming rule once it is in (their old names before). */
-const bundled = (name: string): string => (existsSync(`scenarios/${name}.scenario.ts`) ? `scenarios/${name}.scenario.ts` : `scenarios/${name}.ts`);
-const PING_PONG = bundled('ping-pong');
+const PING_PONG = 'scenarios/ping-pong.scenario.ts';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-cli-bad-'));
 const toto = (...args: string[]): Promise<ProcessResult> => runProcess(process.execPath, ['bin/toto.js', 'sim', ...args, '--viewer-dir', path.join(tmp, 'viewers')]);
 

@@ -2,7 +2,7 @@
 // time, in the order they happened. Checkers read it after a run; components of any kind
 // (RPC client, task queue, event bus) record into the same shape.
 
-import { checkFunction } from '../../core/validate.js';
+import { checkFunction, checkInteger, checkOptions, expected } from '../../core/validate.js';
 
 export type CallId = string | number;
 
@@ -39,7 +39,10 @@ export class History {
 
   constructor(options: HistoryOptions | (() => number)) {
     const o = typeof options === 'function' ? { now: options } : options;
+    checkOptions('History options', o, ['now', 'entriesMax']);
+    if (o === undefined) throw new TypeError(expected('History options', 'a clock function or an options object { now }', o));
     checkFunction('now', o.now);
+    if (o.entriesMax !== undefined) checkInteger('entriesMax', o.entriesMax, 1);
     this.now = o.now;
     this.entriesMax = o.entriesMax ?? 1_000_000;
   }

@@ -1,5 +1,4 @@
 // Proves, over seeded random argv of `toto sim` (FC_SEED, FC_NUM_RUNS; 1,000 cases by default), in-process through its commander parser and the plan it checks before running anything, that every command line is either a plan (with jobs no more than the machine holds) or a UsageError/CommanderError (one line, exit 2), never another error; and the --jobs cap and its line.
-import { existsSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,10 +7,8 @@ import { makePlan, type Plan, type SimCommandOptions } from '../../../src/cli/si
 import { capJobs, WORKER_BYTES_ESTIMATE, type MachineLimits } from '../../../src/cli/sim-pool.js';
 import { buildProgram } from '../../../src/cli/toto.js';
 
-/** The bundled scenarios, by the *.scenario.ts naming rule once it is in (their old names before). */
-const bundled = (name: string): string => (existsSync(`scenarios/${name}.scenario.ts`) ? `scenarios/${name}.scenario.ts` : `scenarios/${name}.ts`);
-const PING_PONG = bundled('ping-pong');
-const JOB_QUEUE_BUG = bundled('job-queue-bug');
+const PING_PONG = 'scenarios/ping-pong.scenario.ts';
+const JOB_QUEUE_BUG = 'scenarios/job-queue-bug.scenario.ts';
 const seed = Number(process.env.FC_SEED ?? 42);
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 const GiB = 1024 ** 3;

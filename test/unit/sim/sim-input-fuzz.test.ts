@@ -41,6 +41,8 @@ export const simSubjects: Subject[] = [
     name: 'applyFaultPlan',
     base: () => ({ hosts: ['a', 'b'] }),
     names: ['hosts', 'lossyLinks', 'base', 'owner'],
+    // Other hosts make the plan's faults wrong: the message names the fault and the hosts it may name.
+    related: { hosts: ['faults'], lossyLinks: ['faults'] },
     make: (o) => applyFaultPlan(new Simulation({ seed: 1, fakeTimers: false }), [{ kind: 'crash', atMs: 1, host: 'a' }], o as never),
   },
   { name: 'randomFaultPlan', base: () => ({ hosts: ['a', 'b'], durationMs: 100 }), make: (o) => randomFaultPlan(new Random(1), o as never) },
