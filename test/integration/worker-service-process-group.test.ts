@@ -155,7 +155,9 @@ function childPidsOf(ppid: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // Field 4 (after the command in parentheses) is the parent pid; a zombie (state Z) is already gone.
       const [, state, parent] = /\) (\S) (\d+)/.exec(stat) ?? [];
-      if (Number(parent) === ppid && state !== 'Z') out.push(Number(entry));
+      // tsx's esbuild service is a child of a test process that loads .ts through tsx (npm run coverage).
+      const esbuild = /\/esbuild\0--service/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
+      if (Number(parent) === ppid && state !== 'Z' && !esbuild) out.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
