@@ -48,9 +48,20 @@ export class EventHandlerHandle {
 
 const OPTION_NAMES = ['runOnMainLoop', 'until', 'persist'];
 
+/** The handlers of one name: a Set (insertion order, O(1) removal) and the array take() hands out. */
+interface NameEntry {
+  readonly handlers: Set<EventHandlerHandle>;
+  /** The handlers as an array, made when take() needs one; dropped on any change (copy-on-write). */
+  snapshot: readonly EventHandlerHandle[] | undefined;
+}
+
 export class HandlerRegistry {
-  /** Per name, in registration order. Copy-on-write: a list handed out by take() never changes under its reader. */
-  private readonly byName = new Map<string, readonly EventHandlerHandle[]>();
+  /**
+   * Per name, in registration order. A list handed out by take() never changes under its reader.
+   * Every step is O(1) per handler: Toto's chat keeps one one-shot handler per waiting long poll,
+   * so one message fires and removes thousands at once.
+   */
+  private readonly byName = new Map<string, NameEntry>();
   private size = 0;
   /** Handlers removed unfired because their `until` had finished. */
   expired = 0;
@@ -84,7 +95,13 @@ export class HandlerRegistry {
       handle.active = false;
       return handle;
     }
-    this.byName.set(name, [...(this.byName.get(name) ?? []), handle]);
+    let entry = this.byName.get(name);
+    if (entry === undefined) {
+      entry = { handlers: new Set(), snapshot: undefined };
+      this.byName.set(name, entry);
+    }
+    entry.handlers.add(handle);
+    entry.snapshot = undefined;
     this.size++;
     if (until !== undefined && isSignal(until)) {
       // An aborted signal frees its handler at once; a `finished` flag is only read when an event comes.
@@ -102,10 +119,13 @@ export class HandlerRegistry {
     handle.active = false;
     handle.detach?.();
     handle.detach = undefined;
-    const rest = (this.byName.get(handle.name) ?? []).filter((h) => h !== handle);
+    const entry = this.byName.get(handle.name);
+    if (entry !== undefined) {
+      entry.handlers.delete(handle);
+      entry.snapshot = undefined;
+      if (entry.handlers.size === 0) this.byName.delete(handle.name);
+    }
     this.size--;
-    if (rest.length === 0) this.byName.delete(handle.name);
-    else this.byName.set(handle.name, rest);
     return true;
   }
 
@@ -113,21 +133,22 @@ export class HandlerRegistry {
    * The handlers that fire for one event of `name`, in registration order: each one whose `until`
    * has finished is removed and left out (counted in `expired`), each one without `persist` is
    * removed. The caller runs what is returned, and must not change the list. When every handler
-   * persists with no `until` (the common case) the stored list itself is returned: no copy per event.
+   * persists with no `until` (the common case) the same array serves event after event until a
+   * handler is added or removed: no copy per event.
    */
   take(name: string): readonly EventHandlerHandle[] {
-    const list = this.byName.get(name);
-    if (list === undefined) return NONE;
+    const entry = this.byName.get(name);
+    if (entry === undefined) return NONE;
     let simple = true;
-    for (const handle of list) {
+    for (const handle of entry.handlers) {
       if (!handle.persist || handle.until !== undefined) {
         simple = false;
         break;
       }
     }
-    if (simple) return list;
+    if (simple) return (entry.snapshot ??= [...entry.handlers]);
     const fire: EventHandlerHandle[] = [];
-    for (const handle of list) {
+    for (const handle of entry.handlers) {
       if (handle.until !== undefined && isFinished(handle.until)) {
         this.remove(handle);
         this.expired++;
@@ -141,7 +162,7 @@ export class HandlerRegistry {
 
   /** Removes every handler (close()). */
   clear(): void {
-    for (const list of [...this.byName.values()]) for (const handle of list) this.remove(handle);
+    for (const entry of [...this.byName.values()]) for (const handle of [...entry.handlers]) this.remove(handle);
   }
 }
 

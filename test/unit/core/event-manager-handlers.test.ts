@@ -98,3 +98,21 @@ describe('HandlerRegistry examples', () => {
     expect(registry.expired).toBe(1);
   });
 });
+
+describe('HandlerRegistry at scale (Toto chat: one one-shot handler per waiting long poll)', () => {
+  it('30,000 one-shot handlers on one name: registering, one event firing them all and removals take linear time, not quadratic', () => {
+    // Quadratic work here (a list copied or filtered per handler) is ~10^9 steps: seconds on any
+    // machine. Linear work is ~10^5 steps: milliseconds. The bound sits far from both.
+    const count = 30_000;
+    const registry = new HandlerRegistry(100_000);
+    const startedMs = performance.now();
+    const handles = Array.from({ length: count }, () => registry.register('message', () => undefined, { until: { finished: false } }));
+    const waiting = Array.from({ length: count }, () => registry.register('other', () => undefined, { until: { finished: false } }));
+    let fired = 0;
+    for (const handle of registry.take('message')) fired += handle.handler(undefined) === undefined ? 1 : 0;
+    for (const handle of waiting) registry.remove(handle);
+    const tookMs = performance.now() - startedMs;
+    expect([fired, registry.count, handles.some((h) => h.registered)]).toEqual([count, 0, false]);
+    expect(tookMs).toBeLessThan(2_000);
+  });
+});
