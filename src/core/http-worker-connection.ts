@@ -64,7 +64,7 @@ export class HttpWorkerConnection {
   private readonly logger: Logger;
   private readonly codecs: WireCodecs;
   private readonly wireOptions: WireOptions | undefined;
-  private readonly headers: Record<string, string>;
+  private readonly headers: Readonly<Record<string, string>>;
   private readonly timeoutMs: number;
   private readonly autoRetryCount: number;
   /** In the order added (activeConnections); `order` is the shuffled cycle calls go round. */
@@ -93,7 +93,8 @@ export class HttpWorkerConnection {
     this.logger = logger;
     this.codecs = codecs;
     this.wireOptions = options.wireOptions;
-    this.headers = httpRequestHeaders(codecs);
+    // Frozen: the transport then checks these headers once, not on every request (checkRequestOptions).
+    this.headers = Object.freeze(httpRequestHeaders(codecs));
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS_DEFAULT;
     this.autoRetryCount = autoRetryCount;
     this.order = new RoundRobin<string>({ random });

@@ -1,0 +1,36 @@
+// Proves checkRequestOptions' cache of frozen headers objects (HttpWorkerConnection sends one with
+// every request): the same checked headers every time, invalid frozen headers refused every time,
+// and objects that could change (not frozen, or with a getter) checked anew on each request.
+import { describe, expect, it } from 'vitest';
+import { checkRequestOptions } from '../../../src/core/http-message.js';
+
+describe('checkRequestOptions: frozen headers', () => {
+  it('checks a frozen object once and gives the same lower-cased headers each time', () => {
+    const headers = Object.freeze({ 'Content-Type': ' application/json ' });
+    const first = checkRequestOptions({ method: 'POST', headers }).headers;
+    expect(first).toEqual({ 'content-type': 'application/json' });
+    expect(checkRequestOptions({ method: 'POST', headers }).headers).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('refuses invalid frozen headers on every request', () => {
+    const headers = Object.freeze({ connection: 'close' });
+    for (let i = 0; i < 2; i++) expect(() => checkRequestOptions({ headers })).toThrow('headers: header "connection" is set by the transport, not by the caller');
+  });
+
+  it('checks objects that may change on every request: not frozen, or frozen with a getter', () => {
+    const open: Record<string, string> = { a: 'x' };
+    expect(checkRequestOptions({ headers: open }).headers).toEqual({ a: 'x' });
+    open.a = 'bad\nvalue';
+    expect(() => checkRequestOptions({ headers: open })).toThrow('invalid character in header value');
+    let value = 'x';
+    const getter = Object.freeze({
+      get a(): string {
+        return value;
+      },
+    });
+    expect(checkRequestOptions({ headers: getter }).headers).toEqual({ a: 'x' });
+    value = 'bad\nvalue';
+    expect(() => checkRequestOptions({ headers: getter })).toThrow('invalid character in header value');
+  });
+});
