@@ -11,6 +11,7 @@
 // traced with previews hashes exactly like the same run in a sweep. Lines added with `note()`
 // (timer lines) are kept but not hashed or counted, for the same reason.
 
+import { checkTraceOptions } from './simulation-options.js';
 import { keyWord, TraceHasher } from './trace-hash.js';
 import { lineWithPreview, messageLine, TraceTail } from './trace-tail.js';
 
@@ -43,6 +44,8 @@ export class Trace {
   count = 0;
 
   constructor(options: TraceOptions = {}) {
+    // Checked here too, not only by Simulation: a tailLines of 2e9 would allocate a ring that size.
+    checkTraceOptions('Trace options', options);
     this.keepAll = options.keepAll ?? false;
     this.previewChars = options.previewChars ?? 0;
     this.tailRing = new TraceTail(this.keepAll ? 0 : (options.tailLines ?? 200));

@@ -12,6 +12,7 @@ import { randomFaultPlan, describeSwarm } from '../../../src/sim/nemesis.js';
 import { NetworkSim } from '../../../src/sim/network-sim.js';
 import { runScenario } from '../../../src/sim/run-scenario.js';
 import { defineScenario } from '../../../src/sim/scenario.js';
+import { Trace } from '../../../src/sim/trace.js';
 import { SimKernel } from '../../../src/sim/sim-kernel.js';
 import { createSimLogger } from '../../../src/sim/sim-logger.js';
 import { simArbitraries } from '../../../src/sim/sim-property.js';
@@ -35,7 +36,7 @@ export const simSubjects: Subject[] = [
   { name: 'new SimKernel', base: () => ({}), names: ['startMs'], make: (o) => new SimKernel(o as never) },
   { name: 'new LoopSim', base: () => ({}), names: ['offsetMs', 'driftPpm', 'owner'], make: (o) => new LoopSim(new SimKernel(), o as never) },
   { name: 'new NetworkSim', base: () => ({ kernel: new SimKernel(), random: new Random(1) }), make: (o) => new NetworkSim(o as never) },
-  // new Trace is not here: its constructor checks nothing yet (trace.ts is another change's; reported). Simulation and runScenario check trace options.
+  { name: 'new Trace', base: () => ({}), names: ['keepAll', 'tailLines', 'previewChars'], make: (o) => new Trace(o as never) },
   { name: 'new History', base: () => ({ now: () => 0 }), names: ['now', 'entriesMax'], make: (o) => new History(o as never) },
   {
     name: 'applyFaultPlan',

@@ -96,3 +96,12 @@ describe('Trace', () => {
     expect(tailOnly.kept()).toEqual([]);
   });
 });
+
+describe('Trace options', () => {
+  it('are checked by the constructor itself, naming the option', () => {
+    expect(() => new Trace({ tailLines: 2e9 })).toThrow(/Trace options\.tailLines/);
+    expect(() => new Trace({ keepAll: 'yes' } as never)).toThrow(/Trace options\.keepAll: expected a boolean/);
+    expect(() => new Trace({ tail: 5 } as never)).toThrow(/Trace options.*tail/);
+    expect(() => new Trace(null as never)).toThrow(/Trace options/);
+  });
+});
