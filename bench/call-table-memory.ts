@@ -3,7 +3,6 @@
 // so the figure is the table's own cost (ids, entries, heap entries, actions), not the request's.
 // Run: npm run bench -- call-table-memory [count] (it re-runs itself under node --expose-gc).
 
-import { spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { CallTableDriver } from '../src/core/call-table-driver.js';
@@ -11,6 +10,8 @@ import { CallTable } from '../src/core/call-table.js';
 import { Random } from '../src/core/random.js';
 import { LoopSim } from '../src/sim/loop-sim.js';
 import { SimKernel } from '../src/sim/sim-kernel.js';
+import { benchLine, recorded, spawnRecorded } from './lib/harness.js';
+import { plainFigure, type SuiteResult } from './lib/report.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const payload = new Uint8Array(64);
@@ -27,7 +28,7 @@ function measure(name: string, metric: string, fill: () => unknown): void {
   const after = heapUsed();
   const perCall = (after - before) / count;
   console.log(`${name}: ${count} pending, ${((after - before) / 2 ** 20).toFixed(1)} MiB, ${perCall.toFixed(0)} B per pending call`);
-  console.log(`bench call-table-memory bytes_per_pending_${metric} ${perCall.toFixed(0)}`);
+  benchLine('call-table-memory', `bytes_per_pending_${metric}`, Math.round(perCall));
   // Keep what was measured alive until after the reading.
   if (kept === undefined) console.log('');
 }
@@ -62,11 +63,24 @@ function measureAll(): void {
 }
 
 /** The bench suite entry: heap figures need a forced GC, so without --expose-gc it re-runs itself with it. */
-export async function run(args: string[]): Promise<void> {
-  count = Number(args[0] ?? 100_000);
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count: expected an integer >= 1, got ${JSON.stringify(args[0])}`);
-  if (gc !== undefined) return measureAll();
-  const self = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', `import(${JSON.stringify(self)}).then((m) => m.run(${JSON.stringify([String(count)])}))`], { stdio: 'inherit' });
-  if (child.status !== 0) throw new Error(`call-table-memory: the measuring process exited with ${child.status ?? child.signal}`);
+export async function run(args: string[]): Promise<SuiteResult> {
+  const given = args.find((a) => !a.startsWith('--'));
+  count = Number(given ?? 100_000);
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count: expected an integer >= 1, got ${JSON.stringify(given)}`);
+  if (gc !== undefined) measureAll();
+  else {
+    const self = fileURLToPath(import.meta.url);
+    await spawnRecorded(['--expose-gc', '--import', 'tsx', '-e', `import(${JSON.stringify(self)}).then((m) => m.run(${JSON.stringify([String(count)])}))`], 'call-table-memory');
+  }
+  const { metrics } = recorded('call-table-memory');
+  const rows: Array<[string, string]> = [
+    ['table', 'CallTable entry (id, deadline heap entry, send action)'],
+    ['driver', 'CallTableDriver: plus the caller\'s promise'],
+    ['driver_with_signal', 'CallTableDriver: plus an AbortSignal listener'],
+  ];
+  const figures = rows.flatMap(([metric, name]) => {
+    const value = metrics.get(`bytes_per_pending_${metric}`);
+    return value === undefined ? [] : [plainFigure(`${name}, at ${count.toLocaleString('en')} pending`, value, 'B per pending call', '< 1 KiB')];
+  });
+  return { comparisons: [], figures };
 }

@@ -17,7 +17,8 @@ import { TransportZmq } from '../src/adapters/transport-zmq.js';
 import { jsonSerialization, noCompression } from '../src/core/codec.js';
 import { EventManager, encodeEvent } from '../src/core/event-manager.js';
 import { Random } from '../src/core/random.js';
-import { benchLine, formatRate, median, ratioLine } from './lib/harness.js';
+import { benchLine, formatRate, median, ratioLine, recorded } from './lib/harness.js';
+import { costComparison, rateComparison, type SuiteResult } from './lib/report.js';
 
 /** ours_burst: the same EventManager, all N events queued by one synchronous loop before any is sent. */
 type Side = 'ours' | 'ours_burst' | 'raw';
@@ -112,7 +113,23 @@ async function runOnce(side: Side, servers: Server[], send: (total: number) => P
   return { perSec: (total / ms) * 1000, senderCpuUs: (senderCpu.user + senderCpu.system) / total, serverCpuUs: serverCpuUs / servers.length / total };
 }
 
-export async function run(args: string[]): Promise<void> {
+/** The returned comparisons, from the lines printed (rates, CPU per event, the paired ratios). */
+function result(): SuiteResult {
+  const { metrics, ratios } = recorded('events');
+  const get = (metric: string): number => metrics.get(metric) ?? Number.NaN;
+  const peer = 'raw zeromq.js PUSH';
+  return {
+    comparisons: [
+      rateComparison('EventManager broadcast to 3 servers, sending as it goes', peer, get('ours_broadcast_events_per_s'), get('raw_push_events_per_s'), 'events/s', { ratio: ratios.get('ours_broadcast/raw_push') ?? Number.NaN, target: '>= 0.8' }),
+      rateComparison('EventManager broadcast, all events queued first', peer, get('ours_burst_broadcast_events_per_s'), get('raw_push_events_per_s'), 'events/s', { ratio: ratios.get('ours_burst_broadcast/raw_push') ?? Number.NaN }),
+      costComparison('sender CPU per event', peer, get('ours_sender_cpu_us_per_event'), get('raw_sender_cpu_us_per_event'), 'µs'),
+      costComparison("each server's CPU per event", 'raw zeromq.js PULL', get('ours_server_cpu_us_per_event'), get('raw_server_cpu_us_per_event'), 'µs'),
+    ],
+    figures: [],
+  };
+}
+
+export async function run(args: string[]): Promise<SuiteResult> {
   const quick = args.includes('--quick');
   const repeats = quick ? 3 : 7;
   const given = args.find((a) => a.startsWith('--events='));
@@ -189,4 +206,5 @@ export async function run(args: string[]): Promise<void> {
     loop.close();
     await Promise.all([...servers.ours, ...servers.raw].map(stopServer));
   }
+  return result();
 }

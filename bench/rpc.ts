@@ -12,6 +12,8 @@ import type { CompareResult } from './lib/rpc-compare.js';
 import { runHttp } from './lib/rpc-http-bench.js';
 import { runMemory } from './lib/rpc-memory-run.js';
 import { runDirect, runRouter, type RowPlan } from './lib/rpc-zmq-bench.js';
+import { recorded } from './lib/harness.js';
+import { costComparison, plainFigure, rateComparison, type Comparison, type SuiteResult } from './lib/report.js';
 
 const ROWS = ['direct', 'router', 'http', 'memory'] as const;
 type Row = (typeof ROWS)[number];
@@ -31,7 +33,30 @@ function summary(row: string, result: CompareResult): void {
   }
 }
 
-export async function run(args: string[]): Promise<void> {
+const PEERS: Record<string, string> = { raw: 'raw zeromq.js', moleculer: 'Moleculer 0.15 (TCP transporter)' };
+
+/** Each ours/peer pair of a row at each window, by rate (req/s) and by CPU per call. */
+function comparisons(row: string, result: CompareResult): Comparison[] {
+  const found: Comparison[] = [];
+  for (const [window, medians] of Object.entries(result.medians)) {
+    const ratios = result.ratios[Number(window)] ?? {};
+    for (const key of Object.keys(ratios)) {
+      const [ours, peer] = key.split('/') as [string, string];
+      const oursRun = medians[ours];
+      const peerRun = medians[peer];
+      if (ours !== 'ours' || oursRun === undefined || peerRun === undefined) continue;
+      const peerName = row === 'http' && peer === 'raw' ? 'raw node:http + undici' : (PEERS[peer] ?? peer);
+      const target = window === '1' ? undefined : peer === 'raw' ? '>= 0.8' : window === '256' ? '> 1' : undefined;
+      const extra = { ratio: ratios[key] as number, ...(target !== undefined ? { target } : {}) };
+      found.push(rateComparison(`${row}, ${window} in flight: rate`, peerName, oursRun.perSec, peerRun.perSec, 'req/s', extra));
+      const cpu = ratios[`cpu ${key}`];
+      if (cpu !== undefined) found.push(costComparison(`${row}, ${window} in flight: CPU per call (all processes)`, peerName, oursRun.cpuUsPerCall, peerRun.cpuUsPerCall, 'µs', { ratio: cpu, ...(target !== undefined ? { target } : {}) }));
+    }
+  }
+  return found;
+}
+
+export async function run(args: string[]): Promise<SuiteResult> {
   const quick = args.includes('--quick');
   const named = args.filter((a) => !a.startsWith('--'));
   for (const name of named) {
@@ -46,4 +71,9 @@ export async function run(args: string[]): Promise<void> {
   if (rows.includes('http')) results.push(['http', await runHttp(p)]);
   if (rows.includes('memory')) await runMemory(quick ? 20_000 : 100_000);
   for (const [row, result] of results) summary(row, result);
+  const memory = recorded('rpc').metrics.get('memory_bytes_per_pending_call');
+  return {
+    comparisons: results.flatMap(([row, result]) => comparisons(row, result)),
+    figures: memory === undefined || !rows.includes('memory') ? [] : [plainFigure(`ZmqWorkerConnection memory at ${(quick ? 20_000 : 100_000).toLocaleString('en')} pending`, memory, 'B per pending call', '< 1 KiB')],
+  };
 }

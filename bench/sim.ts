@@ -10,7 +10,8 @@
 
 import workerCrash from '../scenarios/worker-crash.scenario.js';
 import { runScenario } from '../src/sim/run-scenario.js';
-import { benchLine, median } from './lib/harness.js';
+import { benchLine, median, recorded } from './lib/harness.js';
+import { plainFigure, rateComparison, type PlainFigure, type SuiteResult } from './lib/report.js';
 import { benchKernel, printKernelBench } from './lib/sim-kernel.js';
 import { benchNetwork, type NetworkBenchOptions, type NetworkBenchResult } from './lib/sim-network.js';
 
@@ -68,9 +69,45 @@ async function benchWorkerScenario(quick: boolean): Promise<void> {
   benchLine('sim', 'worker_crash_failed_runs', r.failed);
 }
 
-export async function run(args: string[]): Promise<void> {
+/** The returned figures, from the lines printed: the kernel's ratios, the network's rates, the sweep's speeds. */
+function result(): SuiteResult {
+  const { metrics, ratios } = recorded('sim');
+  const comparisons = (['sync', 'async'] as const).flatMap((variant) => {
+    const what = variant === 'sync' ? 'trivial callbacks' : 'each callback starts a 3-await chain';
+    const ours = metrics.get(`timers_per_s_${variant}_simulation`);
+    return (['runAllAsync', 'runAll'] as const).flatMap((engine) => {
+      const peer = metrics.get(`timers_per_s_${variant}_${engine}`);
+      const ratio = ratios.get(`simulation_${variant}/fake_timers_${engine}_${variant}`);
+      if (ours === undefined || peer === undefined) return [];
+      return [rateComparison(`Simulation timers, ${what}`, `fake-timers ${engine}`, ours, peer, 'timers/s', { ...(ratio !== undefined ? { ratio } : {}), ...(engine === 'runAllAsync' ? { target: '>= 3' } : {}) })];
+    });
+  });
+  const figures: PlainFigure[] = [];
+  for (const [metric, value] of metrics) {
+    const messages = /^network_msgs_per_s_(\d+)(_jitter_reorder)?$/.exec(metric);
+    if (messages) figures.push(plainFigure(`network, 10 hosts, ${Number(messages[1]).toLocaleString('en')} msgs, ${messages[2] ? 'jittered 0.5-1.5 ms latency with reordering' : 'fixed 1 ms latency'}`, value, 'msgs per wall second', messages[2] ? undefined : '>= 500,000'));
+  }
+  const sweep: Array<[string, string, string, string?]> = [
+    ['worker_crash_runs_per_s_per_core', 'worker-crash sweep: runs per CPU second', 'runs/s'],
+    ['worker_crash_events_per_s', 'worker-crash sweep: kernel events per CPU second', 'events/s'],
+    ['worker_crash_traced_events_per_s', 'worker-crash sweep: traced events per CPU second', 'events/s'],
+    ['worker_crash_sim_over_cpu', 'worker-crash sweep: simulated time over CPU time', 'x', '>= 1,000'],
+    ['worker_crash_sim_over_wall', 'worker-crash sweep: simulated time over wall time (measures the load too)', 'x'],
+    ['worker_crash_failed_runs', 'worker-crash sweep: failed runs', 'runs'],
+  ];
+  for (const [metric, name, unit, target] of sweep) {
+    const value = metrics.get(metric);
+    if (value !== undefined) figures.push(plainFigure(name, value, unit, target));
+  }
+  return { comparisons, figures };
+}
+
+export async function run(args: string[]): Promise<SuiteResult> {
   const quick = args.includes('--quick');
-  if (args.includes('worker')) return benchWorkerScenario(quick);
+  if (args.includes('worker')) {
+    await benchWorkerScenario(quick);
+    return result();
+  }
   console.log('kernel: 100,000 timers, simulation vs fake-timers (medians)');
   const kernel = await benchKernel(quick ? 20_000 : 100_000, quick ? 3 : 7, quick ? 1 : 2);
   printKernelBench(kernel);
@@ -92,4 +129,5 @@ export async function run(args: string[]): Promise<void> {
   benchLine('sim', `network_msgs_per_s_${worst}_jitter_reorder`, Math.round(jitter.msgsPerSec));
 
   await benchWorkerScenario(quick);
+  return result();
 }

@@ -6,6 +6,7 @@ import { LoopNode } from '../src/adapters/loop-node.js';
 import type { LoopPort } from '../src/core/ports.js';
 import { TaskQueue } from '../src/core/task-queue.js';
 import { benchLine, formatRate, median, ratioLine, timed, type Sample } from './lib/harness.js';
+import { rateComparison, type SuiteResult } from './lib/report.js';
 
 const TASKS = 1_000_000;
 const CONCURRENCY = 8;
@@ -41,8 +42,9 @@ function report(label: string, rates: number[]): number {
   return m;
 }
 
-export async function run(args: string[]): Promise<void> {
-  const tasks = args[0] !== undefined ? Number(args[0]) : TASKS;
+export async function run(args: string[]): Promise<SuiteResult> {
+  const given = args.find((a) => !a.startsWith('--'));
+  const tasks = given !== undefined ? Number(given) : TASKS;
   // The real Node loop: the queue only uses it to retire idle runners (its timers are unref'd).
   const loop = new LoopNode();
   console.log(`# ${tasks} no-op async tasks, concurrency ${CONCURRENCY}, warm-up + ${REPEATS} alternating repeats`);
@@ -59,4 +61,8 @@ export async function run(args: string[]): Promise<void> {
   benchLine('task-queue', 'toto_tasks_per_s', Math.round(totoRate));
   benchLine('task-queue', 'pqueue_tasks_per_s', Math.round(pqueueRate));
   ratioLine('task-queue', 'toto', 'p-queue', totoRate / pqueueRate);
+  return {
+    comparisons: [rateComparison(`TaskQueue.yieldTask, ${tasks.toLocaleString('en')} no-op tasks, concurrency ${CONCURRENCY}`, 'p-queue add', totoRate, pqueueRate, 'tasks/s', { target: '>= 2' })],
+    figures: [],
+  };
 }
