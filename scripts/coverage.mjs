@@ -4,7 +4,7 @@
 // maps it through tsx's source maps back to src/*.ts and reports, and coverage-check.mjs prints
 // line coverage per directory and checks the thresholds. Reports: coverage/index.html (per file
 // and line) and coverage/coverage-summary.json. With filters (a partial run) the table is
-// printed and the thresholds are not checked.
+// printed and the thresholds are not checked. COVERAGE_KEEP_RAW=1 keeps coverage/tmp (V8's files).
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -53,6 +53,9 @@ const reportStatus = run('c8 report', [
   // Hundreds of processes each wrote a coverage file: merge them one at a time, not all in memory.
   '--merge-async',
 ]);
+
+// The raw files are large (hundreds of MB for the whole suite): kept only when asked for.
+if (process.env.COVERAGE_KEEP_RAW !== '1') rmSync(rawDir, { recursive: true, force: true });
 
 const { text, ok } = checkCoverage(path.join(root, 'coverage', 'coverage-summary.json'), root, filters.length === 0);
 const totalMinutes = ((performance.now() - startedMs) / 60_000).toFixed(1);
