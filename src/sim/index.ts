@@ -10,7 +10,9 @@ export type { LoopSimOptions } from './loop-sim.js';
 export { DEFAULT_STEPS_MAX, StepBudgetError, SimKernel } from './sim-kernel.js';
 export type { RunLimits, RunSummary, TaskGate } from './sim-kernel.js';
 export { NetworkSim } from './network-sim.js';
-export type { NetworkSimOptions } from './network-sim.js';
+export type { NetworkSimOptions, LinkConditions, LatencyDistribution, NetworkStats, DropReason } from './network-sim.js';
+// The network's scope of a link condition (from/to hosts); the fault plan's LinkScope is a different shape.
+export type { LinkScope as NetworkLinkScope } from './network-sim.js';
 export { Trace } from './trace.js';
 export type { TraceEvent, TraceOptions } from './trace.js';
 export { AssertionFailure, Assertions } from './assertions.js';
@@ -21,7 +23,7 @@ export { SimTimeout, SimImmediate, FakeTimersBridge, isBridgeInstalled } from '.
 export type { BridgeOptions, BridgeSource } from './fake-timers-bridge.js';
 export type { Hazard } from './hazard-detector.js';
 export { FAULT_KINDS, windowEndMs, faultsEndMs } from './fault-plan.js';
-export type { LinkScope, Fault, FaultKind, FaultPlan } from './fault-plan.js';
+export type { LinkScope, LossyLinks, Fault, FaultKind, FaultPlan } from './fault-plan.js';
 export { faultPlanProblems, checkFaultPlan } from './fault-plan-check.js';
 export { FaultInjection, applyFaultPlan, healAll } from './fault-injector.js';
 export type { BaseConditions, ApplyFaultPlanOptions } from './fault-injector.js';
