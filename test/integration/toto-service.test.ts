@@ -1,4 +1,4 @@
-// Proves TotoService's daemon with real processes in a temporary directory: --start writes the master's and each process's pidfile and the processes run (prepare's result reaches each); a second --start refuses and names the pidfiles; --stop leaves no process and no pidfile, after the work in hand finished and finish ran; --restart replaces every process; a stale pidfile (its process gone) is removed at start, saying so; --stop with nothing running says so.
+// Proves TotoService's daemon with real processes in a temporary directory, through one daemon's whole life: stale pidfiles (their process gone, or no pid in them) are removed at start, saying so; --start writes the master's and each process's pidfile and the processes run (prepare's result reaches each); a second --start refuses and names the pidfiles; --restart replaces every process; --stop (--daemon=stop) leaves no process and no pidfile, after the work in hand finished and finish ran; --stop with nothing running says so. Also: a --start interrupted before the master was ready leaves nothing behind; a failing prepare is reported from the log. The commands that start nothing run in-process.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -77,13 +77,22 @@ function unfinished(lines: string[]): string[] {
 }
 
 describe('TotoService daemon (real processes, temporary directory)', () => {
-  it('start -> pidfiles and running processes; a second start refuses naming them; stop -> no process, no pidfile, work in hand finished, finish ran', async () => {
+  // One daemon's whole life, so that each step pays no start of its own (every start is a launcher, a master and two processes, each a tsx boot).
+  it('stale pidfiles are removed at start, saying so; start -> pidfiles and running processes; a second start refuses naming them; restart replaces every process; stop -> no process, no pidfile, work in hand finished, finish ran; stop again says nothing runs', async () => {
     const s = service();
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    const stale = path.join(s.dir, 'ticker.master.pid');
+    writeFileSync(path.join(s.dir, 'ticker.0.pid'), 'garbage\n');
+    writeFileSync(stale, `${dead.pid}\n`);
+
     const started = await s.run('--start');
     expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toContain(`Removed 2 stale pidfiles (their pids are gone): ${stale} (pid ${dead.pid}), ${path.join(s.dir, 'ticker.0.pid')} (no pid in it)\n`);
     expect(s.pidfiles()).toEqual(['ticker.0.pid', 'ticker.1.pid', 'ticker.master.pid']);
-    const pids = s.pids();
-    expect(pids.every(alive)).toBe(true);
+    const before = s.pids();
+    expect(before.every(alive)).toBe(true);
+    expect(before).not.toContain(dead.pid);
     const master = Number(readFileSync(path.join(s.dir, 'ticker.master.pid'), 'utf8'));
     expect(started.stdout).toContain(`Started Ticker: master pid ${master} (${path.join(s.dir, 'ticker.master.pid')}), 2 processes`);
     // Each process runs mainLoop with its service id and what prepare returned in the master.
@@ -98,45 +107,29 @@ describe('TotoService daemon (real processes, temporary directory)', () => {
     );
     expect(s.pids().every(alive)).toBe(true);
 
-    const stopped = await s.inProcess('--stop');
-    expect(stopped.code, stopped.stderr).toBe(0);
-    for (const pid of pids) expect(stopped.stdout).toContain(`Stopped Ticker ${pid}\n`);
-    expect(pids.filter(alive)).toEqual([]);
-    expect(s.pidfiles()).toEqual([]);
-    const lines = s.journal();
-    expect(unfinished(lines)).toEqual([]);
-    expect(lines.at(-1)).toBe(`finish ${master}`);
-    expect(lines.filter((l) => l.startsWith('leave ')).sort()).toEqual(['leave 0', 'leave 1']);
-  });
-
-  it('a stale pidfile (its process gone) is removed at start, saying so; restart replaces every process; --daemon=stop works like --stop; --stop with nothing running says so', async () => {
-    const s = service({ processes: 1 });
-    const dead = spawn(process.execPath, ['-e', '']);
-    await new Promise((resolve) => dead.once('exit', resolve));
-    const stale = path.join(s.dir, 'ticker.master.pid');
-    writeFileSync(path.join(s.dir, 'ticker.0.pid'), 'garbage\n');
-    writeFileSync(stale, `${dead.pid}\n`);
-    const started = await s.run('--start');
-    expect(started.code, started.stderr).toBe(0);
-    expect(started.stdout).toContain(`Removed 2 stale pidfiles (their pids are gone): ${stale} (pid ${dead.pid}), ${path.join(s.dir, 'ticker.0.pid')} (no pid in it)\n`);
-    const before = s.pids();
-    expect(before).toHaveLength(2);
-    expect(before.every(alive)).toBe(true);
-    expect(before).not.toContain(dead.pid);
-
     const restarted = await s.run('--restart');
     expect(restarted.code, restarted.stderr).toBe(0);
-    expect(restarted.stdout).toMatch(/^Stopped Ticker \d+\nStopped Ticker \d+\nStarted Ticker: master pid \d+/);
+    expect(restarted.stdout).toMatch(/^(Stopped Ticker \d+\n){3}Started Ticker: master pid \d+/);
+    for (const pid of before) expect(restarted.stdout).toContain(`Stopped Ticker ${pid}\n`);
     const after = s.pids();
-    expect(after).toHaveLength(2);
+    expect(after).toHaveLength(3);
     expect(before.filter(alive)).toEqual([]);
     expect(after.every(alive)).toBe(true);
     expect(after.some((pid) => before.includes(pid))).toBe(false);
+    const newMaster = Number(readFileSync(path.join(s.dir, 'ticker.master.pid'), 'utf8'));
+    await until(() => s.journal().filter((l) => l.startsWith('main ') && l.endsWith(`t-${newMaster}`)).length === 2, 'both new processes run');
 
     const stopped = await s.inProcess('--daemon=stop');
     expect(stopped.code, stopped.stderr).toBe(0);
+    for (const pid of after) expect(stopped.stdout).toContain(`Stopped Ticker ${pid}\n`);
     expect(after.filter(alive)).toEqual([]);
     expect(s.pidfiles()).toEqual([]);
+    const lines = s.journal();
+    expect(unfinished(lines)).toEqual([]);
+    expect(lines.at(-1)).toBe(`finish ${newMaster}`);
+    expect(lines.filter((l) => l.startsWith('finish ')).length).toBe(2);
+    expect(lines.filter((l) => l.startsWith('leave ')).sort()).toEqual(['leave 0', 'leave 0', 'leave 1', 'leave 1']);
+
     const idle = await s.inProcess('--stop');
     expect(idle.code).toBe(0);
     expect(idle.stdout).toBe(`Ticker is not running (no pidfiles at ${path.join(s.dir, 'ticker.master.pid')} or ${path.join(s.dir, 'ticker.0.pid')})\n`);
