@@ -111,14 +111,34 @@ class WorkerCommandService extends TotoService<WorkerValues> {
       ...(v.startup_function === undefined ? {} : { startup: v.startup_function }),
       ...(v.idempotency_ttl === undefined ? {} : { idempotencyTtlMs: v.idempotency_ttl }),
     });
+    const slots = pidSlots();
     return {
       // A restarting worker is missing for a moment; the pidfiles follow within half a second.
-      children: () => service.pids.map((pid, serviceId) => ({ serviceId, pid })),
+      children: () => slots(service.pids),
       stop: async (deadlineMs) => void (await service.close(deadlineMs)),
       done: service.done.then(() => ({ failed: [] })),
       info: { bind: service.addresses.bind, socket: service.addresses.socket, control: service.addresses.control },
     };
   }
+}
+
+/**
+ * Service ids for the worker pids a worker service lists (alive ones, in worker order): a pid keeps
+ * its id while it lives, and a new pid (a restarted worker) takes the lowest id freed. Numbering
+ * the list by position gave a restarting worker's id to the next worker, and its pidfile that pid.
+ */
+export function pidSlots(): (pids: readonly number[]) => { serviceId: number; pid: number }[] {
+  let slots: (number | undefined)[] = [];
+  return (pids) => {
+    const now = new Set(pids);
+    slots = slots.map((pid) => (pid !== undefined && now.has(pid) ? pid : undefined));
+    for (const pid of pids) {
+      if (slots.includes(pid)) continue;
+      const free = slots.indexOf(undefined);
+      slots[free === -1 ? slots.length : free] = pid;
+    }
+    return slots.flatMap((pid, serviceId) => (pid === undefined ? [] : [{ serviceId, pid }]));
+  };
 }
 
 /** What `toto worker <argv>` would run with, checked without starting anything; throws OptionsError on bad input. */

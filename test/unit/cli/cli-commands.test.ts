@@ -7,7 +7,7 @@ import { eventsListenCommand, eventsSendCommand } from '../../../src/cli/events-
 import { invokeCommand } from '../../../src/cli/invoke-command.js';
 import { routerCommand } from '../../../src/cli/router-command.js';
 import { main } from '../../../src/cli/toto.js';
-import { workerCommand } from '../../../src/cli/worker-command.js';
+import { pidSlots, workerCommand } from '../../../src/cli/worker-command.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-cli-commands-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -144,5 +144,18 @@ describe('--help and unknown commands', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation((t: string | Uint8Array) => ((stderr += String(t)), true));
     expect(await main(['node', 'toto', 'invoke', '--', '--not-an-option', 'm'])).toBe(2);
     expect(stderr).toBe('toto invoke: address: expected an address like tcp://127.0.0.1:55555 or ipc:///tmp/worker.sock, got "--not-an-option"\n');
+  });
+});
+
+describe('toto worker daemon: pidfile numbers of the worker processes', () => {
+  it('a pid keeps its service id while another worker restarts; the restarted one takes the id it left', () => {
+    const slots = pidSlots();
+    expect(slots([101, 102, 103])).toEqual([{ serviceId: 0, pid: 101 }, { serviceId: 1, pid: 102 }, { serviceId: 2, pid: 103 }]);
+    // Worker 0 died and is restarting: the service lists the live ones only.
+    expect(slots([102, 103])).toEqual([{ serviceId: 1, pid: 102 }, { serviceId: 2, pid: 103 }]);
+    expect(slots([201, 102, 103])).toEqual([{ serviceId: 0, pid: 201 }, { serviceId: 1, pid: 102 }, { serviceId: 2, pid: 103 }]);
+    // Two at once, back in worker order.
+    expect(slots([102])).toEqual([{ serviceId: 1, pid: 102 }]);
+    expect(slots([301, 102, 302])).toEqual([{ serviceId: 0, pid: 301 }, { serviceId: 1, pid: 102 }, { serviceId: 2, pid: 302 }]);
   });
 });
