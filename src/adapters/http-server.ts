@@ -305,11 +305,11 @@ function fail(req: http.IncomingMessage, res: http.ServerResponse, request: Http
   answer(req, res, serverErrorResponse(reason), serving);
 }
 
-/** Writes a checked response (its headers object is ours to add framing to). */
+/** Writes a checked response (its headers object is ours to add framing to, unless frozen: checked once and shared). */
 function answer(req: http.IncomingMessage, res: http.ServerResponse, response: HttpResponse, serving: Serving): void {
   if (res.headersSent || res.destroyed) return;
   if (serving.closing) res.shouldKeepAlive = false;
-  const headers: Record<string, string> = response.headers;
+  const headers: Record<string, string> = Object.isFrozen(response.headers) ? { ...response.headers } : response.headers;
   if (responseHasBody(req.method as string, response.status)) {
     headers['content-length'] = String(response.body.length);
     // Corked: node:http writes the head and a binary body as two writes (two TCP segments, two

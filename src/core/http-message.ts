@@ -153,22 +153,24 @@ export function checkRequestOptions(options: HttpRequestOptions | undefined): Ch
   if ((method === 'GET' || method === 'HEAD') && body.length > 0) {
     throw new RangeError(`body: a ${method} request has no body, got ${body.length} bytes`);
   }
-  return { method, headers: requestHeaders(o.headers), body, timeoutMs: o.timeoutMs };
+  return { method, headers: checkedHeaders('headers', o.headers), body, timeoutMs: o.timeoutMs };
 }
 
 // A client that sends the same frozen headers object with every request (HttpWorkerConnection
-// does) has it checked once: normalizeHeaders' regexes, lower-casing and lookups were ~0.4 us of
-// a worker call's client CPU (bench rpc, http row). Only frozen objects whose properties are all
-// data properties (checked when cached): nothing about them can change between requests.
-const checkedRequestHeaders = new WeakMap<object, Readonly<Record<string, string>>>();
+// does), or a handler that answers with one (HttpWorkerServer), has it checked once:
+// normalizeHeaders' regexes, lower-casing and lookups were ~0.4 us of a worker call's client CPU
+// and ~1 us of its server's at 1 in flight (bench rpc, http row). Only frozen objects whose
+// properties are all data properties (checked when cached): nothing about them can change. The
+// result is frozen too; whoever adds framing headers copies it (HttpServerNode's answer).
+const checkedFrozenHeaders = new WeakMap<object, Readonly<Record<string, string>>>();
 
-function requestHeaders(headers: unknown): Record<string, string> {
-  if (headers === null || typeof headers !== 'object' || !Object.isFrozen(headers)) return normalizeHeaders('headers', headers);
-  const cached = checkedRequestHeaders.get(headers);
+function checkedHeaders(name: string, headers: unknown): Record<string, string> {
+  if (headers === null || typeof headers !== 'object' || !Object.isFrozen(headers)) return normalizeHeaders(name, headers);
+  const cached = checkedFrozenHeaders.get(headers);
   if (cached !== undefined) return cached as Record<string, string>;
-  const checked = normalizeHeaders('headers', headers);
+  const checked = normalizeHeaders(name, headers);
   if (Object.values(Object.getOwnPropertyDescriptors(headers)).every((property) => 'value' in property)) {
-    checkedRequestHeaders.set(headers, Object.freeze(checked));
+    checkedFrozenHeaders.set(headers, Object.freeze(checked));
   }
   return checked;
 }
@@ -206,7 +208,8 @@ export function parseListenAddress(address: unknown): { host: string; port: numb
 
 /**
  * Checks what a handler returned; a string is the reason it is not a response (the server
- * answers 500 with it). Headers as `normalizeHeaders`, missing headers/body are empty.
+ * answers 500 with it). Headers as `normalizeHeaders` (a frozen object's come back frozen, see
+ * checkedHeaders), missing headers/body are empty.
  */
 export function checkHandlerResponse(value: unknown): HttpResponse | string {
   const r = value as Partial<HttpResponse> | null;
@@ -216,7 +219,7 @@ export function checkHandlerResponse(value: unknown): HttpResponse | string {
   }
   if (r.body !== undefined && !(r.body instanceof Uint8Array)) return `handler returned body ${describe(r.body)}, expected a Uint8Array`;
   try {
-    const headers = normalizeHeaders('handler response headers', r.headers);
+    const headers = checkedHeaders('handler response headers', r.headers);
     return { status: r.status as number, headers, body: r.body ?? EMPTY };
   } catch (error) {
     return (error as Error).message;

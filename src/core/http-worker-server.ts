@@ -41,6 +41,8 @@ interface Route {
   readonly dispatcher: HttpWorkerRoute['dispatcher'];
   /** dispatchPayloadNow when the dispatcher has it: a method that returns at once is answered at once. */
   readonly now: boolean;
+  /** A value reply's headers, frozen: the transport checks them once, not per response (checkHandlerResponse). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface HttpWorkerServerOptions {
@@ -103,7 +105,12 @@ export class HttpWorkerServer {
     if (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function') throw new TypeError(expected('logger', 'a Logger', logger));
     checkMaxBodyBytes('maxBodyBytes', maxBodyBytes);
     this.transport = transport;
-    this.routes = routes.map(({ serialization, dispatcher }) => ({ serialization, dispatcher, now: typeof dispatcher.dispatchPayloadNow === 'function' }));
+    this.routes = routes.map(({ serialization, dispatcher }) => ({
+      serialization,
+      dispatcher,
+      now: typeof dispatcher.dispatchPayloadNow === 'function',
+      headers: Object.freeze({ 'content-type': serialization.mime }),
+    }));
     this.serializations = this.routes.map((r) => r.serialization);
     this.logger = logger;
     this.maxBodyBytes = maxBodyBytes;
@@ -165,10 +172,10 @@ export class HttpWorkerServer {
     let route = this.routes[0] as Route;
     for (const one of this.routes) if (one.serialization === serialization) route = one;
     // Never rejects: a dispatcher turns every failure into an outcome.
-    if (!route.now) return Promise.resolve(route.dispatcher.dispatchPayload(request.body)).then((settled) => responseOf(settled, serialization));
+    if (!route.now) return Promise.resolve(route.dispatcher.dispatchPayload(request.body)).then((settled) => responseOf(settled, route));
     const outcome = (route.dispatcher as WorkerDispatcher).dispatchPayloadNow(request.body);
-    if (outcome instanceof Promise) return outcome.then((settled) => responseOf(settled, serialization));
-    return responseOf(outcome, serialization);
+    if (outcome instanceof Promise) return outcome.then((settled) => responseOf(settled, route));
+    return responseOf(outcome, route);
   }
 
   /** The transport refused a body over its own limit before this server saw the request. */
@@ -187,11 +194,11 @@ export class HttpWorkerServer {
   }
 }
 
-function responseOf(outcome: WorkerOutcome, serialization: Serialization): HttpResponse {
+function responseOf(outcome: WorkerOutcome, route: Route): HttpResponse {
   const status = httpStatusOf(outcome);
   if (outcome.kind === 'reply' && outcome.error !== undefined) return errorResponse(status, outcome.error, {});
   // A value, or an @asynchronous method's null: its completion is logged by the dispatcher; serve on.
-  return { status, headers: { 'content-type': serialization.mime }, body: outcome.payload };
+  return { status, headers: route.headers, body: outcome.payload };
 }
 
 function errorResponse(status: number, error: TotoError, headers: Record<string, string>): HttpResponse {
