@@ -76,3 +76,21 @@ export async function startChildGroup(options: ChildGroupOptions): Promise<Servi
     done,
   };
 }
+
+/** Which part of a service this process is (set by the master or the launcher), forgotten once read so nothing this process starts inherits it. */
+export function takeRole(): 'master' | 'child' | undefined {
+  const role = process.env[SERVICE_ROLE_ENV];
+  delete process.env[SERVICE_ROLE_ENV];
+  return role === 'master' || role === 'child' ? role : undefined;
+}
+
+/** What prepare() returned, as the processes will get it (through JSON); a value JSON cannot carry throws, naming prepare. */
+export function checkJson(value: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`prepare: its result is passed to each process as JSON, and this one is not: ${(error as Error).message}`, { cause: error });
+  }
+  return text === undefined ? null : JSON.parse(text);
+}

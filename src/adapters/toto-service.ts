@@ -28,7 +28,7 @@ import { PidfileSet } from './pidfile-set.js';
 import { findPidfiles, removeQuietly } from './pidfile.js';
 import { reportFailed, reportReady } from './process-group-child.js';
 import { runServiceChild, type ServiceContext } from './toto-service-child.js';
-import { SERVICE_ROLE_ENV, startChildGroup, type ServiceProcesses } from './toto-service-processes.js';
+import { checkJson, startChildGroup, takeRole, type ServiceProcesses } from './toto-service-processes.js';
 
 export type { ServiceContext } from './toto-service-child.js';
 export type { ServiceProcesses } from './toto-service-processes.js';
@@ -303,21 +303,4 @@ export abstract class TotoService<T extends object = Record<never, never>> {
     for (const file of report.survivors) this.stderr.write(`${this.name}: pid ${file.pid} (${file.path}) still running after SIGKILL\n`);
     return report.survivors.length === 0 ? 0 : 1;
   }
-}
-
-/** Which part of a service this process is (set by the master or the launcher), forgotten once read so nothing this process starts inherits it. */
-function takeRole(): 'master' | 'child' | undefined {
-  const role = process.env[SERVICE_ROLE_ENV];
-  delete process.env[SERVICE_ROLE_ENV];
-  return role === 'master' || role === 'child' ? role : undefined;
-}
-
-function checkJson(value: unknown): unknown {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw new TypeError(`prepare: its result is passed to each process as JSON, and this one is not: ${(error as Error).message}`, { cause: error });
-  }
-  return text === undefined ? null : JSON.parse(text);
 }
