@@ -1,8 +1,8 @@
 // Proves the chat example runs for real as the README says: three chat server processes (a TotoService) on 127.0.0.1; a message posted to one reaches long polls waiting on the other two and every server's history exactly once, each origin in order; SIGTERM to the master stops every process (exit 0, none left).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/run-process.js';
+import { alive } from '../support/process-alive.js';
 
 interface Message {
   id: string;
@@ -22,15 +22,6 @@ afterEach(() => {
   for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 const post = async (server: string, user: string, text: string): Promise<Message> =>
   (await (await fetch(`${server}message`, { method: 'POST', body: JSON.stringify({ user, text }) })).json()) as Message;

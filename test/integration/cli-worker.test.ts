@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { invokeCommand } from '../../src/cli/invoke-command.js';
 import { workerCommand } from '../../src/cli/worker-command.js';
 import { killChildren, repoRoot, runProcess, type ProcessResult } from '../support/run-process.js';
+import { alive } from '../support/process-alive.js';
 
 const METHODS = 'test/fixtures/worker-methods';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-cli-worker-'));
@@ -21,15 +22,6 @@ afterAll(() => {
   killChildren();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 const toto = (...args: string[]): Promise<ProcessResult> => runProcess(process.execPath, ['bin/toto.js', ...args], 60_000);
 

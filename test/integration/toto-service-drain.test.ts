@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/run-process.js';
+import { alive, until } from '../support/process-alive.js';
 
 const FIXTURE = 'test/integration/fixtures/service-ticker.ts';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-service-drain-'));
@@ -16,23 +17,6 @@ afterEach(() => {
   for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const untilMs = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > untilMs) throw new Error(`not true after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function foreground(name: string, args: string[]) {
   const journal = path.join(tmp, `${name}.txt`);

@@ -6,19 +6,11 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killChildren, repoRoot, runProcess, type ProcessResult } from '../support/run-process.js';
 import { Ticker, tickerOptions } from './fixtures/service-ticker-class.js';
+import { alive, until } from '../support/process-alive.js';
 
 const FIXTURE = 'test/integration/fixtures/service-ticker.ts';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-service-'));
 let dirCount = 0;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 /** Every pid in a pidfile of `dir`, for teardown. */
 function pidsIn(dir: string): number[] {
@@ -60,14 +52,6 @@ function service(options: { processes?: number; workMs?: number } = {}) {
       return { code, stdout, stderr };
     },
   };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const untilMs = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > untilMs) throw new Error(`not true after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Every `start x` line has its `end x`. */
