@@ -76,7 +76,8 @@ export function formatNumber(value: number): string {
 }
 
 export function formatFigure(figure: Figure): string {
-  return `${formatNumber(figure.value)} ${figure.unit}`;
+  // A factor reads `890x`, every other unit after a space.
+  return `${formatNumber(figure.value)}${figure.unit === 'x' ? '' : ' '}${figure.unit}`;
 }
 
 function cell(text: string): string {
@@ -103,6 +104,7 @@ export function formatReport(report: SuiteReport): string {
     for (const c of report.comparisons) {
       lines.push(row([c.name, c.peer, formatFigure(c.ours), formatFigure(c.peerValue), c.ratio.toFixed(2), ...(withTarget ? [c.target ?? ''] : [])]));
     }
+    lines.push('', "Each ratio is the suite's own: where runs alternate in pairs, the median of the per-pair ratios, which can differ from the quotient of the two medians.");
   }
   if (report.figures.length > 0) {
     const withTarget = report.figures.some((f) => f.target !== undefined);
