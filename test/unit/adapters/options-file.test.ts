@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOptionsFile, OPTIONS_FILE_BYTES_MAX, parseOptions, readOptionsFile } from '../../../src/adapters/options-file.js';
-import { OptionsError } from '../../../src/core/options-error.js';
 import { Options } from '../../../src/core/options.js';
+import { optionsError } from '../../support/options-error.js';
 
 let dir: string;
 
@@ -28,16 +28,6 @@ function workerOptions() {
     .define('processes', { type: 'int', default: 1, min: -1 })
     .define('worker_timeout', { type: 'duration', default: 10_000 })
     .define('debug', { type: 'bool', default: false });
-}
-
-function optionsError(fn: () => unknown): OptionsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionsError);
-    return error as OptionsError;
-  }
-  throw new Error('expected an OptionsError, nothing was thrown');
 }
 
 describe('readOptionsFile', () => {

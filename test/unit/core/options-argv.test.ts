@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../../../src/core/options-error.js';
 import { Options } from '../../../src/core/options.js';
+import { optionsError } from '../../support/options-error.js';
 
 function workerOptions() {
   return new Options({ usage: 'toto worker [OPTIONS]' })
@@ -17,16 +18,6 @@ function workerOptions() {
 
 function parse(argv: string[]) {
   return workerOptions().parseCommandLine(argv);
-}
-
-function optionsError(fn: () => unknown): OptionsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionsError);
-    return error as OptionsError;
-  }
-  throw new Error('expected an OptionsError, nothing was thrown');
 }
 
 describe('command line syntax', () => {

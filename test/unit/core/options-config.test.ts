@@ -3,19 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { configFormat, parseConfigText } from '../../../src/core/options-config.js';
 import { parseJsonConfig } from '../../../src/core/options-config-json.js';
 import { CONFIG_NESTING_MAX } from '../../../src/core/options-config-python.js';
-import { OptionsError } from '../../../src/core/options-error.js';
 import { jsonErrorOffset } from '../../../src/core/options-json-check.js';
 import { Options } from '../../../src/core/options.js';
-
-function optionsError(fn: () => unknown): OptionsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionsError);
-    return error as OptionsError;
-  }
-  throw new Error('expected an OptionsError, nothing was thrown');
-}
+import { optionsError } from '../../support/options-error.js';
 
 /** The single value of `x = <literal>`. */
 function literal(text: string): unknown {

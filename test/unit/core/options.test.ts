@@ -1,7 +1,7 @@
 // Proves the Options registry: define checks (duplicate in either spelling, bad specs, bad defaults), precedence default < constructor < config file < command line whatever the call order, typed get/values, and the message a user sees for every bad constructor value.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { OptionsError } from '../../../src/core/options-error.js';
 import { Options } from '../../../src/core/options.js';
+import { optionsError } from '../../support/options-error.js';
 
 function workerOptions() {
   return new Options({ usage: 'toto worker [OPTIONS]' })
@@ -10,17 +10,6 @@ function workerOptions() {
     .define('debug', { type: 'bool', default: false })
     .define('hosts', { type: 'string', multiple: true, default: ['a'] })
     .define('pidfile', { type: 'string' });
-}
-
-/** The error `fn` throws, checked to be an OptionsError. */
-function optionsError(fn: () => unknown): OptionsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionsError);
-    return error as OptionsError;
-  }
-  throw new Error('expected an OptionsError, nothing was thrown');
 }
 
 describe('Options.define', () => {
