@@ -60,7 +60,8 @@ class ChatService extends TotoService<Values> {
     const port = (http.address() as { port: number }).port;
     ready({ http: `http://${this.values.host}:${port}/`, events: events.lastEndpoint });
     await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-    // Drain: no new requests; polls in hand are answered (closeAllConnections ends idle keep-alives).
+    // Drain: no new requests, idle keep-alives closed; requests in hand get a second to be answered,
+    // then their connections are closed too (a long poll waiting for a message is cut, not answered).
     await new Promise((resolve) => {
       http.close(resolve);
       http.closeIdleConnections();
