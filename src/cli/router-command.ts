@@ -11,8 +11,8 @@ import { RouterRole } from '../core/worker-service-router.js';
 import { LoopNode } from '../adapters/loop-node.js';
 import { TransportZmq } from '../adapters/transport-zmq.js';
 import { TotoService, type MasterRun, type ServiceProcesses } from '../adapters/toto-service.js';
-import { checkAddress, processIo, shown, type CommandIo } from './cli-common.js';
-import { controlCommand, defineWorkerSocketOptions } from './worker-command.js';
+import { processIo, shown, type CommandIo } from './cli-common.js';
+import { checkSocketAddresses, controlCommandIfAsked, defineWorkerSocketOptions } from './worker-command.js';
 
 const PROGRAM = 'toto router';
 
@@ -46,15 +46,11 @@ class RouterCommandService extends TotoService<RouterValues> {
     const values = this.values;
     if (values.processes !== 1) throw new OptionsError('BAD_VALUE', `--processes: ${PROGRAM} runs no worker processes (start workers with toto worker --worker-bind-address='' --worker-socket-address=ADDRESS)`, { option: '--processes' });
     if (values.worker_bind_address === '') throw new OptionsError('BAD_VALUE', `--worker-bind-address: a router needs an address to bind, got ''`, { option: '--worker-bind-address' });
-    for (const name of ['worker_bind_address', 'worker_socket_address', 'control_socket_address'] as const) {
-      if (values[name] !== '') checkAddress(`--${name.replace(/_/g, '-')}`, values[name]);
-    }
+    checkSocketAddresses(values);
   }
 
   protected override runInstead(): Promise<number> | undefined {
-    const values = this.values;
-    if (values.command === undefined) return undefined;
-    return controlCommand(values.command as 'status' | 'shutdown', values.command_timeout, values.control_socket_address, PROGRAM, this.io);
+    return controlCommandIfAsked(this.values, PROGRAM, this.io);
   }
 
   protected override async startProcesses(run: MasterRun<Readonly<RouterValues>>): Promise<ServiceProcesses> {

@@ -44,6 +44,21 @@ function workerOptions() {
 
 type WorkerValues = ReturnType<ReturnType<typeof workerOptions>['values']>;
 
+type WorkerSocketValues = { worker_bind_address: string; worker_socket_address: string; control_socket_address: string; command?: string | undefined; command_timeout: number };
+
+/** Checks the socket addresses given (an empty one is "none"); throws OptionsError naming the option. */
+export function checkSocketAddresses(values: Readonly<WorkerSocketValues>): void {
+  for (const name of ['worker_bind_address', 'worker_socket_address', 'control_socket_address'] as const) {
+    if (values[name] !== '') checkAddress(`--${name.replace(/_/g, '-')}`, values[name]);
+  }
+}
+
+/** A service command's runInstead: with --command, asks the running service and resolves to the exit code; else undefined. */
+export function controlCommandIfAsked(values: Readonly<WorkerSocketValues>, program: string, io: CommandIo): Promise<number> | undefined {
+  if (values.command === undefined) return undefined;
+  return controlCommand(values.command as 'status' | 'shutdown', values.command_timeout, values.control_socket_address, program, io);
+}
+
 /** `--command status|shutdown` against `address`; prints the answer as JSON. */
 export async function controlCommand(command: 'status' | 'shutdown', timeoutMs: number, address: string, program: string, io: CommandIo): Promise<number> {
   if (address === '') {
@@ -77,9 +92,7 @@ class WorkerCommandService extends TotoService<WorkerValues> {
   protected override checkArguments(positionals: readonly string[]): void {
     if (positionals.length > 1) throw new OptionsError('BAD_VALUE', `unexpected argument ${shown(positionals[1] as string)} (one methods directory or module)`);
     const values = this.values;
-    for (const name of ['worker_bind_address', 'worker_socket_address', 'control_socket_address'] as const) {
-      if (values[name] !== '') checkAddress(`--${name.replace(/_/g, '-')}`, values[name]);
-    }
+    checkSocketAddresses(values);
     this.methods = positionals[0] ?? values.method_module;
     if (values.command !== undefined || daemonAction(values) === 'stop') return;
     if (this.methods === undefined) throw new OptionsError('MISSING_VALUE', `expected the methods: ${PROGRAM} <methods-dir> (or --method-module=PATH)`);
@@ -90,9 +103,7 @@ class WorkerCommandService extends TotoService<WorkerValues> {
   }
 
   protected override runInstead(): Promise<number> | undefined {
-    const values = this.values;
-    if (values.command === undefined) return undefined;
-    return controlCommand(values.command as 'status' | 'shutdown', values.command_timeout, values.control_socket_address, PROGRAM, this.io);
+    return controlCommandIfAsked(this.values, PROGRAM, this.io);
   }
 
   protected override async startProcesses(run: MasterRun<Readonly<WorkerValues>>): Promise<ServiceProcesses> {
