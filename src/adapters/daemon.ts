@@ -11,7 +11,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { planStop, type PidfileState } from '../core/toto-service-pidfiles.js';
 import { isChildMessage } from './process-group-child.js';
 import { SERVICE_ID_ENV } from './process-group-child.js';
-import { findPidfiles, isProcessAlive, removeQuietly, readPidfile } from './pidfile.js';
+import { findPidfiles, isProcessAlive, removeQuietly, removeStalePidfiles, readPidfile } from './pidfile.js';
 import { SERVICE_ROLE_ENV } from './toto-service-processes.js';
 
 export interface LaunchDaemonOptions {
@@ -120,7 +120,7 @@ export interface StopReport {
   stopped: PidfileState[];
   /** Processes that needed SIGKILL. */
   killed: PidfileState[];
-  /** Pidfiles of processes that were already gone. */
+  /** Pidfiles of processes that were already gone, removed (one rewritten since it was found is left).
   stale: PidfileState[];
   /** Processes still alive after SIGKILL (should never happen). */
   survivors: PidfileState[];
@@ -133,9 +133,8 @@ const STOP_MARGIN_MS = 5_000;
 export async function stopDaemon(options: StopDaemonOptions): Promise<StopReport> {
   const { pidfile, drainTimeoutMs, name, stdout } = options;
   const plan = planStop(findPidfiles(pidfile));
-  const report: StopReport = { stopped: [], killed: [], stale: plan.stale, survivors: [] };
-  for (const file of plan.stale) {
-    removeQuietly(file.path);
+  const report: StopReport = { stopped: [], killed: [], stale: removeStalePidfiles(plan.stale), survivors: [] };
+  for (const file of report.stale) {
     stdout.write(`Removed stale pidfile ${file.path}${file.pid === undefined ? ' (no pid in it)' : ` (pid ${file.pid}: no such process)`}\n`);
   }
   const deadlineMs = drainTimeoutMs + STOP_MARGIN_MS;

@@ -99,6 +99,15 @@ export function removePidfileOf(path: string, pid: number): boolean {
   return removeQuietly(path);
 }
 
+/**
+ * Removes the stale pidfiles found, each only if it still holds what it held when found: a start
+ * racing this one may have written a live master's pidfile there since, and removing that would
+ * let two masters run. Returns those removed.
+ */
+export function removeStalePidfiles(stale: readonly PidfileState[]): PidfileState[] {
+  return stale.filter((file) => readPidfile(file.path) === file.pid && removeQuietly(file.path));
+}
+
 /** Removes `path`; false if it was not there. */
 export function removeQuietly(path: string): boolean {
   try {

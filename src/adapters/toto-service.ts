@@ -25,7 +25,7 @@ import { defaultLogPath, planStart, pidPath, refusalMessage, staleMessage, type 
 import { launchDaemon, stopDaemon } from './daemon.js';
 import { loadOptionsFile, parseOptions } from './options-file.js';
 import { PidfileSet } from './pidfile-set.js';
-import { findPidfiles, removeQuietly } from './pidfile.js';
+import { findPidfiles, removeStalePidfiles } from './pidfile.js';
 import { reportFailed, reportReady } from './process-group-child.js';
 import { runServiceChild, type ServiceContext } from './toto-service-child.js';
 import { checkJson, startChildGroup, takeRole, type ServiceProcesses } from './toto-service-processes.js';
@@ -281,10 +281,9 @@ export abstract class TotoService<T extends object = Record<never, never>> {
       this.stderr.write(`${refusalMessage(this.name, plan.running)}\n`);
       return 1;
     }
-    if (plan.stale.length > 0) {
-      for (const file of plan.stale) removeQuietly(file.path);
-      this.stdout.write(`${staleMessage(plan.stale)}\n`);
-    }
+    // What a racing start rewrote since is left: its master's exclusive pidfile then refuses ours.
+    const removed = removeStalePidfiles(plan.stale);
+    if (removed.length > 0) this.stdout.write(`${staleMessage(removed)}\n`);
     const logfile = resolve(values.logfile ?? defaultLogPath(values.pidfile));
     const { pid, info } = await launchDaemon({ command: this.command, logfile, startTimeoutMs: values.start_timeout + LAUNCH_MARGIN_MS });
     const children = (info as { processes?: { serviceId: number; pid: number }[] }).processes ?? [];

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PidfileSet } from '../../../src/adapters/pidfile-set.js';
-import { findPidfiles, isProcessAlive, readPidfile, removePidfileOf, writePidfile } from '../../../src/adapters/pidfile.js';
+import { findPidfiles, isProcessAlive, readPidfile, removePidfileOf, removeStalePidfiles, writePidfile } from '../../../src/adapters/pidfile.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toto-pidfiles-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -66,5 +66,25 @@ describe('pidfiles on disk', () => {
     expect(readPidfile(path.join(dir, 'svc.1.pid'))).toBe(31);
     set.removeAll();
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('stale pidfiles removed by a start or a stop', () => {
+  it('only while they still hold what they held when found: a pidfile a racing start wrote since is left alone', async () => {
+    const dir = path.join(tmp, 'race');
+    mkdirSync(dir);
+    const pidfile = path.join(dir, 'svc.pid');
+    const [deadMaster, deadZero] = [await deadPid(), await deadPid()];
+    writeFileSync(path.join(dir, 'svc.master.pid'), `${deadMaster}\n`);
+    writeFileSync(path.join(dir, 'svc.0.pid'), `${deadZero}\n`);
+    writeFileSync(path.join(dir, 'svc.1.pid'), 'garbage\n');
+    const stale = findPidfiles(pidfile).filter((f) => !f.alive);
+    expect(stale).toHaveLength(3);
+    // Another start found them stale too, removed them and its master wrote its own pidfile.
+    writePidfile(path.join(dir, 'svc.master.pid'), process.ppid, { replace: true });
+    const removed = removeStalePidfiles(stale);
+    expect(removed.map((f) => path.basename(f.path)).sort()).toEqual(['svc.0.pid', 'svc.1.pid']);
+    expect(readdirSync(dir)).toEqual(['svc.master.pid']);
+    expect(readPidfile(path.join(dir, 'svc.master.pid'))).toBe(process.ppid);
   });
 });
