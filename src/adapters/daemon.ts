@@ -120,7 +120,7 @@ export interface StopReport {
   stopped: PidfileState[];
   /** Processes that needed SIGKILL. */
   killed: PidfileState[];
-  /** Pidfiles of processes that were already gone, removed (one rewritten since it was found is left).
+  /** Pidfiles of processes that were already gone, removed (one rewritten since it was found is left). */
   stale: PidfileState[];
   /** Processes still alive after SIGKILL (should never happen). */
   survivors: PidfileState[];
