@@ -127,7 +127,8 @@ describe('TotoService daemon (real processes, temporary directory)', () => {
     try {
       const masterPidfile = path.join(s.dir, 'ticker.master.pid');
       // The master writes its pidfile, then waits in prepare for the gate: the launcher is still waiting for it.
-      await until(() => existsSync(masterPidfile) || launcher.exitCode !== null, 'the master wrote its pidfile');
+      await until(() => existsSync(masterPidfile) || launcher.exitCode !== null, 'the master wrote its pidfile', 30_000);
+      expect(launcher.exitCode, 'the launcher exited before its master wrote a pidfile').toBe(null);
       const master = Number(readFileSync(masterPidfile, 'utf8'));
       launcher.kill('SIGKILL');
       await new Promise((resolve) => launcher.once('exit', resolve));
