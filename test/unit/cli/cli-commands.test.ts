@@ -52,7 +52,7 @@ describe('toto invoke: bad input', () => {
 });
 
 describe('toto events: bad input', () => {
-  it.each([
+  it.each(([
     [eventsSendCommand, [], 'toto events send: expected <address> <name> [json], missing <address>'],
     [eventsSendCommand, ['tcp://127.0.0.1:1'], 'toto events send: expected <address> <name> [json], missing <name>'],
     [eventsSendCommand, ['tcp://127.0.0.1:1', ''], 'toto events send: name: expected an event name, got ""'],
@@ -63,7 +63,7 @@ describe('toto events: bad input', () => {
     [eventsListenCommand, [], 'toto events listen: expected <address>, missing <address>'],
     [eventsListenCommand, ['tcp://127.0.0.1:*', 'more'], 'toto events listen: unexpected argument "more" (after <address>)'],
     [eventsListenCommand, ['tcp://127.0.0.1:*', '--compression=gzip'], 'toto events listen: command line: --compression: expected one of "none", "zlib", got "gzip"'],
-  ] as [Command, string[], string][])('%#: %j', async (command, argv, message) => {
+  ] as [Command, string[], string][]).map(([command, argv, message]) => ({ command, argv, message })))('$message', async ({ command, argv, message }) => {
     const r = await run(command, ...argv);
     expect(r).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
   });
@@ -85,7 +85,7 @@ describe('toto events: bad input', () => {
 });
 
 describe('toto worker and toto router: bad input', () => {
-  it.each([
+  it.each(([
     [workerCommand, [], 'toto worker: expected the methods: toto worker <methods-dir> (or --method-module=PATH)'],
     [workerCommand, [path.join(tmp, 'none')], `toto worker: methods: no such file or directory: ${path.join(tmp, 'none')}`],
     [workerCommand, [METHODS, 'other'], 'toto worker: unexpected argument "other" (one methods directory or module)'],
@@ -100,7 +100,7 @@ describe('toto worker and toto router: bad input', () => {
     [routerCommand, ['extra'], 'toto router: unexpected argument "extra" (toto router takes options only; --help lists them)'],
     [routerCommand, ['--worker-bind-address='], "toto router: --worker-bind-address: a router needs an address to bind, got ''"],
     [routerCommand, ['--worker-socket-address=/tmp/x'], 'toto router: --worker-socket-address: expected an address like tcp://127.0.0.1:55555 or ipc:///tmp/worker.sock, got "/tmp/x"'],
-  ] as [Command, string[], string][])('%#: %j', async (command, argv, message) => {
+  ] as [Command, string[], string][]).map(([command, argv, message]) => ({ command, argv, message })))('$message', async ({ command, argv, message }) => {
     const r = await run(command, ...argv);
     expect(r).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
   });
