@@ -47,7 +47,11 @@ let failed = 0;
 for (const name of named === 'all' ? suites : [named]) {
   try {
     const report = await runSuite(name);
-    if (write) {
+    // Arguments that are not flags pick parts of a suite (`sim worker`, `rpc direct`): such a run
+    // would replace the suite's whole block with its part, so it writes nothing.
+    const partial = args.some((a) => !a.startsWith('-'));
+    if (write && partial) console.log(`# bench ${name}: a partial run (${args.join(' ')}): BENCHMARKS.md not written; run the whole suite to write its block`);
+    if (write && !partial) {
       // Read right before writing: others may edit the hand-written text while a suite runs.
       writeFileSync(benchmarksFile, replaceBlock(readFileSync(benchmarksFile, 'utf8'), name, formatReport(report)));
       console.log(`# bench ${name}: its block in BENCHMARKS.md is written`);
