@@ -12,6 +12,7 @@ export interface ProcessPid {
 
 export class PidfileSet {
   private readonly written = new Map<PidIndex, { path: string; pid: number }>();
+  private lastSyncError: string | undefined;
 
   /** `pidfile` is the service's --pidfile, absolute. */
   constructor(private readonly pidfile: string) {}
@@ -46,6 +47,22 @@ export class PidfileSet {
       const path = this.path(serviceId);
       writePidfile(path, pid, { replace: true });
       this.written.set(serviceId, { path, pid });
+    }
+  }
+
+  /**
+   * sync() for the master's periodic tick: a failure (the pidfile directory removed, a full disk)
+   * must not crash the master and take its processes down. It is reported through `warn` once per
+   * distinct message, and the next tick tries again.
+   */
+  syncQuietly(processes: readonly ProcessPid[], warn: (message: string) => void): void {
+    try {
+      this.sync(processes);
+      this.lastSyncError = undefined;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.lastSyncError) warn(`cannot update the pidfiles (trying again): ${message}`);
+      this.lastSyncError = message;
     }
   }
 

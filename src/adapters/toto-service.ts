@@ -238,7 +238,7 @@ export abstract class TotoService<T extends object = Record<never, never>> {
       const running = processes;
       if (pidfiles) {
         pidfiles.sync(running.children());
-        sync = setInterval(() => pidfiles.sync(running.children()), PIDFILE_SYNC_MS);
+        sync = setInterval(() => pidfiles.syncQuietly(running.children(), (message) => this.stderr.write(`${this.name}: ${message}\n`)), PIDFILE_SYNC_MS);
       }
       this.stdout.write(`Starting ${count} ${this.name} process${count === 1 ? '' : 'es'}.\n`);
       if (running.info) this.stdout.write(`${JSON.stringify(running.info)}\n`);

@@ -67,6 +67,25 @@ describe('pidfiles on disk', () => {
     set.removeAll();
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it("PidfileSet.syncQuietly: the master's periodic sync survives a pidfile directory that is gone, says so once, and catches up when it is back", () => {
+    const dir = path.join(tmp, 'quiet');
+    mkdirSync(dir);
+    const set = new PidfileSet(path.join(dir, 'svc.pid'));
+    const warnings: string[] = [];
+    set.syncQuietly([{ serviceId: 0, pid: 20 }], (m) => warnings.push(m));
+    rmSync(dir, { recursive: true });
+    // A worker restarted while the directory is gone: sync() throws (ENOENT); the tick must not.
+    expect(() => set.sync([{ serviceId: 0, pid: 21 }])).toThrow(/ENOENT/);
+    set.syncQuietly([{ serviceId: 0, pid: 21 }], (m) => warnings.push(m));
+    set.syncQuietly([{ serviceId: 0, pid: 21 }], (m) => warnings.push(m));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^cannot update the pidfiles \(trying again\): .*ENOENT/);
+    mkdirSync(dir);
+    set.syncQuietly([{ serviceId: 0, pid: 21 }], (m) => warnings.push(m));
+    expect(readPidfile(path.join(dir, 'svc.0.pid'))).toBe(21);
+    expect(warnings).toHaveLength(1);
+  });
 });
 
 describe('stale pidfiles removed by a start or a stop', () => {
